@@ -1,0 +1,139 @@
+/**
+ * The one error model. Every failure a run can end with has a stable `errorCode` here and a
+ * message template that names what failed, where, and what to do. Failures travel as values
+ * (`RunFailure`) until the Paperclip edge turns them into an `AdapterExecutionResult`.
+ */
+
+type Params = Record<string, string | number | undefined>;
+
+interface ErrorSpec {
+  /** Builds the operator-facing message from the failure's parameters. */
+  readonly message: (p: Params) => string;
+}
+
+const s = (value: string | number | undefined): string => (value === undefined ? "?" : String(value));
+
+export const ERROR_CATALOG = {
+  invalid_config: {
+    message: (p) =>
+      `Invalid adapter config field "${s(p.field)}": ${s(p.reason)}. Fix it in the agent's adapter settings.`,
+  },
+  invalid_run_input: {
+    message: (p) => `Invalid ${s(p.field)} for this run: ${s(p.reason)}.`,
+  },
+  prompt_too_large: {
+    message: (p) =>
+      `Prompt is ${s(p.bytes)} bytes, over the ${s(p.limit)}-byte limit; shorten the prompt template or task text.`,
+  },
+  timeout: {
+    message: (p) => `Run exceeded its ${s(p.timeoutSec)} s timeout (Job ${s(p.job)}: ${s(p.reason)}).`,
+  },
+  cancelled: {
+    message: (p) => `Run cancelled by the operator; Job ${s(p.job)} was deleted.`,
+  },
+  claude_failed: {
+    message: (p) => `Claude exited with code ${s(p.exitCode)} in Job ${s(p.job)}: ${s(p.detail)}`,
+  },
+  claude_truncated: {
+    message: (p) =>
+      `Claude produced output but no result event in Job ${s(p.job)} (${s(p.cause)}); the run was cut short.`,
+  },
+  claude_auth_required: {
+    message: (p) =>
+      `Claude is not logged in inside Job ${s(p.job)}: ${s(p.detail)}. Provide ANTHROPIC_API_KEY or credentials on the data volume.`,
+  },
+  max_turns_exhausted: {
+    message: (p) => `Claude stopped after reaching the max-turns limit (${s(p.detail)}).`,
+  },
+  session_unavailable: {
+    message: (p) => `Claude session ${s(p.sessionId)} cannot be resumed; the next run starts a fresh session.`,
+  },
+  provider_quota: {
+    message: (p) => `Anthropic quota or rate limit reached: ${s(p.detail)}.`,
+  },
+  claude_transient_upstream: {
+    message: (p) => `Anthropic API failed transiently: ${s(p.detail)}. Retrying later should succeed.`,
+  },
+  claude_refusal: {
+    message: (p) => `The model refused the request: ${s(p.detail)}.`,
+  },
+  model_not_found: {
+    message: (p) => `Model ${s(p.model)} was not found by the provider; pick another model in the agent settings.`,
+  },
+  k8s_api_error: {
+    message: (p) =>
+      `Kubernetes API ${s(p.operation)} failed (${s(p.status)}): ${s(p.detail)}. Check the API server and the adapter's RBAC.`,
+  },
+  k8s_concurrent_run_blocked: {
+    message: (p) =>
+      `Agent ${s(p.agentId)} already has a running Job ${s(p.job)} for another task or session; wait for it or delete it.`,
+  },
+  k8s_job_deleted_externally: {
+    message: (p) => `Job ${s(p.job)} was deleted by someone other than this adapter before the run finished.`,
+  },
+  k8s_image_pull_failed: {
+    message: (p) => `Pod ${s(p.pod)} cannot pull image ${s(p.image)}: ${s(p.reason)}: ${s(p.detail)}.`,
+  },
+  k8s_unschedulable: {
+    message: (p) =>
+      `Pod ${s(p.pod)} cannot be scheduled: ${s(p.detail)}. Check nodeSelector, tolerations and resources.`,
+  },
+  k8s_init_container_failed: {
+    message: (p) => `Init container ${s(p.container)} of pod ${s(p.pod)} failed: ${s(p.detail)}.`,
+  },
+  k8s_volume_mount_failed: {
+    message: (p) => `Pod ${s(p.pod)} cannot mount its volumes: ${s(p.detail)}. Check the data PVC is ReadWriteMany.`,
+  },
+  k8s_pod_start_timeout: {
+    message: (p) => `Pod for Job ${s(p.job)} did not start within ${s(p.seconds)} s (last state: ${s(p.detail)}).`,
+  },
+  k8s_pod_log_file_missing: {
+    message: (p) => `Pod log file never appeared at ${s(p.path)}`,
+  },
+  k8s_pod_log_truncated: {
+    message: (p) =>
+      `Pod log file ${s(p.path)} was ${s(p.how)} while being read (at byte ${s(p.offset)}); output after that point cannot be trusted.`,
+  },
+  k8s_pod_log_incomplete: {
+    message: (p) =>
+      `Pod log ${s(p.path)} is incomplete: ${s(p.detail)}. The shared volume did not show every byte the pod wrote within the drain window.`,
+  },
+  k8s_pod_log_writer_died: {
+    message: (p) =>
+      `The pod stopped without writing its end-of-stream trailer ${s(p.path)}; the run script was killed before claude's output was closed.`,
+  },
+  k8s_pod_log_read_failed: {
+    message: (p) => `Reading ${s(p.path)} kept failing (${s(p.detail)}); check the shared volume's health.`,
+  },
+  internal_error: {
+    message: (p) => `Unexpected adapter error: ${s(p.detail)}. Please report it with the run id.`,
+  },
+} satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** A failure as a value: the stable code, the rendered message, and structured details. */
+export interface RunFailure {
+  readonly errorCode: ErrorCode;
+  readonly errorMessage: string;
+  readonly details: Readonly<Params>;
+}
+
+export function runFailure(errorCode: ErrorCode, details: Params = {}): RunFailure {
+  const spec: ErrorSpec = ERROR_CATALOG[errorCode];
+  return { errorCode, errorMessage: spec.message(details), details };
+}
+
+/** Carries a RunFailure through code that can only throw (for example a port callback). */
+export class RunFailureError extends Error {
+  constructor(readonly failure: RunFailure) {
+    super(failure.errorMessage);
+    this.name = "RunFailureError";
+  }
+}
+
+export type Result<T, F = RunFailure> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: F };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const fail = <F = RunFailure>(failure: F): Result<never, F> => ({ ok: false, failure });

@@ -1,0 +1,56 @@
+/**
+ * Where a run's files live on the shared volume. One helper, used by the server (to tail and
+ * clean up) and by the Job manifest (where the pod writes), so both sides always agree.
+ */
+
+const SAFE_PATH_COMPONENT = /^[a-zA-Z0-9-]+$/;
+
+/** Refuses any id that could escape or confuse a path ("..", "/", spaces, unicode, ...). */
+export function assertSafePathComponent(field: string, value: string): void {
+  if (!SAFE_PATH_COMPONENT.test(value)) {
+    throw new Error(`Invalid ${field} for log path: ${value}`);
+  }
+}
+
+export interface RunIdentity {
+  readonly companyId: string;
+  readonly agentId: string;
+  readonly runId: string;
+}
+
+export interface RunFilePaths {
+  /** Directory holding this agent's run files. */
+  readonly directory: string;
+  /** claude's stream-json stdout. */
+  readonly stdout: string;
+  /** claude's stderr. */
+  readonly stderr: string;
+  /** End-of-stream trailer: exit code and exact byte counts, written atomically after claude exits. */
+  readonly trailer: string;
+  /** The prompt, delivered to the pod as a file (any size, never via env or argv). */
+  readonly prompt: string;
+}
+
+export function defaultRunLogRoot(dataMountPath: string, instanceId: string): string {
+  assertSafePathComponent("instanceId", instanceId);
+  return `${trimTrailingSlash(dataMountPath)}/instances/${instanceId}/data/run-logs`;
+}
+
+export function runFilePaths(runLogRoot: string, run: RunIdentity): RunFilePaths {
+  assertSafePathComponent("companyId", run.companyId);
+  assertSafePathComponent("agentId", run.agentId);
+  assertSafePathComponent("runId", run.runId);
+  const directory = `${trimTrailingSlash(runLogRoot)}/${run.companyId}/${run.agentId}`;
+  const base = `${directory}/${run.runId}`;
+  return {
+    directory,
+    stdout: `${base}.pod.ndjson`,
+    stderr: `${base}.pod.stderr.log`,
+    trailer: `${base}.pod.trailer.json`,
+    prompt: `${base}.prompt.md`,
+  };
+}
+
+function trimTrailingSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}

@@ -1,0 +1,4 @@
+export * from "./clock-port.js";
+export * from "./file-system-port.js";
+export * from "./kubernetes-objects.js";
+export * from "./kubernetes-port.js";

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { defaultRunLogRoot, runFilePaths } from "../../src/domain/run-log-paths.js";
+
+describe("run file paths", () => {
+  it("puts the run's files under <root>/<company>/<agent>/<run>.*", () => {
+    const paths = runFilePaths("/paperclip/instances/default/data/run-logs/", {
+      companyId: "co-1",
+      agentId: "ag-2",
+      runId: "run-3",
+    });
+    expect(paths).toEqual({
+      directory: "/paperclip/instances/default/data/run-logs/co-1/ag-2",
+      stdout: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.ndjson",
+      stderr: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.stderr.log",
+      trailer: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.trailer.json",
+      prompt: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.prompt.md",
+    });
+  });
+
+  it("defaults the root to Paperclip's own run-log store on the data mount", () => {
+    expect(defaultRunLogRoot("/paperclip", "default")).toBe("/paperclip/instances/default/data/run-logs");
+    expect(defaultRunLogRoot("/data/", "prod")).toBe("/data/instances/prod/data/run-logs");
+  });
+
+  it.each([
+    ["companyId", "../etc"],
+    ["agentId", "a/b"],
+    ["runId", "run 1"],
+    ["runId", "run_1"],
+    ["companyId", ""],
+    ["agentId", "agént"],
+    ["runId", "x\ny"],
+  ])("refuses %s %j with the exact message", (field, value) => {
+    const run = { companyId: "c", agentId: "a", runId: "r", [field]: value };
+    expect(() => runFilePaths("/root", run)).toThrow(new Error(`Invalid ${field} for log path: ${value}`));
+  });
+});
