@@ -108,6 +108,14 @@ export const ERROR_CATALOG = {
   internal_error: {
     message: (p) => `Unexpected adapter error: ${s(p.detail)}. Please report it with the run id.`,
   },
+  k8s_container_create_failed: {
+    message: (p) =>
+      `Container ${s(p.container)} of pod ${s(p.pod)} could not be created: ${s(p.reason)}: ${s(p.detail)}. Check its image, command and security context.`,
+  },
+  k8s_pod_end_wait_expired: {
+    message: (p) =>
+      `Gave up after ${s(p.seconds)} s waiting for Job ${s(p.job)} to end (last state: ${s(p.detail)}); inspect it with kubectl describe job ${s(p.job)}.`,
+  },
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
