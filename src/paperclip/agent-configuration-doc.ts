@@ -1,0 +1,86 @@
+/**
+ * The markdown `agentConfigurationDoc` Paperclip shows operators. The field tables are generated
+ * from CONFIG_FIELDS (the same source as the parser and the UI schema), so the doc cannot list a
+ * field, type or default the code does not have. Only the intro is prose.
+ */
+import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../domain/config/config-fields.js";
+
+const INTRO = `# Claude on Kubernetes (\`claude_k8s\`)
+
+Runs each Claude Code agent run as an isolated Kubernetes Job. The pod writes claude's stream-json
+output to a file on a shared ReadWriteMany volume mounted by both the Paperclip server pod and the
+run pod (default \`/paperclip\`); the adapter tails that file, so no output depends on the pod-log API.
+
+## Requirements
+
+- **Shared volume:** a ReadWriteMany PersistentVolumeClaim mounted at the same path (\`dataMountPath\`)
+  in the Paperclip server pod and in every run pod; run logs live under its \`instances/<id>/data/run-logs\`.
+- **RBAC:** the server's service account may create, get, list, watch, patch and delete Jobs, create and
+  delete Secrets, and get, list and watch Pods in the run namespace.
+- **Claude credentials:** \`ANTHROPIC_API_KEY\` (or Bedrock settings) in the agent's environment, or
+  Claude credentials on the shared volume.
+- **Runtime:** \`kubernetes\` (default) runs a Job per run; \`local\` runs the same run script as local
+  processes on the server machine (demos, tests, single-machine installs).
+
+## Configuration
+
+Every field is optional; an empty value means the default. Structured fields accept JSON or the
+line forms given in their description.`;
+
+function typeLabel(spec: FieldSpec): string {
+  switch (spec.kind) {
+    case "string":
+      return spec.multiline ? "text (multi-line)" : "text";
+    case "integer":
+      return `integer ${spec.min}–${spec.max}`;
+    case "boolean":
+      return "boolean";
+    case "enum":
+      return `one of ${spec.options.map((option) => (option === "" ? '""' : `\`${option}\``)).join(", ")}`;
+    case "stringList":
+      return "list of strings";
+    case "stringMap":
+      return "map of strings";
+    case "tolerations":
+      return "list of tolerations";
+    case "resources":
+      return "resource requirements";
+  }
+}
+
+function defaultLabel(spec: FieldSpec): string {
+  const value: unknown = spec.default;
+  if (value === null) return "inherited from the server pod";
+  if (value === "") return "empty";
+  if (typeof value === "string") return `\`${value}\``;
+  if (typeof value === "number" || typeof value === "boolean") return `\`${String(value)}\``;
+  return `\`${JSON.stringify(value)}\``;
+}
+
+/** Keeps a cell on one table row: pipes and newlines would break the markdown table. */
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+function groupTable(group: FieldSpec["group"]): string {
+  const rows = CONFIG_FIELD_KEYS.filter((key) => CONFIG_FIELDS[key].group === group).map((key) => {
+    const spec: FieldSpec = CONFIG_FIELDS[key];
+    return `| \`${key}\` | ${cell(typeLabel(spec))} | ${cell(defaultLabel(spec))} | ${cell(spec.hint)} |`;
+  });
+  return [`### ${group}`, "", "| key | type | default | description |", "| --- | --- | --- | --- |", ...rows].join(
+    "\n",
+  );
+}
+
+function groupsInOrder(): FieldSpec["group"][] {
+  const seen: FieldSpec["group"][] = [];
+  for (const key of CONFIG_FIELD_KEYS) {
+    const group = CONFIG_FIELDS[key].group;
+    if (!seen.includes(group)) seen.push(group);
+  }
+  return seen;
+}
+
+export function buildAgentConfigurationDoc(): string {
+  return [INTRO, ...groupsInOrder().map(groupTable)].join("\n\n") + "\n";
+}
+
+export const agentConfigurationDoc = buildAgentConfigurationDoc();

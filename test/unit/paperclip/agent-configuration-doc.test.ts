@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { agentConfigurationDoc } from "../../../src/paperclip/agent-configuration-doc.js";
+import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../../../src/domain/config/config-fields.js";
+
+const rowOf = (key: string): string | undefined =>
+  agentConfigurationDoc.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
+const tableRows = agentConfigurationDoc.split("\n").filter((line) => /^\| `[^`]+` \|/.test(line));
+
+describe("agentConfigurationDoc", () => {
+  it.each(CONFIG_FIELD_KEYS)("has one table row for %s holding its hint and default", (key) => {
+    const spec: FieldSpec = CONFIG_FIELDS[key];
+    const row = rowOf(key);
+    expect(row).toBeDefined();
+    expect(row).toContain(spec.hint.replace(/\|/g, "\\|"));
+    const value: unknown = spec.default;
+    if (value === null) expect(row).toContain("inherited from the server pod");
+    else if (value === "") expect(row).toContain("| empty |");
+    else if (typeof value === "object") expect(row).toContain(JSON.stringify(value));
+    else expect(row).toContain(`\`${String(value)}\``);
+  });
+
+  it("lists no field that is not in CONFIG_FIELDS (nothing hand-written)", () => {
+    const documented = tableRows.map((line) => /^\| `([^`]+)` \|/.exec(line)?.[1]);
+    expect(documented).toEqual(CONFIG_FIELD_KEYS);
+  });
+
+  it("puts each field under the heading of its group", () => {
+    for (const key of CONFIG_FIELD_KEYS) {
+      const heading = agentConfigurationDoc.lastIndexOf("\n### ", agentConfigurationDoc.indexOf(`| \`${key}\` |`));
+      expect(agentConfigurationDoc.slice(heading + 5).startsWith(CONFIG_FIELDS[key].group)).toBe(true);
+    }
+  });
+
+  it("states the requirements: the RWX volume, RBAC and the runtime modes", () => {
+    expect(agentConfigurationDoc).toMatch(/ReadWriteMany/);
+    expect(agentConfigurationDoc).toMatch(/RBAC/);
+    expect(agentConfigurationDoc).toMatch(/`kubernetes`/);
+    expect(agentConfigurationDoc).toMatch(/`local`/);
+  });
+
+  it("gives every table row exactly four cells", () => {
+    for (const row of tableRows) expect(row.split(/(?<!\\)\|/).length).toBe(6);
+  });
+});
