@@ -103,7 +103,15 @@ export const ERROR_CATALOG = {
       `The pod stopped without writing its end-of-stream trailer ${s(p.path)}; the run script was killed before claude's output was closed.`,
   },
   k8s_pod_log_read_failed: {
-    message: (p) => `Reading ${s(p.path)} kept failing (${s(p.detail)}); check the shared volume's health.`,
+    message: (p) => `Reading ${s(p.path)} failed (${s(p.detail)}); check the shared volume's health and permissions.`,
+  },
+  k8s_pod_log_overrun: {
+    message: (p) =>
+      `Pod log file ${s(p.path)} holds ${s(p.actual)} bytes but the pod's trailer promised ${s(p.expected)}; something else wrote to it after claude exited.`,
+  },
+  log_sink_failed: {
+    message: (p) =>
+      `Delivering ${s(p.stream)} line ${s(p.line)} of ${s(p.path)} to onLog failed: ${s(p.detail)}. Output streaming stopped at that line.`,
   },
   internal_error: {
     message: (p) => `Unexpected adapter error: ${s(p.detail)}. Please report it with the run id.`,

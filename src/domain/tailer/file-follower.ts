@@ -1,0 +1,158 @@
+/**
+ * Follows one file another node is appending to, over FileSystemPort only.
+ *
+ * Reads from its byte offset into one reusable buffer until a read returns 0 (never trusting a
+ * size). The first read of every poll starts one byte early: that byte must still be there and
+ * unchanged, or the file shrank or was rewritten under us. When a poll finds nothing new it
+ * re-opens the file by path, which makes NFS revalidate (close-to-open), and checks the file's
+ * identity: a new device/inode means it was replaced. Errors are classified for the caller;
+ * transient ones leave the offset untouched, so a retry neither loses nor repeats a byte.
+ */
+import { runFailure, type RunFailure } from "../errors.js";
+import {
+  FileSystemError,
+  type FileIdentity,
+  type FileSystemPort,
+  type OpenFile,
+} from "../../ports/file-system-port.js";
+
+export type FollowStep =
+  /** The file has not appeared yet (it was never opened). */
+  | { readonly kind: "absent" }
+  /** `bytes` new bytes were read and accepted this poll; 0 means nothing new, even after re-opening. */
+  | { readonly kind: "read"; readonly bytes: number }
+  /** The consumer asked to stop (cancelled, or its sink failed). */
+  | { readonly kind: "stopped" }
+  /** A failure worth retrying (ESTALE, EIO, ENOENT after the file existed); nothing was lost. */
+  | { readonly kind: "transient"; readonly detail: string }
+  | { readonly kind: "failed"; readonly failure: RunFailure };
+
+/** Takes each chunk read; false asks the follower to stop. */
+export type ChunkConsumer = (chunk: Uint8Array) => Promise<boolean>;
+
+const TRANSIENT_CODES = new Set(["ESTALE", "EIO", "ENOENT"]);
+
+export class FileFollower {
+  private readonly buffer: Uint8Array;
+  private file: OpenFile | null = null;
+  private identity: FileIdentity | null = null;
+  private position = 0;
+  /** The byte just before `position`, to notice a file rewritten in place. */
+  private lastByte = -1;
+
+  constructor(
+    private readonly fileSystem: FileSystemPort,
+    readonly path: string,
+    chunkBytes: number,
+  ) {
+    // One extra byte for the verifying overlap, so a chunk still carries `chunkBytes` new bytes.
+    this.buffer = new Uint8Array(chunkBytes + 1);
+  }
+
+  /** Bytes read from the file so far. */
+  get offset(): number {
+    return this.position;
+  }
+
+  /** Whether the file has been seen at all. */
+  get appeared(): boolean {
+    return this.identity !== null;
+  }
+
+  /** One poll: read everything new; if nothing, re-open by path, check identity, and read again. */
+  async poll(consume: ChunkConsumer): Promise<FollowStep> {
+    try {
+      const freshlyOpened = this.file === null;
+      if (freshlyOpened) {
+        const opened = await this.open();
+        if (opened !== null) return opened;
+      }
+      const first = await this.readToEnd(consume);
+      if (first.kind !== "read" || first.bytes > 0 || freshlyOpened) return first;
+      await this.closeQuietly();
+      return (await this.open()) ?? (await this.readToEnd(consume));
+    } catch (error) {
+      await this.closeQuietly();
+      return this.classify(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.closeQuietly();
+  }
+
+  /** Opens by path and checks it is still the same file; a step when the follow cannot go on. */
+  private async open(): Promise<FollowStep | null> {
+    let file: OpenFile;
+    try {
+      file = await this.fileSystem.open(this.path);
+    } catch (error) {
+      if (error instanceof FileSystemError && error.code === "ENOENT" && this.identity === null) {
+        return { kind: "absent" };
+      }
+      throw error;
+    }
+    this.file = file;
+    const status = await file.status();
+    if (this.identity === null) {
+      this.identity = { device: status.device, inode: status.inode };
+    } else if (status.device !== this.identity.device || status.inode !== this.identity.inode) {
+      return this.truncated("replaced by another file");
+    }
+    return null;
+  }
+
+  private async readToEnd(consume: ChunkConsumer): Promise<FollowStep> {
+    const file = this.file;
+    if (file === null) return { kind: "read", bytes: 0 };
+    let total = 0;
+    let verify = this.position > 0;
+    for (;;) {
+      const count = await file.read(this.buffer, 0, this.buffer.length, verify ? this.position - 1 : this.position);
+      let skip = 0;
+      if (verify) {
+        verify = false;
+        if (count === 0) return this.truncated("truncated");
+        if (this.buffer[0] !== this.lastByte) return this.truncated("rewritten");
+        skip = 1;
+      } else if (count === 0) {
+        return { kind: "read", bytes: total };
+      }
+      if (count === skip) continue;
+      this.position += count - skip;
+      this.lastByte = this.buffer[count - 1] ?? -1;
+      total += count - skip;
+      if (!(await consume(this.buffer.subarray(skip, count)))) return { kind: "stopped" };
+    }
+  }
+
+  private truncated(how: string): FollowStep {
+    return {
+      kind: "failed",
+      failure: runFailure("k8s_pod_log_truncated", { path: this.path, how, offset: this.position }),
+    };
+  }
+
+  private classify(error: unknown): FollowStep {
+    if (error instanceof FileSystemError && TRANSIENT_CODES.has(error.code)) {
+      return { kind: "transient", detail: `${error.code}: ${error.message}` };
+    }
+    const detail = error instanceof FileSystemError ? `${error.code}: ${error.message}` : describe(error);
+    return { kind: "failed", failure: runFailure("k8s_pod_log_read_failed", { path: this.path, detail }) };
+  }
+
+  private async closeQuietly(): Promise<void> {
+    const file = this.file;
+    this.file = null;
+    if (file === null) return;
+    try {
+      await file.close();
+    } catch {
+      // A handle that cannot close is unusable either way; the next poll opens a fresh one.
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,50 @@
+/**
+ * The LogTailer: follows the files a run's pod writes on the shared volume (stdout, stderr and the
+ * end-of-stream trailer) and hands every line to the sink as it appears. Lossless (every byte once,
+ * in order, UTF-8 intact), bounded (one read chunk plus the longest line per stream, no transcript)
+ * and ended by the trailer protocol, with a named failure for everything that can go wrong.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { FileSystemPort } from "../../ports/file-system-port.js";
+import { runFailure } from "../errors.js";
+import { resolveTailOptions, type TailOptions } from "./tail-options.js";
+import { TailRun } from "./tail-run.js";
+import type { LineSink, TailSession, TailSummary, TailTarget } from "./tail-types.js";
+
+export type { LineSink, LogStream, StreamTotals, TailSession, TailSummary, TailTarget } from "./tail-types.js";
+export { DEFAULT_TAIL_OPTIONS, type TailOptions } from "./tail-options.js";
+
+export type FollowOptions = { signal?: AbortSignal } & Partial<TailOptions>;
+
+export class LogTailer {
+  constructor(
+    private readonly fileSystem: FileSystemPort,
+    private readonly clock: ClockPort,
+    private readonly defaults: Partial<TailOptions> = {},
+  ) {}
+
+  /** Starts following `target`; the session settles when the tail is complete, cancelled or failed. */
+  follow(target: TailTarget, sink: LineSink, options: FollowOptions = {}): TailSession {
+    const { signal, ...overrides } = options;
+    const resolved = resolveTailOptions(this.defaults, overrides);
+    if (!resolved.ok) return settledSession(invalidOptionsSummary(resolved.problem));
+    const run = new TailRun(this.fileSystem, this.clock, target, sink, resolved.options, signal);
+    const done = run.run();
+    return { done, markWriterTerminated: () => run.markWriterTerminated() };
+  }
+}
+
+function settledSession(summary: TailSummary): TailSession {
+  return { done: Promise.resolve(summary), markWriterTerminated: () => undefined };
+}
+
+function invalidOptionsSummary(problem: string): TailSummary {
+  const none = { bytes: 0, lines: 0 };
+  return {
+    stdout: none,
+    stderr: none,
+    trailer: null,
+    ended: "failed",
+    failure: runFailure("internal_error", { detail: `log tailer: ${problem}` }),
+  };
+}

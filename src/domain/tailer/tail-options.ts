@@ -1,0 +1,66 @@
+/** The tailer's tunables, their defaults (from the issue), and their validation. */
+
+export interface TailOptions {
+  /** How long to wait for the stdout file to appear. */
+  appearTimeoutMs: number;
+  /** How long to keep reading after the writer is known to be gone (pod terminated or trailer seen). */
+  drainTimeoutMs: number;
+  /** Poll interval while the files grow, and while waiting for stdout to appear. */
+  fastPollMs: number;
+  /** Poll interval once the files have been idle for `idlePollsBeforeSlow` polls. */
+  slowPollMs: number;
+  idlePollsBeforeSlow: number;
+  /** Size of each follower's one reusable read buffer. */
+  chunkBytes: number;
+  /** Consecutive polls that may fail with a transient error (ESTALE, EIO, ENOENT after open) before giving up. */
+  readRetryLimit: number;
+  /** Longest pause between retries of a transient error (the backoff doubles from `fastPollMs` up to this). */
+  maxRetryBackoffMs: number;
+}
+
+export const DEFAULT_TAIL_OPTIONS: Readonly<TailOptions> = {
+  appearTimeoutMs: 30_000,
+  drainTimeoutMs: 30_000,
+  fastPollMs: 250,
+  slowPollMs: 1_000,
+  idlePollsBeforeSlow: 5,
+  // 256 KiB: few enough syscalls to catch up on a backlog fast, small enough for hundreds of runs per server.
+  chunkBytes: 256 * 1024,
+  readRetryLimit: 8,
+  maxRetryBackoffMs: 4_000,
+};
+
+const MINIMUM: Readonly<TailOptions> = {
+  appearTimeoutMs: 0,
+  drainTimeoutMs: 0,
+  fastPollMs: 1,
+  slowPollMs: 1,
+  idlePollsBeforeSlow: 0,
+  chunkBytes: 1,
+  readRetryLimit: 0,
+  maxRetryBackoffMs: 1,
+};
+
+/** Undefined entries fall back, so callers may spread partial objects with holes. */
+type Overrides = { readonly [K in keyof TailOptions]?: number | undefined };
+
+/** Layers overrides over defaults; returns the first invalid field's description instead of options. */
+export function resolveTailOptions(
+  ...layers: readonly (Overrides | undefined)[]
+): { ok: true; options: TailOptions } | { ok: false; problem: string } {
+  const options: TailOptions = { ...DEFAULT_TAIL_OPTIONS };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const key of Object.keys(DEFAULT_TAIL_OPTIONS) as (keyof TailOptions)[]) {
+      const value = layer[key];
+      if (value !== undefined) options[key] = value;
+    }
+  }
+  for (const key of Object.keys(MINIMUM) as (keyof TailOptions)[]) {
+    const value = options[key];
+    if (!Number.isSafeInteger(value) || value < MINIMUM[key]) {
+      return { ok: false, problem: `tail option ${key}=${String(value)} must be an integer >= ${MINIMUM[key]}` };
+    }
+  }
+  return { ok: true, options };
+}

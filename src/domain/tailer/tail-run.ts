@@ -1,0 +1,204 @@
+/**
+ * One follow of a run's files: the polling loop that ties the followers, the trailer, the poll
+ * cadence and the deadlines together, and always ends with a summary (never a rejection).
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { FileSystemPort } from "../../ports/file-system-port.js";
+import { runFailure, type RunFailure } from "../errors.js";
+import type { RunTrailer } from "../run-trailer.js";
+import { describeMissing, judgeProgress, type EndOfStreamState } from "./end-of-stream.js";
+import { FileFollower } from "./file-follower.js";
+import { PollCadence, RetryBackoff } from "./poll-cadence.js";
+import { StreamDelivery } from "./stream-delivery.js";
+import type { TailOptions } from "./tail-options.js";
+import type { LineSink, TailEnding, TailSummary, TailTarget } from "./tail-types.js";
+import { lookUpTrailer } from "./trailer-reader.js";
+
+interface FollowedStream {
+  readonly follower: FileFollower;
+  readonly delivery: StreamDelivery;
+}
+
+/** What one pass over both files found. */
+interface PollOutcome {
+  readonly grew: boolean;
+  /** The first transient error of the pass, naming its file. */
+  readonly transient: { readonly path: string; readonly detail: string } | null;
+  /** Set when the pass ended the tail. */
+  readonly summary: TailSummary | null;
+}
+
+export class TailRun {
+  private readonly stdout: FollowedStream;
+  private readonly stderr: FollowedStream;
+  private readonly cadence: PollCadence;
+  private readonly retry: RetryBackoff;
+  private trailer: RunTrailer | null = null;
+  private trailerProblem: string | null = null;
+  private drainDeadline: number | null = null;
+
+  constructor(
+    private readonly fileSystem: FileSystemPort,
+    private readonly clock: ClockPort,
+    private readonly target: TailTarget,
+    sink: LineSink,
+    private readonly options: TailOptions,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.stdout = this.stream(target.stdoutPath, new StreamDelivery("stdout", sink, signal));
+    this.stderr = this.stream(target.stderrPath, new StreamDelivery("stderr", sink, signal));
+    this.cadence = new PollCadence(options);
+    this.retry = new RetryBackoff(options);
+  }
+
+  /** The writer is gone (pod terminated, or its trailer was seen): from now on the wait is bounded. */
+  markWriterTerminated(): void {
+    this.drainDeadline ??= this.clock.now() + this.options.drainTimeoutMs;
+  }
+
+  async run(): Promise<TailSummary> {
+    try {
+      return await this.loop();
+    } catch (error) {
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return this.summarize("failed", runFailure("internal_error", { detail: `log tailer: ${detail}` }));
+    } finally {
+      await this.stdout.follower.close();
+      await this.stderr.follower.close();
+    }
+  }
+
+  private async loop(): Promise<TailSummary> {
+    const appearDeadline = this.clock.now() + this.options.appearTimeoutMs;
+    for (;;) {
+      if (this.signal?.aborted) return this.summarize("cancelled", null);
+      if (this.trailer === null) await this.lookForTrailer();
+      const outcome = await this.pollStreams();
+      if (outcome.summary !== null) return outcome.summary;
+
+      const now = this.clock.now();
+      const drainOver = this.drainDeadline !== null && now >= this.drainDeadline;
+      let pause: number;
+      if (outcome.transient !== null) {
+        const backoff = this.retry.failed();
+        if (backoff === null || drainOver) return this.fail(this.readFailure(outcome.transient));
+        pause = backoff;
+      } else {
+        this.retry.succeeded();
+        const verdict = judgeProgress(this.endState());
+        if (verdict.kind === "complete") return this.complete();
+        if (verdict.kind === "failed") return this.fail(verdict.failure);
+        if (!this.stdout.follower.appeared && now >= appearDeadline) {
+          return this.fail(runFailure("k8s_pod_log_file_missing", { path: this.target.stdoutPath }));
+        }
+        if (drainOver) return this.fail(describeMissing(this.endState()));
+        // Waiting for the file to appear is always fast polling; idleness only counts once it exists.
+        pause = this.stdout.follower.appeared ? this.cadence.next(outcome.grew) : this.options.fastPollMs;
+      }
+      if ((await this.clock.sleep(pause, this.signal)) === "aborted") return this.summarize("cancelled", null);
+    }
+  }
+
+  private async lookForTrailer(): Promise<void> {
+    const lookup = await lookUpTrailer(this.fileSystem, this.target.trailerPath);
+    if (lookup.kind === "found") {
+      this.trailer = lookup.trailer;
+      this.trailerProblem = null;
+      // The pod writes the trailer only after claude exited, so the writer is done either way.
+      this.markWriterTerminated();
+    } else {
+      this.trailerProblem = lookup.kind === "absent" ? null : lookup.detail;
+    }
+  }
+
+  private async pollStreams(): Promise<PollOutcome> {
+    let grew = false;
+    let transient: PollOutcome["transient"] = null;
+    for (const { follower, delivery } of [this.stdout, this.stderr]) {
+      const step = await follower.poll((chunk) => delivery.accept(chunk));
+      switch (step.kind) {
+        case "absent":
+          break;
+        case "read":
+          grew ||= step.bytes > 0;
+          break;
+        case "transient":
+          transient ??= { path: follower.path, detail: step.detail };
+          break;
+        case "failed":
+          return { grew, transient, summary: await this.fail(step.failure) };
+        case "stopped":
+          return { grew, transient, summary: this.stopped(follower, delivery) };
+      }
+    }
+    return { grew, transient, summary: null };
+  }
+
+  private stopped(follower: FileFollower, delivery: StreamDelivery): TailSummary {
+    if (delivery.stopped !== "sink_failed") return this.summarize("cancelled", null);
+    return this.summarize("failed", this.sinkFailure(follower, delivery));
+  }
+
+  /** The tail is whole: deliver any final line without a newline, then report success. */
+  private async complete(): Promise<TailSummary> {
+    for (const { follower, delivery } of [this.stdout, this.stderr]) {
+      if (!(await delivery.flush())) return this.summarize("failed", this.sinkFailure(follower, delivery));
+    }
+    return this.summarize("complete", null);
+  }
+
+  /** Ends as failed, first delivering the unfinished lines already read: output is never dropped. */
+  private async fail(failure: RunFailure): Promise<TailSummary> {
+    await this.stdout.delivery.flush();
+    await this.stderr.delivery.flush();
+    return this.summarize("failed", failure);
+  }
+
+  private readFailure(transient: { readonly path: string; readonly detail: string }): RunFailure {
+    const attempts = this.retry.attempts;
+    return runFailure("k8s_pod_log_read_failed", {
+      path: transient.path,
+      detail: `${transient.detail}; still failing after ${attempts} consecutive attempts`,
+    });
+  }
+
+  private sinkFailure(follower: FileFollower, delivery: StreamDelivery): RunFailure {
+    const error = delivery.sinkFailure;
+    return runFailure("log_sink_failed", {
+      stream: delivery.stream,
+      path: follower.path,
+      line: delivery.totals.lines + 1,
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  }
+
+  private endState(): EndOfStreamState {
+    const progress = ({ follower, delivery }: FollowedStream) => ({
+      stream: delivery.stream,
+      path: follower.path,
+      appeared: follower.appeared,
+      consumed: follower.offset,
+    });
+    return {
+      target: this.target,
+      trailer: this.trailer,
+      trailerProblem: this.trailerProblem,
+      stdout: progress(this.stdout),
+      stderr: progress(this.stderr),
+    };
+  }
+
+  private summarize(ended: TailEnding, failure: RunFailure | null): TailSummary {
+    return {
+      stdout: this.stdout.delivery.totals,
+      stderr: this.stderr.delivery.totals,
+      trailer: this.trailer,
+      ended,
+      failure,
+    };
+  }
+
+  private stream(path: string, delivery: StreamDelivery): FollowedStream {
+    return { follower: new FileFollower(this.fileSystem, path, this.options.chunkBytes), delivery };
+  }
+}

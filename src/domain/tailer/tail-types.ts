@@ -1,0 +1,43 @@
+/**
+ * The LogTailer's public value types: what it follows, where lines go, and what it reports.
+ * Kept apart from the loop so collaborators can share them without importing the tailer itself.
+ */
+import type { RunFailure } from "../errors.js";
+import type { RunTrailer } from "../run-trailer.js";
+
+export type LogStream = "stdout" | "stderr";
+
+/** Receives one line plus "\n" at a time; a returned promise is awaited before the next line (backpressure). */
+export type LineSink = (stream: LogStream, chunk: string) => Promise<void> | void;
+
+/** The three files a run's pod writes on the shared volume (see run-log-paths.ts). */
+export interface TailTarget {
+  readonly stdoutPath: string;
+  readonly stderrPath: string;
+  readonly trailerPath: string;
+}
+
+export interface StreamTotals {
+  /** File bytes handed to the sink (each line's bytes including its "\n"). */
+  readonly bytes: number;
+  readonly lines: number;
+}
+
+export type TailEnding = "complete" | "cancelled" | "failed";
+
+export interface TailSummary {
+  readonly stdout: StreamTotals;
+  readonly stderr: StreamTotals;
+  /** The pod's end-of-stream trailer, or null when none was seen. */
+  readonly trailer: RunTrailer | null;
+  readonly ended: TailEnding;
+  /** Set exactly when `ended === "failed"`. */
+  readonly failure: RunFailure | null;
+}
+
+export interface TailSession {
+  /** Settles once with the summary; never rejects. */
+  readonly done: Promise<TailSummary>;
+  /** The owner saw the pod terminate: keep reading for the bounded drain window, then report what is missing. */
+  markWriterTerminated(): void;
+}

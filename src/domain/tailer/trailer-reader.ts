@@ -1,0 +1,32 @@
+/**
+ * Looks for the pod's end-of-stream trailer. The pod writes it atomically (temp file + rename),
+ * so a reader sees all of it or none of it; anything else is reported as malformed, not guessed at.
+ */
+import { FileSystemError, type FileSystemPort } from "../../ports/file-system-port.js";
+import { parseRunTrailer, TRAILER_MAX_BYTES, type RunTrailer } from "../run-trailer.js";
+
+export type TrailerLookup =
+  | { readonly kind: "absent" }
+  | { readonly kind: "found"; readonly trailer: RunTrailer }
+  /** Present but not a well-formed trailer; `detail` says what was seen. */
+  | { readonly kind: "malformed"; readonly detail: string }
+  /** Could not be read just now (ESTALE, EIO, ...); worth looking again. */
+  | { readonly kind: "unreadable"; readonly detail: string };
+
+const EXCERPT_CHARS = 120;
+
+export async function lookUpTrailer(fileSystem: FileSystemPort, path: string): Promise<TrailerLookup> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fileSystem.readSmallFile(path, TRAILER_MAX_BYTES);
+  } catch (error) {
+    if (error instanceof FileSystemError && error.code === "ENOENT") return { kind: "absent" };
+    const detail = error instanceof FileSystemError ? `${error.code}: ${error.message}` : String(error);
+    return { kind: "unreadable", detail };
+  }
+  const text = new TextDecoder().decode(bytes);
+  const trailer = parseRunTrailer(text);
+  if (trailer !== null) return { kind: "found", trailer };
+  const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}...` : text;
+  return { kind: "malformed", detail: `the trailer is not valid (${JSON.stringify(excerpt.trim())})` };
+}
