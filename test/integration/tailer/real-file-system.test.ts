@@ -1,0 +1,106 @@
+/**
+ * The tailer on the real file system, with the writer in a separate process, as the pod is: the
+ * writer's pieces, pauses and the atomic trailer are its own, and the tailer sees only the files.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
+import { SystemClock } from "../../../src/adapters/system-clock.js";
+import { LogTailer, type LogStream, type TailTarget } from "../../../src/domain/tailer/log-tailer.js";
+
+const WRITER = join(import.meta.dirname, "slow-writer.mjs");
+const FAST = { fastPollMs: 20, slowPollMs: 100, drainTimeoutMs: 3_000, appearTimeoutMs: 5_000 };
+
+function runWriter(target: TailTarget, mode: "normal" | "truncate"): Promise<number | null> {
+  const child = spawn(process.execPath, [WRITER, target.stdoutPath, target.stderrPath, target.trailerPath, mode], {
+    stdio: "ignore",
+  });
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+}
+
+function expectedStdout(): string {
+  const lines = [
+    '{"type":"system","subtype":"init","session_id":"s-1"}',
+    '{"type":"assistant","message":{"content":[{"type":"text","text":"héllo ✓ 日本 😀"}]}}',
+    `{"type":"user","message":{"content":[{"type":"tool_result","content":"${"ü".repeat(600_000)}"}]}}`,
+    '{"type":"result","subtype":"success","is_error":false,"result":"done 𝄞"}',
+  ];
+  return lines.map((line) => `${line}\n`).join("");
+}
+
+describe("LogTailer on the real file system with a separate writer process", () => {
+  let directory = "";
+  let target: TailTarget;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "tailer-it-"));
+    target = {
+      stdoutPath: join(directory, "r.pod.ndjson"),
+      stderrPath: join(directory, "r.pod.stderr.log"),
+      trailerPath: join(directory, "r.pod.trailer.json"),
+    };
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it("delivers every line of both files exactly, UTF-8 intact, and completes on the trailer", async () => {
+    const received: Record<LogStream, string[]> = { stdout: [], stderr: [] };
+    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), FAST);
+    const session = tailer.follow(target, (stream, chunk) => void received[stream].push(chunk));
+    const writerExit = await runWriter(target, "normal");
+    session.markWriterTerminated();
+    const summary = await session.done;
+
+    expect(writerExit).toBe(0);
+    expect(summary.failure).toBeNull();
+    expect(summary.ended).toBe("complete");
+    expect(received.stdout.join("") === expectedStdout()).toBe(true);
+    expect(received.stdout).toHaveLength(4);
+    expect(received.stderr).toEqual(["warning: first\n", "warning: sécond\n"]);
+    expect(summary.trailer?.stdoutBytes).toBe(Buffer.byteLength(expectedStdout()) - 1);
+    expect(summary.stdout.bytes).toBe(summary.trailer?.stdoutBytes);
+  });
+
+  it("reports k8s_pod_log_truncated when the writer truncates the file mid-stream", async () => {
+    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), FAST);
+    const session = tailer.follow(target, () => undefined);
+    await runWriter(target, "truncate");
+    session.markWriterTerminated();
+    const summary = await session.done;
+
+    expect(summary.failure?.errorCode).toBe("k8s_pod_log_truncated");
+    expect(summary.failure?.errorMessage).toContain(target.stdoutPath);
+  });
+
+  it("follows a POSIX sh (dash) writer that redirects to the files and writes the trailer with mv", async () => {
+    const script = [
+      'out="$1"; err="$2"; trailer="$3"',
+      "{",
+      "  printf '%s\\n' '{\"type\":\"system\"}'",
+      "  sleep 0.2",
+      '  printf \'%s\' \'{"type":"result","result":"ok ✓"}\'',
+      "  printf 'oops\\n' >&2",
+      '} > "$out" 2> "$err"',
+      "code=$?",
+      'printf \'{"version":1,"exitCode":%d,"stdoutBytes":%d,"stderrBytes":%d}\' "$code" "$(wc -c < "$out")" "$(wc -c < "$err")" > "$trailer.tmp"',
+      'mv "$trailer.tmp" "$trailer"',
+    ].join("\n");
+    const received: string[] = [];
+    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), FAST);
+    const session = tailer.follow(target, (stream, chunk) => void received.push(`${stream}:${chunk}`));
+    const child = spawn("/bin/sh", ["-c", script, "sh", target.stdoutPath, target.stderrPath, target.trailerPath], {
+      stdio: "ignore",
+    });
+    await new Promise((resolve) => child.on("exit", resolve));
+    const summary = await session.done;
+
+    expect(summary.ended).toBe("complete");
+    expect(received.filter((r) => r.startsWith("stdout:"))).toEqual([
+      'stdout:{"type":"system"}\n',
+      'stdout:{"type":"result","result":"ok ✓"}\n',
+    ]);
+    expect(received).toContain("stderr:oops\n");
+  });
+});
