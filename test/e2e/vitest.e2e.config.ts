@@ -1,0 +1,15 @@
+// The real-Paperclip e2e suite: slow (installs and boots a server), so it is separate from `npm test`.
+// Run: npx vitest run --config test/e2e/vitest.e2e.config.ts
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/e2e/**/*.e2e.test.ts"],
+    testTimeout: 180_000,
+    // The first run installs paperclipai (~1.5 GB) into the cache.
+    hookTimeout: 20 * 60_000,
+    pool: "forks",
+    // One server at a time: the machine is small and each suite boots its own Paperclip.
+    fileParallelism: false,
+  },
+});
