@@ -111,6 +111,11 @@ export class FakeKubernetes implements KubernetesPort {
     }
   }
 
+  /** Every open watch goes silent without an error, as a stalled connection would. */
+  silenceWatches(): void {
+    for (const watcher of [...this.jobWatchers, ...this.podWatchers]) watcher.active = false;
+  }
+
   get activeWatchCount(): number {
     return [...this.jobWatchers, ...this.podWatchers].filter((w) => w.active).length;
   }
@@ -151,6 +156,14 @@ export class FakeKubernetes implements KubernetesPort {
         phase: "Pending",
         conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message }],
       };
+    });
+  }
+
+  /** Replaces the pod's status (init container statuses, pod-level reasons, ...). */
+  setPodStatus(jobName: string, status: NonNullable<Pod["status"]>, nodeName?: string): void {
+    this.updatePod(jobName, (pod) => {
+      pod.status = clone(status);
+      if (nodeName !== undefined) pod.spec.nodeName = nodeName;
     });
   }
 
