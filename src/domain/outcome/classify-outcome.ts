@@ -1,0 +1,258 @@
+/**
+ * Decides how a run ended, from everything observed about it, and gathers what the result reports
+ * (usage, cost, model, session, summary, billing).
+ *
+ * Precedence — the one place it is decided (first match wins):
+ *  1. Operator cancellation → `cancelled` (acknowledged, so the host can confirm the cancel).
+ *  2. A failure already decided before or while tailing (pod start, log file missing/incomplete, ...).
+ *  3. A result event exists → claude finished its loop, so the result decides even if the Job then hit
+ *     its deadline, was deleted, or claude exited non-zero/was SIGTERMed while shutting down
+ *     (Paperclip PR #8077: exit 143 after a successful result is not a failure):
+ *       a. `subtype: "error_max_turns"` → `max_turns_exhausted`; `stop_reason: "refusal"` → `claude_refusal`;
+ *       b. `is_error` decides success vs failure (it wins over `subtype`; `subtype` only when it is absent);
+ *       c. a failed result is named by its own text, then its `api_error_status`, then stderr, then
+ *          the stream's error lines: session_unavailable, claude_auth_required, model_not_found,
+ *          provider_quota, claude_transient_upstream, claude_refusal; else `claude_failed`.
+ *  4. No result: the Job's deadline (DeadlineExceeded) → `timeout`.
+ *  5. No result: the Job was deleted by someone else → `k8s_job_deleted_externally`.
+ *  6. No result: claude or the pod was killed (OOMKilled, SIGKILL/137, SIGTERM/143, any signal) →
+ *     `claude_truncated` naming the cause (or `claude_failed` when it wrote nothing at all).
+ *  7. No result: stderr or the stream's error lines name the cause (same codes as 3c).
+ *  8. No result, but stream-json output → `claude_truncated` naming the exit cause (exit 0 included).
+ *  9. Nothing usable at all → `claude_failed` with the exit code and the last error line.
+ */
+import { runFailure, type ErrorCode, type RunFailure } from "../errors.js";
+import type { RunTrailer } from "../run-trailer.js";
+import { resolveBilling, type BillingEnvironment, type BillingType } from "./billing.js";
+import {
+  describeExitCause,
+  effectiveExitCode,
+  terminatingSignal,
+  wasKilled,
+  type PodTermination,
+} from "./exit-cause.js";
+import { firstSignal, matchSignal, signalFromApiStatus, type FailureSignal } from "./failure-signals.js";
+import { asRecord, numberField, stringField, type JsonRecord } from "./json-fields.js";
+import { retryNotBefore, type RetryKind } from "./retry-time.js";
+import type { StreamSummary } from "./stream-json-accumulator.js";
+import { costFromResult, usageFromResult, type TokenUsage } from "./token-usage.js";
+
+export interface OutcomeEvidence {
+  readonly stream: StreamSummary;
+  readonly trailer: RunTrailer | null;
+  /** The main container's terminated state. */
+  readonly podTermination: PodTermination | null;
+  /** e.g. "DeadlineExceeded", "BackoffLimitExceeded". */
+  readonly jobFailureReason: string | null;
+  /** The operator cancelled and we deleted the Job. */
+  readonly cancelled: { readonly acknowledgedAt: string; readonly forced: boolean } | null;
+  readonly jobDeletedExternally: boolean;
+  /** Pod-start and tail failures already decided (k8s_image_pull_failed, k8s_pod_log_incomplete, ...). */
+  readonly earlierFailure: RunFailure | null;
+  /** Bounded tail of claude's stderr. */
+  readonly stderrTail: string;
+  /** The session this run tried to resume. */
+  readonly resumedSessionId: string | null;
+  readonly jobName: string;
+  readonly timeoutSec: number;
+  /** For retryNotBefore. */
+  readonly nowMs: number;
+  readonly billingEnv: BillingEnvironment;
+  /** The configured --model, named in model_not_found when claude never reported one. */
+  readonly requestedModel?: string | null;
+}
+
+export type ErrorFamily = "transient_upstream" | "provider_quota" | "model_refusal";
+
+export interface RunOutcome {
+  /** null = success. */
+  readonly failure: RunFailure | null;
+  readonly errorFamily: ErrorFamily | null;
+  readonly timedOut: boolean;
+  readonly exitCode: number | null;
+  /** e.g. "SIGKILL". */
+  readonly signal: string | null;
+  readonly clearSession: boolean;
+  /** ISO time. */
+  readonly retryNotBefore: string | null;
+  readonly usage: TokenUsage | null;
+  readonly costUsd: number | null;
+  readonly model: string | null;
+  readonly sessionId: string | null;
+  readonly summary: string | null;
+  /** The result event (becomes resultJson), never the transcript. */
+  readonly resultEvent: Readonly<Record<string, unknown>> | null;
+  readonly provider: "anthropic";
+  readonly biller: string;
+  readonly billingType: BillingType;
+  readonly cancellation: {
+    readonly state: "acknowledged";
+    readonly acknowledgedAt: string;
+    readonly forced: boolean;
+  } | null;
+}
+
+const DEADLINE_REASON = "DeadlineExceeded";
+
+const FAMILY_BY_CODE: Partial<Record<ErrorCode, ErrorFamily>> = {
+  claude_transient_upstream: "transient_upstream",
+  provider_quota: "provider_quota",
+  claude_refusal: "model_refusal",
+};
+
+export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
+  const failure = decideFailure(evidence);
+  const code = failure?.errorCode ?? null;
+  const clearSession = code === "session_unavailable";
+  const result = evidence.stream.result;
+  const billing = resolveBilling(evidence.billingEnv, evidence.stream.init);
+  return {
+    failure,
+    errorFamily: code === null ? null : (FAMILY_BY_CODE[code] ?? null),
+    timedOut: code === "timeout",
+    exitCode: effectiveExitCode(evidence.trailer, evidence.podTermination),
+    signal: terminatingSignal(evidence.trailer, evidence.podTermination),
+    clearSession,
+    retryNotBefore: code === "provider_quota" || code === "claude_transient_upstream" ? retryAt(evidence, code) : null,
+    usage: result ? usageFromResult(result) : (evidence.stream.assistantUsage ?? null),
+    costUsd: result ? costFromResult(result) : null,
+    model: evidence.stream.model ?? firstModelOf(result),
+    sessionId: clearSession ? null : (evidence.stream.sessionId ?? evidence.resumedSessionId),
+    summary: stringField(result, "result") ?? (evidence.stream.assistantTextTail || null),
+    resultEvent: result,
+    provider: "anthropic",
+    biller: billing.biller,
+    billingType: billing.billingType,
+    cancellation: evidence.cancelled
+      ? { state: "acknowledged", acknowledgedAt: evidence.cancelled.acknowledgedAt, forced: evidence.cancelled.forced }
+      : null,
+  };
+}
+
+function decideFailure(e: OutcomeEvidence): RunFailure | null {
+  const job = e.jobName;
+  if (e.cancelled) return runFailure("cancelled", { job });
+  if (e.earlierFailure) return e.earlierFailure;
+  const result = e.stream.result;
+  if (result) return classifyResult(result, e);
+  const deadline = deadlineNote(e);
+  if (deadline !== null) return runFailure("timeout", { timeoutSec: e.timeoutSec, job, reason: deadline });
+  if (e.jobDeletedExternally) return runFailure("k8s_job_deleted_externally", { job });
+  return classifyMissingResult(e);
+}
+
+function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | null {
+  const subtype = stringField(result, "subtype");
+  if (subtype === "error_max_turns" || stringField(result, "terminal_reason") === "max_turns") {
+    const turns = numberField(result, "num_turns");
+    return runFailure("max_turns_exhausted", {
+      detail: `${turns ?? "?"} turns in Job ${e.jobName}; raise maxTurnsPerRun or split the task`,
+    });
+  }
+  const ownText = [stringField(result, "result") ?? "", errorsText(result)].join("\n").trim();
+  if (stringField(result, "stop_reason") === "refusal") {
+    return signalFailure({ code: "claude_refusal", detail: ownText || "stop_reason refusal" }, e);
+  }
+  const isError = typeof result.is_error === "boolean" ? result.is_error : subtype !== null && subtype !== "success";
+  if (!isError) return null;
+  const signal =
+    matchSignal(ownText) ??
+    signalFromApiStatus(numberField(result, "api_error_status")) ??
+    firstSignal([e.stderrTail, e.stream.errorTextTail]);
+  if (signal) return signalFailure(signal, e);
+  return runFailure("claude_failed", {
+    exitCode: effectiveExitCode(e.trailer, e.podTermination) ?? "?",
+    job: e.jobName,
+    detail: `result ${subtype ?? "?"} with is_error: ${shorten(ownText) || "no message"}`,
+  });
+}
+
+function classifyMissingResult(e: OutcomeEvidence): RunFailure | null {
+  const cause = describeExitCause(e.trailer, e.podTermination);
+  const wroteEvents = (e.stream.eventCount ?? (e.stream.sawAnyLine ? 1 : 0)) > 0;
+  const exitCode = effectiveExitCode(e.trailer, e.podTermination) ?? "?";
+  if (wasKilled(e.trailer, e.podTermination)) {
+    return wroteEvents
+      ? runFailure("claude_truncated", { job: e.jobName, cause })
+      : runFailure("claude_failed", { exitCode, job: e.jobName, detail: `${cause}; it wrote no output` });
+  }
+  const signal = firstSignal([e.stderrTail, e.stream.errorTextTail]);
+  if (signal) return signalFailure(signal, e);
+  if (wroteEvents) return runFailure("claude_truncated", { job: e.jobName, cause });
+  const lastLine = lastNonEmptyLine(e.stderrTail) ?? lastNonEmptyLine(e.stream.errorTextTail);
+  return runFailure("claude_failed", {
+    exitCode,
+    job: e.jobName,
+    detail: lastLine
+      ? `${cause}; last error line: ${lastLine}`
+      : `${cause}; it wrote no output and no result event (see the run's stderr log)`,
+  });
+}
+
+function signalFailure(signal: FailureSignal, e: OutcomeEvidence): RunFailure {
+  switch (signal.code) {
+    case "session_unavailable":
+      return runFailure("session_unavailable", {
+        sessionId: e.resumedSessionId ?? e.stream.sessionId ?? "?",
+        detail: signal.detail,
+      });
+    case "claude_auth_required":
+      return runFailure("claude_auth_required", { job: e.jobName, detail: signal.detail });
+    case "model_not_found":
+      return runFailure("model_not_found", {
+        model: e.requestedModel || e.stream.model || "(default)",
+        detail: signal.detail,
+      });
+    default:
+      return runFailure(signal.code, { job: e.jobName, detail: signal.detail });
+  }
+}
+
+function deadlineNote(e: OutcomeEvidence): string | null {
+  if (e.jobFailureReason === DEADLINE_REASON) return "the Job's activeDeadlineSeconds expired (DeadlineExceeded)";
+  if (e.podTermination?.reason === DEADLINE_REASON) {
+    return `the pod was stopped at its deadline (DeadlineExceeded${e.podTermination.message ? `: ${e.podTermination.message}` : ""})`;
+  }
+  return null;
+}
+
+function retryAt(e: OutcomeEvidence, kind: RetryKind): string {
+  return retryNotBefore({
+    kind,
+    nowMs: e.nowMs,
+    texts: [
+      stringField(e.stream.result, "result") ?? "",
+      errorsText(e.stream.result),
+      e.stderrTail,
+      e.stream.errorTextTail,
+    ],
+    rateLimitResetsAtMs: e.stream.rateLimit?.status === "rejected" ? e.stream.rateLimit.resetsAtMs : null,
+  });
+}
+
+function errorsText(result: JsonRecord | null): string {
+  const errors = result?.errors;
+  if (!Array.isArray(errors)) return "";
+  return errors
+    .map((item) => (typeof item === "string" ? item : (stringField(asRecord(item), "message") ?? "")))
+    .filter((text) => text.length > 0)
+    .join("\n");
+}
+
+function firstModelOf(result: JsonRecord | null): string | null {
+  const modelUsage = asRecord(result?.modelUsage);
+  return modelUsage ? (Object.keys(modelUsage)[0] ?? null) : null;
+}
+
+function lastNonEmptyLine(text: string): string | null {
+  const lines = text.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]?.trim();
+    if (line) return shorten(line);
+  }
+  return null;
+}
+
+function shorten(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
