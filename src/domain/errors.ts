@@ -26,7 +26,8 @@ export const ERROR_CATALOG = {
       `Prompt is ${s(p.bytes)} bytes, over the ${s(p.limit)}-byte limit; shorten the prompt template or task text.`,
   },
   timeout: {
-    message: (p) => `Run exceeded its ${s(p.timeoutSec)} s timeout (Job ${s(p.job)}: ${s(p.reason)}).`,
+    message: (p) =>
+      `Run exceeded its ${s(p.timeoutSec)} s timeout (Job ${s(p.job)}: ${s(p.reason)}); raise timeoutSec or split the task.`,
   },
   cancelled: {
     message: (p) => `Run cancelled by the operator; Job ${s(p.job)} was deleted.`,
@@ -49,13 +50,14 @@ export const ERROR_CATALOG = {
     message: (p) => `Claude session ${s(p.sessionId)} cannot be resumed; the next run starts a fresh session.`,
   },
   provider_quota: {
-    message: (p) => `Anthropic quota or rate limit reached: ${s(p.detail)}.`,
+    message: (p) =>
+      `Anthropic quota or rate limit reached: ${s(p.detail)}. The run can be retried after the reset; check the account's plan if it persists.`,
   },
   claude_transient_upstream: {
     message: (p) => `Anthropic API failed transiently: ${s(p.detail)}. Retrying later should succeed.`,
   },
   claude_refusal: {
-    message: (p) => `The model refused the request: ${s(p.detail)}.`,
+    message: (p) => `The model refused the request: ${s(p.detail)}. Rephrase the task or the agent's instructions.`,
   },
   model_not_found: {
     message: (p) => `Model ${s(p.model)} was not found by the provider; pick another model in the agent settings.`,
@@ -69,7 +71,8 @@ export const ERROR_CATALOG = {
       `Agent ${s(p.agentId)} already has a running Job ${s(p.job)} for another task or session; wait for it or delete it.`,
   },
   k8s_job_deleted_externally: {
-    message: (p) => `Job ${s(p.job)} was deleted by someone other than this adapter before the run finished.`,
+    message: (p) =>
+      `Job ${s(p.job)} was deleted by someone other than this adapter before the run finished; check for operators, scripts or TTL cleanup deleting the adapter's Jobs.`,
   },
   k8s_image_pull_failed: {
     message: (p) => `Pod ${s(p.pod)} cannot pull image ${s(p.image)}: ${s(p.reason)}: ${s(p.detail)}.`,
