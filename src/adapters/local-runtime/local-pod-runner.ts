@@ -1,0 +1,403 @@
+/**
+ * The local "kubelet": runs ONE pod's containers as local processes and reports its status the
+ * way a kubelet does. It depends only on the Pod, a Secret lookup and a status callback — no
+ * store, no Job — so the loopback Kubernetes API test server can use it as its kubelet too.
+ *
+ * Faithful to a cluster: init containers run in order, each to completion, then the main
+ * containers (in parallel); `$(VAR)` expansion of env/command/args; secretKeyRef/envFrom/fieldRef;
+ * a missing Secret keeps the pod Pending (CreateContainerConfigError / ContainerCreating) and is
+ * retried; restartPolicy Never; phase Succeeded only when every main container exits 0; when a
+ * container's main process ends, whatever it left running in its process group is killed (a
+ * container's PID namespace dies with its PID 1); deletion sends SIGTERM to every process group,
+ * then SIGKILL after the grace period. `terminated.exitCode` is the exit code, or 128 + n with
+ * `signal: n` when the process was killed by signal n; reason "Completed" or "Error" (never
+ * "OOMKilled": no memory limits are enforced).
+ *
+ * Deliberately NOT faithful (it runs on the host): the image is ignored; `securityContext`
+ * (runAsUser, runAsGroup, fsGroup, capabilities) is ignored — processes run as the current user,
+ * because a normal user cannot setuid and tests run as one; resource limits are not enforced;
+ * read-only mounts are writable. Mount paths follow mount-table.ts.
+ */
+import { mkdir, stat } from "node:fs/promises";
+import type { Container, ContainerStatus, Pod } from "../../ports/kubernetes-objects.js";
+import { buildContainerEnvironment } from "./container-environment.js";
+import { MountTable, mountProblems, type DataVolumeRule, type MountMapping } from "./mount-table.js";
+import { PodSandbox } from "./pod-sandbox.js";
+import { signalGroup, spawnInNewGroup, type ProcessExit } from "./process-group.js";
+import type { SecretLookup } from "./secret-data.js";
+import { expandKubernetesReferences } from "./variable-expansion.js";
+
+export type PodStatus = NonNullable<Pod["status"]>;
+export type PodStatusListener = (status: PodStatus) => void;
+
+export const DEFAULT_DATA_CLAIM_NAME = "paperclip-data";
+
+export interface LocalPodRunnerOptions {
+  /** Directory under which each pod gets its sandbox (see pod-sandbox.ts). */
+  readonly sandboxRoot: string;
+  /** Absolute local path of the data volume (the PVC). */
+  readonly dataDirectory: string;
+  /** The PVC claim name that means "the data volume". Default "paperclip-data". */
+  readonly dataClaimName?: string;
+  /** Directories put first on every container's PATH (e.g. the Claude stand-in's bin). */
+  readonly pathPrepend?: readonly string[];
+  /** PATH the containers start from. Default: this process's PATH. */
+  readonly basePath?: string;
+  /** SIGTERM → SIGKILL grace; default the pod's terminationGracePeriodSeconds (30 s). */
+  readonly killGraceMs?: number;
+  /** How often a pod waiting for a missing Secret retries. Default 1000 ms. */
+  readonly retryMs?: number;
+  /** spec.nodeName / fieldRef value. Default "local". */
+  readonly nodeName?: string;
+}
+
+type ContainerKind = "init" | "main";
+type Readiness<T> = { readonly ready: true; readonly value: T } | { readonly ready: false; readonly message: string };
+
+const dataVolumeRule = (options: LocalPodRunnerOptions): DataVolumeRule => ({
+  dataDirectory: options.dataDirectory,
+  dataClaimName: options.dataClaimName ?? DEFAULT_DATA_CLAIM_NAME,
+});
+
+const waiting = (name: string, reason: string, message?: string): ContainerStatus => ({
+  name,
+  ready: false,
+  restartCount: 0,
+  image: "local",
+  state: { waiting: { reason, ...(message ? { message } : {}) } },
+});
+
+export class LocalPodRunner {
+  constructor(private readonly options: LocalPodRunnerOptions) {}
+
+  /** Starts the pod now; its status is reported through `onStatus` until `done` resolves. */
+  run(pod: Pod, secretLookup: SecretLookup, onStatus: PodStatusListener): RunningPod {
+    return new RunningPod(structuredClone(pod), secretLookup, onStatus, this.options);
+  }
+
+  /**
+   * The loopback API server's kubelet contract: start the pod; `kill()` terminates it (SIGTERM,
+   * grace, SIGKILL) and removes its sandbox.
+   */
+  start(
+    pod: Pod,
+    secretLookup: SecretLookup,
+    report: PodStatusListener,
+  ): { kill(): Promise<void>; readonly running: RunningPod } {
+    const running = this.run(pod, secretLookup, report);
+    return { running, kill: () => running.dispose() };
+  }
+
+  /** Where each container's mounts are on this machine, per container name. */
+  mountMappings(pod: Pod): Record<string, readonly MountMapping[]> {
+    const rule = dataVolumeRule(this.options);
+    const volumes = `${PodSandbox.pathFor(this.options.sandboxRoot, pod)}/volumes`;
+    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    return Object.fromEntries(
+      containers.map((c) => [c.name, MountTable.forContainer(c.volumeMounts ?? [], pod.spec, rule, volumes).mappings]),
+    );
+  }
+}
+
+export class RunningPod {
+  /** Resolves with the final status once no container of the pod runs any more. */
+  readonly done: Promise<PodStatus>;
+  readonly sandboxDirectory: string;
+
+  private readonly status: PodStatus;
+  private readonly rule: DataVolumeRule;
+  private readonly stopController = new AbortController();
+  private readonly liveGroups = new Set<number>();
+  private readonly allGroups: number[] = [];
+  private sandbox: PodSandbox | undefined;
+
+  constructor(
+    private readonly pod: Pod,
+    private readonly secretLookup: SecretLookup,
+    private readonly onStatus: PodStatusListener,
+    private readonly options: LocalPodRunnerOptions,
+  ) {
+    this.rule = dataVolumeRule(options);
+    this.sandboxDirectory = PodSandbox.pathFor(options.sandboxRoot, pod);
+    this.status = {
+      phase: "Pending",
+      conditions: [{ type: "PodScheduled", status: "True" }],
+      ...(pod.spec.initContainers?.length
+        ? { initContainerStatuses: pod.spec.initContainers.map((c) => waiting(c.name, "PodInitializing")) }
+        : {}),
+      containerStatuses: pod.spec.containers.map((c) =>
+        waiting(c.name, pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating"),
+      ),
+    };
+    this.done = this.execute();
+  }
+
+  get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /** Every process group this pod has started (one per container), for checks that none is left. */
+  processGroupIds(): readonly number[] {
+    return [...this.allGroups];
+  }
+
+  /** Where each container's volumes are on this machine (the pod annotation shows the same). */
+  mountMappings(): Record<string, readonly MountMapping[]> {
+    const volumes = `${this.sandboxDirectory}/volumes`;
+    const containers = [...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers];
+    return Object.fromEntries(
+      containers.map((c) => [
+        c.name,
+        MountTable.forContainer(c.volumeMounts ?? [], this.pod.spec, this.rule, volumes).mappings,
+      ]),
+    );
+  }
+
+  logPath(containerName: string): string {
+    return `${this.sandboxDirectory}/logs/${containerName}.log`;
+  }
+
+  /** The container's stdout+stderr so far: this runtime's `kubectl logs`. */
+  async readLog(containerName: string): Promise<string> {
+    return this.sandbox ? this.sandbox.readLog(containerName) : "";
+  }
+
+  /** Signals every running container's process group; no further container will start. */
+  kill(signal: NodeJS.Signals = "SIGTERM"): void {
+    this.stopController.abort();
+    for (const pgid of this.liveGroups) signalGroup(pgid, signal);
+  }
+
+  /** SIGTERM now, SIGKILL after the grace period; resolves with the final status. */
+  async terminate(graceMs?: number): Promise<PodStatus> {
+    const grace = graceMs ?? this.options.killGraceMs ?? (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    this.kill("SIGTERM");
+    const timer = setTimeout(() => this.kill("SIGKILL"), grace);
+    try {
+      return await this.done;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Terminates the pod if needed and removes its sandbox (volumes, secret files, logs). */
+  async dispose(graceMs?: number): Promise<void> {
+    await this.terminate(graceMs);
+    await this.sandbox?.remove();
+  }
+
+  // ---- the pod's life -----------------------------------------------------------------------
+
+  private async execute(): Promise<PodStatus> {
+    this.publish();
+    try {
+      const problems = mountProblems(this.pod.spec, this.rule);
+      if (problems.length > 0) return this.finish("Failed", "LocalRuntimeUnsupported", problems.join("; "));
+      const sandbox = await PodSandbox.create(this.options.sandboxRoot, this.pod);
+      this.sandbox = sandbox;
+      const volumesReady = await this.retryUntilReady(
+        async (): Promise<Readiness<true>> => {
+          const problem = await sandbox.prepareVolumes(
+            this.pod.spec.volumes ?? [],
+            this.secretLookup,
+            this.rule.dataClaimName,
+          );
+          return problem === undefined ? { ready: true, value: true } : { ready: false, message: problem };
+        },
+        (message) => this.setWaiting("ContainerCreating", message),
+      );
+      if (!volumesReady) return this.finish("Failed");
+      for (const [index, container] of (this.pod.spec.initContainers ?? []).entries()) {
+        const exit = await this.runContainer(sandbox, container, "init", index);
+        if (exit === undefined || exit.exitCode !== 0) return this.finish("Failed");
+      }
+      const exits = await Promise.all(
+        this.pod.spec.containers.map((c, index) => this.runContainer(sandbox, c, "main", index)),
+      );
+      return this.finish(exits.every((exit) => exit?.exitCode === 0) ? "Succeeded" : "Failed");
+    } catch (error) {
+      this.kill("SIGKILL");
+      return this.finish("Failed", "LocalRuntimeError", `local runtime failed to run the pod: ${String(error)}`);
+    }
+  }
+
+  /** Runs one container to its end; undefined when the pod was stopped before it started. */
+  private async runContainer(
+    sandbox: PodSandbox,
+    container: Container,
+    kind: ContainerKind,
+    index: number,
+  ): Promise<ProcessExit | undefined> {
+    const mounts = MountTable.forContainer(
+      container.volumeMounts ?? [],
+      this.pod.spec,
+      this.rule,
+      sandbox.volumesDirectory,
+    );
+    const env = await this.retryUntilReady(
+      async (): Promise<Readiness<Record<string, string>>> => {
+        const result = buildContainerEnvironment({
+          pod: this.pod,
+          container,
+          secretLookup: this.secretLookup,
+          baseEnv: {
+            PATH: this.options.basePath ?? process.env.PATH ?? "/usr/bin:/bin",
+            HOME: sandbox.homeDirectory,
+            HOSTNAME: this.pod.metadata.name ?? "",
+          },
+          pathPrepend: this.options.pathPrepend ?? [],
+          mounts,
+          nodeName: this.options.nodeName ?? "local",
+        });
+        return result.ok ? { ready: true, value: result.env } : { ready: false, message: result.message };
+      },
+      (message) => this.setContainer(kind, index, waiting(container.name, "CreateContainerConfigError", message)),
+    );
+    if (env === undefined) return undefined;
+    const cwd = await this.workingDirectory(container, mounts, sandbox);
+    const startedAt = new Date().toISOString();
+    if (typeof cwd !== "string") return this.recordExit(container, kind, index, cwd, startedAt);
+    if (this.stopping) return undefined;
+    const argv = [...(container.command ?? []), ...(container.args ?? [])].map((part) =>
+      mounts.translate(expandKubernetesReferences(part, (name) => env[name])),
+    );
+    const child = spawnInNewGroup({ argv, cwd, env, logPath: sandbox.logPath(container.name) });
+    if (child.pgid !== undefined) {
+      this.liveGroups.add(child.pgid);
+      this.allGroups.push(child.pgid);
+    }
+    if (kind === "main") this.status.phase = "Running";
+    this.setContainer(kind, index, {
+      name: container.name,
+      ready: kind === "main",
+      restartCount: 0,
+      image: "local",
+      state: { running: { startedAt } },
+    });
+    const exit = await child.exited;
+    if (child.pgid !== undefined) {
+      // The container's main process is gone: nothing it started may outlive it.
+      signalGroup(child.pgid, "SIGKILL");
+      this.liveGroups.delete(child.pgid);
+    }
+    return this.recordExit(container, kind, index, exit, startedAt);
+  }
+
+  private recordExit(
+    container: Container,
+    kind: ContainerKind,
+    index: number,
+    exit: ProcessExit,
+    startedAt: string,
+  ): ProcessExit {
+    const reason = exit.startError !== undefined ? "StartError" : exit.exitCode === 0 ? "Completed" : "Error";
+    this.setContainer(kind, index, {
+      name: container.name,
+      ready: false,
+      restartCount: 0,
+      image: "local",
+      state: {
+        terminated: {
+          exitCode: exit.exitCode,
+          ...(exit.signal !== undefined ? { signal: exit.signal } : {}),
+          reason,
+          ...(exit.startError !== undefined ? { message: exit.startError } : {}),
+          startedAt,
+          finishedAt: new Date().toISOString(),
+        },
+      },
+    });
+    return exit;
+  }
+
+  /**
+   * The container's cwd on this machine. Inside a mount it is created if missing (as the
+   * container runtime does); outside every mount it must already exist — the local runtime
+   * never creates directories at arbitrary host paths.
+   */
+  private async workingDirectory(
+    container: Container,
+    mounts: MountTable,
+    sandbox: PodSandbox,
+  ): Promise<string | ProcessExit> {
+    if (!container.workingDir) return sandbox.workDirectory;
+    const local = mounts.localPathOf(container.workingDir);
+    if (local !== undefined) {
+      await mkdir(local, { recursive: true });
+      return local;
+    }
+    const found = await stat(container.workingDir).catch(() => undefined);
+    if (found?.isDirectory()) return container.workingDir;
+    return {
+      exitCode: 128,
+      startError: `working directory "${container.workingDir}" does not exist on this machine and is under no volume mount`,
+    };
+  }
+
+  /** Calls `attempt` until it is ready, reporting each new reason it is not; undefined once stopped. */
+  private async retryUntilReady<T>(
+    attempt: () => Promise<Readiness<T>>,
+    onWaiting: (message: string) => void,
+  ): Promise<T | undefined> {
+    let lastMessage: string | undefined;
+    while (!this.stopping) {
+      const result = await attempt();
+      if (result.ready) return result.value;
+      if (result.message !== lastMessage) onWaiting(result.message);
+      lastMessage = result.message;
+      await delay(this.options.retryMs ?? 1000, this.stopController.signal);
+    }
+    return undefined;
+  }
+
+  // ---- status ---------------------------------------------------------------------------------
+
+  private setWaiting(reason: string, message: string): void {
+    const unstarted = (statuses: ContainerStatus[] | undefined) =>
+      statuses?.map((s) => (s.state?.waiting ? waiting(s.name, reason, message) : s));
+    const init = unstarted(this.status.initContainerStatuses);
+    if (init) this.status.initContainerStatuses = init;
+    this.status.containerStatuses = unstarted(this.status.containerStatuses) ?? [];
+    this.publish();
+  }
+
+  private setContainer(kind: ContainerKind, index: number, containerStatus: ContainerStatus): void {
+    const list = kind === "init" ? this.status.initContainerStatuses : this.status.containerStatuses;
+    if (list) list[index] = containerStatus;
+    this.publish();
+  }
+
+  private finish(phase: "Succeeded" | "Failed", reason?: string, message?: string): PodStatus {
+    this.status.phase = phase;
+    if (reason) this.status.reason = reason;
+    if (message) this.status.message = message;
+    for (const list of [this.status.initContainerStatuses, this.status.containerStatuses]) {
+      for (const s of list ?? []) s.ready = false;
+    }
+    this.publish();
+    return structuredClone(this.status);
+  }
+
+  private publish(): void {
+    try {
+      this.onStatus(structuredClone(this.status));
+    } catch {
+      // A listener's failure must not stop the kubelet from tracking the pod's processes.
+    }
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

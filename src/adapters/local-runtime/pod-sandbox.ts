@@ -1,0 +1,110 @@
+/**
+ * A pod's private directory on this machine, removed when the pod is deleted (as the kubelet
+ * removes emptyDirs):
+ *   <root>/<namespace>.<pod>/volumes/<volume>/   emptyDir, secret and optional-configMap volumes
+ *   <root>/<namespace>.<pod>/logs/<container>.log  the container's stdout+stderr ("kubectl logs")
+ *   <root>/<namespace>.<pod>/home/                 HOME, unless the container sets it
+ *   <root>/<namespace>.<pod>/workdir/              cwd when the container sets no workingDir
+ * The data volume is not here: it is the runtime's data directory (see mount-table.ts).
+ */
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import type { Pod, Volume } from "../../ports/kubernetes-objects.js";
+import { sandboxVolumePath } from "./mount-table.js";
+import { secretValues, type SecretLookup } from "./secret-data.js";
+
+const DEFAULT_SECRET_MODE = 0o644;
+
+export class PodSandbox {
+  readonly volumesDirectory: string;
+  readonly logsDirectory: string;
+  readonly homeDirectory: string;
+  readonly workDirectory: string;
+
+  private constructor(readonly directory: string) {
+    this.volumesDirectory = `${directory}/volumes`;
+    this.logsDirectory = `${directory}/logs`;
+    this.homeDirectory = `${directory}/home`;
+    this.workDirectory = `${directory}/workdir`;
+  }
+
+  static pathFor(root: string, pod: Pod): string {
+    return `${root}/${pod.metadata.namespace ?? "default"}.${pod.metadata.name ?? "pod"}`;
+  }
+
+  static async create(root: string, pod: Pod): Promise<PodSandbox> {
+    const sandbox = new PodSandbox(PodSandbox.pathFor(root, pod));
+    for (const directory of [
+      sandbox.volumesDirectory,
+      sandbox.logsDirectory,
+      sandbox.homeDirectory,
+      sandbox.workDirectory,
+    ]) {
+      await mkdir(directory, { recursive: true, mode: 0o755 });
+    }
+    return sandbox;
+  }
+
+  logPath(containerName: string): string {
+    return `${this.logsDirectory}/${containerName}.log`;
+  }
+
+  async readLog(containerName: string): Promise<string> {
+    try {
+      return await readFile(this.logPath(containerName), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+      throw error;
+    }
+  }
+
+  /**
+   * Creates the sandbox volumes. Returns why a volume cannot be set up yet (a Secret that does
+   * not exist), as the kubelet's FailedMount would, or undefined when all are ready.
+   */
+  async prepareVolumes(
+    volumes: readonly Volume[],
+    secretLookup: SecretLookup,
+    dataClaimName: string,
+  ): Promise<string | undefined> {
+    for (const volume of volumes) {
+      if (volume.persistentVolumeClaim?.claimName === dataClaimName) continue;
+      const directory = sandboxVolumePath(this.volumesDirectory, volume.name);
+      await mkdir(directory, { recursive: true, mode: 0o755 });
+      if (!volume.secret) continue;
+      const problem = await this.writeSecretVolume(volume, volume.secret, directory, secretLookup);
+      if (problem) return `MountVolume.SetUp failed for volume "${volume.name}": ${problem}`;
+    }
+    return undefined;
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.directory, { recursive: true, force: true });
+  }
+
+  private async writeSecretVolume(
+    volume: Volume,
+    source: NonNullable<Volume["secret"]>,
+    directory: string,
+    secretLookup: SecretLookup,
+  ): Promise<string | undefined> {
+    const secret = secretLookup(source.secretName);
+    if (!secret) return source.optional === true ? undefined : `secret "${source.secretName}" not found`;
+    const values = secretValues(secret);
+    const items = source.items ?? Object.keys(values).map((key) => ({ key, path: key, mode: undefined }));
+    for (const item of items) {
+      const value = values[item.key];
+      if (value === undefined) {
+        if (source.optional === true) continue;
+        return `key "${item.key}" not found in secret "${source.secretName}"`;
+      }
+      if (item.path.startsWith("/") || item.path.split("/").includes("..")) {
+        return `item path "${item.path}" of volume "${volume.name}" must be relative without ".."`;
+      }
+      const file = `${directory}/${item.path}`;
+      await mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+      await writeFile(file, value, { mode: 0o600 });
+      await chmod(file, item.mode ?? source.defaultMode ?? DEFAULT_SECRET_MODE);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * One container = one process group: the command is spawned as the leader of a new group
+ * (`detached: true`), so a signal to `-pgid` reaches the shell AND everything it started, as a
+ * container's PID namespace would. Output goes straight to a log file (never a pipe), which also
+ * means the parent holds no pipes open and cannot be blocked by a chatty child.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { constants } from "node:os";
+
+export interface ProcessExit {
+  /** Exit status as a container reports it: the code, or 128 + n when killed by signal n. */
+  readonly exitCode: number;
+  /** The signal number when the process itself was killed by a signal. */
+  readonly signal?: number;
+  /** Set when the process could not be started at all. */
+  readonly startError?: string;
+}
+
+export interface GroupProcess {
+  /** Process group id (= the leader's pid); undefined if spawning failed. */
+  readonly pgid: number | undefined;
+  readonly exited: Promise<ProcessExit>;
+}
+
+export interface SpawnRequest {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** stdout and stderr are appended here, interleaved like `kubectl logs`. */
+  readonly logPath: string;
+}
+
+export function spawnInNewGroup(request: SpawnRequest): GroupProcess {
+  const [command, ...args] = request.argv;
+  if (command === undefined) {
+    return { pgid: undefined, exited: Promise.resolve({ exitCode: 128, startError: "the container has no command" }) };
+  }
+  const logFd = openSync(request.logPath, "a", 0o644);
+  try {
+    const child = spawn(command, args, {
+      cwd: request.cwd,
+      env: request.env,
+      detached: true,
+      stdio: ["ignore", logFd, logFd],
+    });
+    const exited = new Promise<ProcessExit>((resolve) => {
+      child.once("error", (error) => resolve({ exitCode: 128, startError: error.message }));
+      child.once("exit", (code, signalName) => {
+        if (code !== null) return resolve({ exitCode: code });
+        const signal = signalName ? constants.signals[signalName] : undefined;
+        resolve({ exitCode: 128 + (signal ?? 0), ...(signal !== undefined ? { signal } : {}) });
+      });
+    });
+    return { pgid: child.pid, exited };
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/** Sends `signal` to the whole group; false when no process of the group is left. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
+}
+
+export function isGroupAlive(pgid: number): boolean {
+  return signalGroup(pgid, 0);
+}

@@ -1,0 +1,54 @@
+import type { WatchEventType } from "../../ports/kubernetes-objects.js";
+import type { WatchObserver, WatchSubscription } from "../../ports/kubernetes-port.js";
+import { matchesLabelSelector } from "./label-selector.js";
+
+interface Watcher<T> {
+  readonly namespace: string;
+  readonly selector: string;
+  readonly observer: WatchObserver<T>;
+  active: boolean;
+}
+
+interface Labelled {
+  readonly metadata: { namespace?: string; labels?: Record<string, string> };
+}
+
+/**
+ * Namespace-wide, label-selected watches over one kind of object: existing objects first as
+ * ADDED, then every change. Observers get their own copy, and one observer's exception never
+ * stops delivery to the others.
+ */
+export class WatchHub<T extends Labelled> {
+  private readonly watchers: Array<Watcher<T>> = [];
+
+  subscribe(namespace: string, selector: string, observer: WatchObserver<T>, existing: Iterable<T>): WatchSubscription {
+    const watcher: Watcher<T> = { namespace, selector, observer, active: true };
+    this.watchers.push(watcher);
+    for (const object of existing) this.deliver(watcher, "ADDED", object);
+    return {
+      stop: () => {
+        watcher.active = false;
+        const index = this.watchers.indexOf(watcher);
+        if (index >= 0) this.watchers.splice(index, 1);
+      },
+    };
+  }
+
+  emit(type: WatchEventType, object: T): void {
+    for (const watcher of [...this.watchers]) this.deliver(watcher, type, object);
+  }
+
+  get size(): number {
+    return this.watchers.length;
+  }
+
+  private deliver(watcher: Watcher<T>, type: WatchEventType, object: T): void {
+    if (!watcher.active || watcher.namespace !== object.metadata.namespace) return;
+    if (!matchesLabelSelector(object.metadata.labels, watcher.selector)) return;
+    try {
+      watcher.observer.onEvent(type, structuredClone(object));
+    } catch {
+      // An observer's bug is its own; the runtime keeps delivering to everyone else.
+    }
+  }
+}

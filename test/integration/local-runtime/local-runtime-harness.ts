@@ -1,0 +1,91 @@
+/** A real local runtime over a fresh data directory, with the Claude stand-in first on PATH. */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import {
+  LocalKubernetesRuntime,
+  type LocalKubernetesRuntimeOptions,
+} from "../../../src/adapters/local-runtime/index.js";
+import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
+import { claudeStandInBinDirectory } from "../../../src/stand-in/stand-in-location.js";
+import type { BuiltRun } from "./run-job-builder.js";
+
+export const NAMESPACE = "local";
+
+export interface Harness {
+  readonly runtime: LocalKubernetesRuntime;
+  readonly dataDirectory: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: Partial<LocalKubernetesRuntimeOptions> = {}): Promise<Harness> {
+  const dataDirectory = await mkdtemp(`${tmpdir()}/claude-k8s-data-`);
+  const runtime = new LocalKubernetesRuntime({
+    dataDirectory,
+    pathPrepend: [claudeStandInBinDirectory()],
+    killGraceMs: 300,
+    retryMs: 25,
+    ...options,
+  });
+  return {
+    runtime,
+    dataDirectory,
+    close: async () => {
+      await runtime.shutdown();
+      await rm(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates the Job suspended, its owned Secret and the prompt file, then resumes it: the adapter's order. */
+export async function launch(runtime: LocalKubernetesRuntime, run: BuiltRun, prompt = "Say hello"): Promise<Job> {
+  await mkdir(run.paths.directory, { recursive: true });
+  await writeFile(run.paths.prompt, prompt);
+  const created = await runtime.createJob(NAMESPACE, run.job);
+  const { name = "", uid = "" } = created.metadata;
+  await runtime.createOwnedSecret(NAMESPACE, run.secret, { namespace: NAMESPACE, name, uid });
+  await runtime.resumeJob(NAMESPACE, name);
+  return created;
+}
+
+/** Polls (real time) until `check` returns a value; fails the test with `what` after the timeout. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function conditionOf(job: Job | null, type: string) {
+  return job?.status?.conditions?.find((c) => c.type === type && c.status === "True");
+}
+
+export async function finishedJob(runtime: LocalKubernetesRuntime, name: string): Promise<Job> {
+  return eventually(`Job ${name} to finish`, async () => {
+    const job = await runtime.readJob(NAMESPACE, name);
+    return conditionOf(job, "Complete") || conditionOf(job, "Failed") ? (job ?? undefined) : undefined;
+  });
+}
+
+export async function podOf(runtime: LocalKubernetesRuntime, jobName: string): Promise<Pod> {
+  return eventually(`a pod for ${jobName}`, async () => (await runtime.listPods(NAMESPACE, `job-name=${jobName}`))[0]);
+}
+
+export async function readText(path: string): Promise<string | undefined> {
+  return readFile(path, "utf8").catch(() => undefined);
+}
+
+export function groupIsGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
