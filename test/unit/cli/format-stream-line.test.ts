@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { formatStreamLine } from "../../../src/cli/format-stream-line.js";
+
+const line = (event: unknown) => JSON.stringify(event);
+const ESC = "\u001b[";
+
+describe("formatStreamLine", () => {
+  it("renders init as one line with session, model and tool count", () => {
+    expect(
+      formatStreamLine(
+        line({ type: "system", subtype: "init", session_id: "s-42", model: "claude-x", tools: ["A", "B"] }),
+      ),
+    ).toBe("● session s-42 · model claude-x · 2 tools");
+  });
+
+  it("prints assistant text as is and thinking with a marker", () => {
+    const out = formatStreamLine(
+      line({
+        type: "assistant",
+        message: {
+          content: [
+            { type: "thinking", thinking: "consider" },
+            { type: "text", text: "Hello" },
+          ],
+        },
+      }),
+    );
+    expect(out).toBe("✻ consider\nHello");
+  });
+
+  it("dims thinking when color is on", () => {
+    const out = formatStreamLine(
+      line({ type: "assistant", message: { content: [{ type: "thinking", thinking: "hmm" }] } }),
+      { color: true },
+    );
+    expect(out).toBe(`${ESC}2m✻ hmm${ESC}22m`);
+  });
+
+  it("summarizes a tool_use by its most telling argument", () => {
+    const out = formatStreamLine(
+      line({
+        type: "assistant",
+        message: { content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "ls -la", timeout: 5 } }] },
+      }),
+    );
+    expect(out).toBe("→ Tool(Bash) ls -la");
+    const other = formatStreamLine(
+      line({ type: "assistant", message: { content: [{ type: "tool_use", name: "Custom", input: { n: 1 } }] } }),
+    );
+    expect(other).toBe('→ Tool(Custom) {"n":1}');
+  });
+
+  it("renders a tool_result with its size and a truncated first-line preview", () => {
+    const big = `${"a".repeat(500)}\nsecond line`;
+    const out = formatStreamLine(
+      line({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t1", content: big }] } }),
+    );
+    expect(out).toBe(`← result (${big.length} chars) ${"a".repeat(160)}…`);
+  });
+
+  it("marks failed tool results as errors and joins block content", () => {
+    const out = formatStreamLine(
+      line({
+        type: "user",
+        message: {
+          content: [{ type: "tool_result", is_error: true, content: [{ type: "text", text: "No such file" }] }],
+        },
+      }),
+    );
+    expect(out).toBe("← error (12 chars) No such file");
+  });
+
+  it("summarizes a successful result with turns, cost, tokens and duration", () => {
+    const out = formatStreamLine(
+      line({
+        type: "result",
+        subtype: "success",
+        is_error: false,
+        num_turns: 3,
+        total_cost_usd: 0.04213,
+        duration_ms: 12_345,
+        usage: { input_tokens: 1234, output_tokens: 567, cache_read_input_tokens: 89 },
+      }),
+    );
+    expect(out).toBe("✓ done · 3 turns · $0.0421 · 1,234 in / 567 out tokens (89 cached) · 12.3s");
+  });
+
+  it("reports an error result even when subtype says success, with the error text", () => {
+    const out = formatStreamLine(
+      line({ type: "result", subtype: "success", is_error: true, num_turns: 1, result: "Invalid API key" }),
+    );
+    expect(out).toBe("✗ error · 1 turn\nInvalid API key");
+    expect(formatStreamLine(line({ type: "result", subtype: "error_max_turns", is_error: true }))).toBe(
+      "✗ error_max_turns",
+    );
+  });
+
+  it("passes [claude-k8s] status lines, non-JSON and unknown event types through unchanged", () => {
+    expect(formatStreamLine("[claude-k8s] Job created", { color: true })).toBe("[claude-k8s] Job created");
+    expect(formatStreamLine("npm WARN something")).toBe("npm WARN something");
+    expect(formatStreamLine('{"broken":')).toBe('{"broken":');
+    const unknown = line({ type: "future_event", x: 1 });
+    expect(formatStreamLine(unknown)).toBe(unknown);
+  });
+
+  it("suppresses empty lines and partial-message deltas", () => {
+    expect(formatStreamLine("")).toBeNull();
+    expect(
+      formatStreamLine(line({ type: "stream_event", event: { delta: { type: "text_delta", text: "x" } } })),
+    ).toBeNull();
+  });
+
+  it("emits no ANSI codes unless color is asked for", () => {
+    const out = formatStreamLine(line({ type: "result", subtype: "success", is_error: false, num_turns: 2 }));
+    expect(out).toBe("✓ done · 2 turns");
+    expect(out).not.toContain(ESC);
+  });
+});
