@@ -127,6 +127,14 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `Gave up after ${s(p.seconds)} s waiting for Job ${s(p.job)} to end (last state: ${s(p.detail)}); inspect it with kubectl describe job ${s(p.job)}.`,
   },
+  paperclip_api_url_unreachable: {
+    message: (p) =>
+      `The run pod's PAPERCLIP_API_URL ${s(p.reason)} (from ${s(p.source)}), which the agent in the run pod cannot use to reach Paperclip; set the adapter's paperclipApiUrl to a URL reachable from the cluster, e.g. http://paperclip.<namespace>.svc:3100.`,
+  },
+  prompt_write_failed: {
+    message: (p) =>
+      `Could not write the prompt to ${s(p.path)} on the shared volume: ${s(p.detail)}. Check that the data volume is mounted read-write on the Paperclip server.`,
+  },
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,0 +1,79 @@
+/**
+ * The PAPERCLIP_API_URL a run pod uses to call Paperclip back. Paperclip's own helper fills in the
+ * server's loopback address, which a pod can never reach, so the Job takes the configured
+ * `paperclipApiUrl`, else the server pod's own literal value; a loopback or missing URL is refused
+ * unless the caller runs the "pod" on this machine (the local runtime).
+ */
+import { fail, ok, runFailure, type Result } from "../errors.js";
+
+export const API_URL_ENV = "PAPERCLIP_API_URL";
+
+export interface ApiUrlSources {
+  readonly configured: string;
+  readonly serverPodValue: string | null;
+  /** What Paperclip's run env says (usually the loopback default); used only when loopback is allowed. */
+  readonly paperclipEnvValue: string | null;
+  readonly allowLoopback: boolean;
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  const bare = host.replace(/^\[|\]$/g, "");
+  return (
+    bare === "localhost" ||
+    bare.endsWith(".localhost") ||
+    /^127(?:\.\d{1,3}){3}$/.test(bare) ||
+    bare === "0.0.0.0" ||
+    bare === "::" ||
+    bare === "::1" ||
+    /^(?:0{1,4}:){7}0{0,3}1$/.test(bare) ||
+    /^::ffff:127\./.test(bare) ||
+    /^::ffff:7f[0-9a-f]{2}:/.test(bare)
+  );
+}
+
+export function resolvePodApiUrl(sources: ApiUrlSources): Result<string> {
+  const candidates: Array<{ value: string | null; source: string }> = [
+    { value: sources.configured, source: "adapter config paperclipApiUrl" },
+    { value: sources.serverPodValue, source: `the Paperclip server pod's ${API_URL_ENV} env` },
+  ];
+  if (sources.allowLoopback) candidates.push({ value: sources.paperclipEnvValue, source: "Paperclip's run env" });
+  const chosen = candidates.find((c) => c.value !== null && c.value.trim() !== "");
+  if (!chosen || chosen.value === null) {
+    return fail(
+      runFailure("paperclip_api_url_unreachable", {
+        reason: "is not set",
+        source: "neither adapter config paperclipApiUrl nor the server pod's env",
+      }),
+    );
+  }
+  const url = chosen.value.trim();
+  if (!/^https?:\/\/[^/\s]+/i.test(url) || !canParse(url)) {
+    return fail(
+      runFailure("paperclip_api_url_unreachable", { reason: `is ${url}, not an http(s) URL`, source: chosen.source }),
+    );
+  }
+  if (!sources.allowLoopback && isLoopbackUrl(url)) {
+    return fail(
+      runFailure("paperclip_api_url_unreachable", {
+        reason: `is ${url}, a loopback address that only the server itself can reach`,
+        source: chosen.source,
+      }),
+    );
+  }
+  return ok(url);
+}
+
+function canParse(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
