@@ -84,7 +84,7 @@ export function awaitPodStart(
       const failure = runFailure("k8s_pod_start_timeout", {
         job: request.jobName,
         seconds: seconds(request.budgetMs),
-        detail: withHint(lastState, snapshot, request.namespace),
+        detail: withHint(lastState, snapshot, request.namespace, hub.isHealthy(request.namespace)),
       });
       say(failure.errorMessage);
       return { kind: "failed", failure };
@@ -98,7 +98,9 @@ function jobDeleted(jobName: string): PodStartOutcome {
 }
 
 /** Where to look next: the pod's events hold what its status cannot (FailedMount, quota, …). */
-function withHint(state: string, snapshot: RunSnapshot, namespace: string): string {
+function withHint(state: string, snapshot: RunSnapshot, namespace: string, watchHealthy: boolean): string {
+  if (!watchHealthy)
+    return `${state}; the cluster watch was failing at the time (see the server log), so this may be stale`;
   const pod: Pod | null = snapshot.pod;
   if (pod?.metadata.name) return `${state}; see kubectl describe pod ${pod.metadata.name} -n ${namespace}`;
   if (!snapshot.jobSeen)

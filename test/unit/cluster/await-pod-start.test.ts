@@ -137,4 +137,14 @@ describe("awaitPodStart", () => {
     await flushAsync();
     expect(w.result()).toEqual({ kind: "terminated", podName: expect.stringMatching(/^run-1-/) });
   });
+
+  it("says in the timeout that the cluster watch was failing when it was", async () => {
+    const w = await world();
+    w.kubernetes.failNext("listJobs", "forbidden", 1_000);
+    w.start(30_000);
+    await flushAsync();
+    w.kubernetes.breakWatches("forbidden");
+    await w.clock.advance(30_000);
+    expect(JSON.stringify(w.result())).toContain("the cluster watch was failing at the time");
+  });
 });

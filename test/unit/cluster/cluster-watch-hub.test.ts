@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ClusterWatchHub, type RunWatchListener } from "../../../src/domain/cluster/cluster-watch-hub.js";
 import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
+import { KubernetesApiError } from "../../../src/ports/kubernetes-port.js";
 import { FakeKubernetes } from "../../fakes/fake-kubernetes.js";
 import { ManualClock, flushAsync } from "../../fakes/manual-clock.js";
 import { SELECTOR, runJob } from "./run-fixtures.js";
@@ -170,5 +171,24 @@ describe("ClusterWatchHub", () => {
     expect(kubernetes.activeWatchCount).toBe(0);
     expect(clock.pendingSleeps).toBe(0);
     expect(hub.stats()).toMatchObject({ activeNamespaces: 0, subscribers: 0 });
+  });
+
+  it("treats a port that throws when asked to watch (no cluster config) as a failed watch and retries it", async () => {
+    class UnreachableCluster extends FakeKubernetes {
+      override watchJobs(): never {
+        throw new KubernetesApiError("unavailable", "watchJobs", "no kubeconfig");
+      }
+    }
+    const kubernetes = new UnreachableCluster();
+    const clock = new ManualClock(0);
+    const log: string[] = [];
+    const hub = new ClusterWatchHub(kubernetes, clock, { labelSelector: SELECTOR }, (line) => log.push(line));
+    const { heard, listener } = recorder();
+    hub.watchRun(NS, "run-1", listener);
+    expect(hub.isHealthy(NS)).toBe(false);
+    expect(log).toEqual([expect.stringContaining("failed (unavailable: no kubeconfig); restarting in 1000 ms")]);
+    await clock.advance(1_000);
+    expect(log).toHaveLength(2);
+    expect(heard.health).toEqual([]);
   });
 });
