@@ -7,6 +7,7 @@
  */
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
+import { MANAGED_BY_SELECTOR } from "../job/job-labels.js";
 import { phaseLine } from "./phase-line.js";
 import { NamespaceWatch, type RunSnapshot, type RunWatchListener, type WatchCounters } from "./namespace-watch.js";
 
@@ -21,14 +22,14 @@ export interface ClusterWatchHubOptions {
    * 0 turns the watchdog off.
    */
   stallTimeoutMs: number;
-  /** Selects the adapter's own Jobs and pods; empty watches every Job and pod of the namespace. */
+  /** Selects the adapter's own Jobs and pods (their template carries the same label); empty watches all. */
   labelSelector: string;
 }
 
 export const DEFAULT_CLUSTER_WATCH_HUB_OPTIONS: ClusterWatchHubOptions = {
   restartBackoffMs: { initial: 1_000, max: 30_000 },
   stallTimeoutMs: 5 * 60_000,
-  labelSelector: "",
+  labelSelector: MANAGED_BY_SELECTOR,
 };
 
 export interface RunWatchHandle {

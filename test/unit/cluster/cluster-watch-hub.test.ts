@@ -191,4 +191,18 @@ describe("ClusterWatchHub", () => {
     expect(log).toHaveLength(2);
     expect(heard.health).toEqual([]);
   });
+
+  it("selects only the adapter's own Jobs and pods by default", async () => {
+    const kubernetes = new FakeKubernetes();
+    const hub = new ClusterWatchHub(kubernetes, new ManualClock(0));
+    const foreign = runJob("someone-elses");
+    foreign.metadata.labels = { app: "other" };
+    foreign.spec.template.metadata = { labels: { app: "other" } };
+    await kubernetes.createJob(NS, foreign);
+    await kubernetes.createJob(NS, runJob("run-1"));
+    hub.watchRun(NS, "run-1", {});
+    expect(kubernetes.calls.filter((c) => c.operation === "watchJobs").map((c) => c.detail)).toEqual([SELECTOR]);
+    expect(hub.snapshot(NS, "run-1").pod).not.toBeNull();
+    expect(hub.snapshot(NS, "someone-elses")).toEqual({ job: null, pod: null, jobSeen: false });
+  });
 });

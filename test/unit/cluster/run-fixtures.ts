@@ -1,7 +1,8 @@
+import { LABEL_KEYS, MANAGED_BY_SELECTOR, MANAGED_BY_VALUE } from "../../../src/domain/job/job-labels.js";
 import type { ContainerStatus, Job, Pod, PodCondition } from "../../../src/ports/kubernetes-objects.js";
 
-export const MANAGED = { "app.kubernetes.io/managed-by": "claude-k8s" };
-export const SELECTOR = "app.kubernetes.io/managed-by=claude-k8s";
+export const MANAGED = { [LABEL_KEYS.managedBy]: MANAGED_BY_VALUE };
+export const SELECTOR = MANAGED_BY_SELECTOR;
 export const IMAGE = "ghcr.io/example/claude:1.2";
 
 /** A run Job as the orchestrator creates it (suspended unless said otherwise). */
