@@ -20,39 +20,48 @@ export function headOf(text: string, limit: number): string {
   return detachedCopy(text.slice(0, end));
 }
 
-/** Keeps the last `limit` characters of everything appended (a rolling tail). */
+/**
+ * Keeps the last `limit` characters of everything appended (a rolling tail). Appends are
+ * concatenated until twice the limit is buffered, then cut back in one copy, so a long run of
+ * small appends costs amortised O(length) rather than a copy of the whole tail each time.
+ */
 export class BoundedTextTail {
-  private text = "";
+  private buffered = "";
   private droppedChars = 0;
 
   constructor(private readonly limit: number) {}
 
   append(piece: string): void {
     if (piece.length === 0) return;
-    const tailOfPiece = piece.length > this.limit ? piece.slice(piece.length - this.limit) : piece;
-    this.droppedChars += piece.length - tailOfPiece.length;
-    const combined = this.text + tailOfPiece;
-    const excess = combined.length - this.limit;
-    if (excess > 0) this.droppedChars += excess;
-    let kept = excess > 0 ? combined.slice(excess) : combined;
-    // A cut inside a surrogate pair would leave half a character at the start.
-    if (kept.length > 0 && isLowSurrogate(kept.charCodeAt(0))) {
-      kept = kept.slice(1);
-      this.droppedChars += 1;
+    if (piece.length >= this.limit) {
+      // Only a cut of an oversized piece can be a view onto it: copy it so the piece can be freed.
+      this.droppedChars += this.buffered.length + piece.length - this.limit;
+      this.buffered = detachedCopy(piece.slice(piece.length - this.limit));
+      return;
     }
-    // Only a cut of an oversized piece can be a view onto it; small appends are kept as they are
-    // (a concatenation of at most `limit` characters).
-    this.text = tailOfPiece === piece ? kept : detachedCopy(kept);
+    this.buffered += piece;
+    if (this.buffered.length > 2 * this.limit) this.compact();
   }
 
-  /** The retained tail. */
+  /** The retained tail: at most `limit` characters, never starting with half a surrogate pair. */
   get value(): string {
-    return this.text;
+    this.compact();
+    return this.buffered;
   }
 
   /** How many characters were discarded from the front so far. */
   get dropped(): number {
+    this.compact();
     return this.droppedChars;
+  }
+
+  private compact(): void {
+    const excess = this.buffered.length - this.limit;
+    let cut = excess > 0 ? excess : 0;
+    if (cut < this.buffered.length && isLowSurrogate(this.buffered.charCodeAt(cut))) cut += 1;
+    if (cut === 0) return;
+    this.droppedChars += cut;
+    this.buffered = this.buffered.slice(cut);
   }
 }
 

@@ -92,7 +92,8 @@ export class StreamJsonAccumulator {
     const text = line.trim();
     if (text.length === 0) return;
     this.lines += 1;
-    if (text.length >= SKIP_PARSE_MIN_CHARS && SKIPPABLE_TYPE_PREFIX.test(text.slice(0, 64))) {
+    // Detached: a successful match is remembered by RegExp's legacy statics, and a slice would pin the whole line.
+    if (text.length >= SKIP_PARSE_MIN_CHARS && SKIPPABLE_TYPE_PREFIX.test(detachedCopy(text.slice(0, 64)))) {
       this.events += 1;
       return;
     }
