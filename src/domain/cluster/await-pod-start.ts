@@ -11,7 +11,7 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import { runFailure, type RunFailure } from "../errors.js";
 import type { ClusterWatchHub, RunSnapshot } from "./cluster-watch-hub.js";
-import { phaseLine } from "./phase-line.js";
+import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
 import { diagnosePodStart } from "./pod-start-diagnosis.js";
 import { waitOnRunEvents } from "./run-event-wait.js";
 
@@ -21,7 +21,7 @@ export interface AwaitPodStartRequest {
   readonly budgetMs: number;
   readonly signal?: AbortSignal;
   /** Receives whole `[claude-k8s] …` lines (no newline). */
-  readonly onPhase?: (line: string) => void;
+  readonly onPhase?: PhaseSink;
   /** How long an unschedulable pod may wait for capacity; defaults to the whole budget. */
   readonly unschedulableGraceMs?: number;
 }
@@ -38,7 +38,8 @@ export function awaitPodStart(
   clock: ClockPort,
   request: AwaitPodStartRequest,
 ): Promise<PodStartOutcome> {
-  const say = (text: string) => request.onPhase?.(phaseLine(text));
+  const log = safeSink(request.onPhase);
+  const say = (text: string) => log(phaseLine(text));
   const graceMs = Math.min(request.unschedulableGraceMs ?? request.budgetMs, request.budgetMs);
   let scheduledOn: string | undefined;
   let unschedulable: { since: number; failure: RunFailure } | undefined;

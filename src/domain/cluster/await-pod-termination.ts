@@ -12,7 +12,7 @@ import { runFailure, type RunFailure } from "../errors.js";
 import { apiFailure } from "./api-failure.js";
 import { backoffDelay, type BackoffBounds } from "./backoff.js";
 import type { ClusterWatchHub, RunSnapshot } from "./cluster-watch-hub.js";
-import { phaseLine } from "./phase-line.js";
+import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
 import { retryTransient } from "./retry-transient.js";
 import type { RunEventWaitControl } from "./run-event-wait.js";
 import { waitOnRunEvents } from "./run-event-wait.js";
@@ -27,7 +27,7 @@ export interface AwaitPodTerminationRequest {
   readonly containerName?: string;
   readonly signal?: AbortSignal;
   /** Receives whole `[claude-k8s] …` lines (no newline): the end of the pod, fallback retries. */
-  readonly onPhase?: (line: string) => void;
+  readonly onPhase?: PhaseSink;
   /** Retries of one fallback GET (defaults: 4 tries, 500 ms doubling to 5 s). */
   readonly readRetry?: { attempts: number; initialMs: number; maxMs: number };
   /** Pause between fallback GETs while the watch stays down (defaults: 2 s doubling to 30 s). */
@@ -57,7 +57,8 @@ export function awaitPodTermination(
   clock: ClockPort,
   request: AwaitPodTerminationRequest,
 ): Promise<PodTerminationOutcome> {
-  const say = (text: string) => request.onPhase?.(phaseLine(text));
+  const log = safeSink(request.onPhase);
+  const say = (text: string) => log(phaseLine(text));
   let lastReadError: KubernetesApiError | undefined;
   let fallbackRunning = false;
   let lastState = "pod running";
@@ -80,7 +81,7 @@ export function awaitPodTermination(
   const readOnce = async (control: RunEventWaitControl<PodTerminationOutcome>) => {
     const result = await retryTransient(clock, () => kubernetes.readJob(request.namespace, request.jobName), {
       ...(request.readRetry ?? DEFAULT_READ_RETRY),
-      log: request.onPhase,
+      log,
       signal: control.ended,
     });
     if (control.ended.aborted) return;

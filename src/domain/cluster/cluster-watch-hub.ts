@@ -8,7 +8,7 @@
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { MANAGED_BY_SELECTOR } from "../job/job-labels.js";
-import { phaseLine } from "./phase-line.js";
+import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
 import { NamespaceWatch, type RunSnapshot, type RunWatchListener, type WatchCounters } from "./namespace-watch.js";
 
 export type { RunSnapshot, RunWatchListener } from "./namespace-watch.js";
@@ -48,14 +48,17 @@ export class ClusterWatchHub {
   private readonly options: ClusterWatchHubOptions;
   private readonly namespaces = new Map<string, NamespaceWatch>();
   private readonly counters: WatchCounters = { watchesStarted: 0, restarts: 0 };
+  /** A log sink that throws must not stop a watch from being restarted. */
+  private readonly log: (line: string) => void;
 
   constructor(
     private readonly kubernetes: KubernetesPort,
     private readonly clock: ClockPort,
     options: Partial<ClusterWatchHubOptions> = {},
-    private readonly log: (line: string) => void = () => undefined,
+    log?: PhaseSink,
   ) {
     this.options = { ...DEFAULT_CLUSTER_WATCH_HUB_OPTIONS, ...options };
+    this.log = safeSink(log);
   }
 
   /**

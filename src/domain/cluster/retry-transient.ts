@@ -8,7 +8,7 @@ import { KubernetesApiError } from "../../ports/kubernetes-port.js";
 import { fail, ok, type Result } from "../errors.js";
 import { describeApiError } from "./api-failure.js";
 import { backoffDelay } from "./backoff.js";
-import { phaseLine } from "./phase-line.js";
+import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
 
 export interface RetryTransientOptions {
   /** Total tries, the first included (at least 1). */
@@ -16,7 +16,7 @@ export interface RetryTransientOptions {
   readonly initialMs: number;
   readonly maxMs: number;
   /** Hears one line per retry. */
-  readonly log?: (line: string) => void;
+  readonly log?: PhaseSink;
   /** Stops retrying (the last error is returned) when it fires. */
   readonly signal?: AbortSignal;
 }
@@ -38,7 +38,7 @@ export async function retryTransient<T>(
       if (!(error instanceof KubernetesApiError)) throw error;
       if (!error.transient || attempt >= attempts || options.signal?.aborted) return fail(error);
       const delay = backoffDelay({ initial: options.initialMs, max: options.maxMs }, attempt);
-      options.log?.(
+      safeSink(options.log)(
         phaseLine(
           `Kubernetes ${error.operation} failed (${describeApiError(error)}); retry ${attempt}/${attempts - 1} in ${delay} ms`,
         ),

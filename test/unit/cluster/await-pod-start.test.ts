@@ -147,4 +147,22 @@ describe("awaitPodStart", () => {
     await w.clock.advance(30_000);
     expect(JSON.stringify(w.result())).toContain("the cluster watch was failing at the time");
   });
+
+  it("still resolves when the caller's log sink throws or rejects", async () => {
+    const w = await world();
+    const outcomes: PodStartOutcome[] = [];
+    for (const onPhase of [
+      () => {
+        throw new Error("sink broken");
+      },
+      () => Promise.reject(new Error("sink rejected")),
+    ]) {
+      void awaitPodStart(w.hub, w.clock, { namespace: NS, jobName: "run-1", budgetMs: 1_000, onPhase }).then((o) =>
+        outcomes.push(o),
+      );
+    }
+    w.kubernetes.startPod("run-1");
+    await flushAsync();
+    expect(outcomes.map((o) => o.kind)).toEqual(["running", "running"]);
+  });
 });

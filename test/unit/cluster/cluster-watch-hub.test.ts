@@ -205,4 +205,17 @@ describe("ClusterWatchHub", () => {
     expect(hub.snapshot(NS, "run-1").pod).not.toBeNull();
     expect(hub.snapshot(NS, "someone-elses")).toEqual({ job: null, pod: null, jobSeen: false });
   });
+
+  it("keeps restarting a failed watch even when its log sink throws", async () => {
+    const kubernetes = new FakeKubernetes();
+    const clock = new ManualClock(0);
+    const hub = new ClusterWatchHub(kubernetes, clock, { labelSelector: SELECTOR }, () => {
+      throw new Error("log sink broken");
+    });
+    hub.watchRun(NS, "run-1", {});
+    kubernetes.breakWatches("server_error");
+    await clock.advance(1_000);
+    expect(kubernetes.activeWatchCount).toBe(2);
+    expect(hub.isHealthy(NS)).toBe(true);
+  });
 });
