@@ -4,7 +4,9 @@
  *
  * Precedence — the one place it is decided (first match wins):
  *  1. Operator cancellation → `cancelled` (acknowledged, so the host can confirm the cancel).
- *  2. A failure already decided before or while tailing (pod start, log file missing/incomplete, ...).
+ *  2. A failure already decided before or while tailing (pod start, log file missing/incomplete, ...),
+ *     except `k8s_pod_log_writer_died`: a missing trailer is what any killed pod leaves behind, so it
+ *     is only the verdict when nothing below explains the run better (a result, the deadline, a kill).
  *  3. A result event exists → claude finished its loop, so the result decides even if the Job then hit
  *     its deadline, was deleted, or claude exited non-zero/was SIGTERMed while shutting down
  *     (Paperclip PR #8077: exit 143 after a successful result is not a failure):
@@ -19,7 +21,8 @@
  *     `claude_truncated` naming the cause (or `claude_failed` when it wrote nothing at all).
  *  7. No result: stderr or the stream's error lines name the cause (same codes as 3c).
  *  8. No result, but stream-json output → `claude_truncated` naming the exit cause (exit 0 included).
- *  9. Nothing usable at all → `claude_failed` with the exit code and the last error line.
+ *  9. The trailer was never written (`k8s_pod_log_writer_died`) and the pod was not seen killed → that.
+ * 10. Nothing usable at all → `claude_failed` with the exit code and the last error line.
  */
 import { runFailure, type ErrorCode, type RunFailure } from "../errors.js";
 import type { RunTrailer } from "../run-trailer.js";
@@ -93,6 +96,8 @@ export interface RunOutcome {
 }
 
 const DEADLINE_REASON = "DeadlineExceeded";
+/** The tailer's verdict when no trailer appeared: a symptom of a killed pod more than a cause. */
+const MISSING_TRAILER: ErrorCode = "k8s_pod_log_writer_died";
 
 const FAMILY_BY_CODE: Partial<Record<ErrorCode, ErrorFamily>> = {
   claude_transient_upstream: "transient_upstream",
@@ -114,7 +119,7 @@ export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
     signal: terminatingSignal(evidence.trailer, evidence.podTermination),
     clearSession,
     retryNotBefore: code === "provider_quota" || code === "claude_transient_upstream" ? retryAt(evidence, code) : null,
-    usage: result ? usageFromResult(result) : (evidence.stream.assistantUsage ?? null),
+    usage: (result ? usageFromResult(result) : null) ?? evidence.stream.assistantUsage ?? null,
     costUsd: result ? costFromResult(result) : null,
     model: evidence.stream.model ?? firstModelOf(result),
     sessionId: clearSession ? null : (evidence.stream.sessionId ?? evidence.resumedSessionId),
@@ -132,12 +137,14 @@ export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
 function decideFailure(e: OutcomeEvidence): RunFailure | null {
   const job = e.jobName;
   if (e.cancelled) return runFailure("cancelled", { job });
-  if (e.earlierFailure) return e.earlierFailure;
+  const missingTrailer = e.earlierFailure?.errorCode === MISSING_TRAILER ? e.earlierFailure : null;
+  if (e.earlierFailure && !missingTrailer) return e.earlierFailure;
   const result = e.stream.result;
   if (result) return classifyResult(result, e);
   const deadline = deadlineNote(e);
   if (deadline !== null) return runFailure("timeout", { timeoutSec: e.timeoutSec, job, reason: deadline });
   if (e.jobDeletedExternally) return runFailure("k8s_job_deleted_externally", { job });
+  if (missingTrailer && !wasKilled(e.trailer, e.podTermination)) return missingTrailer;
   return classifyMissingResult(e);
 }
 

@@ -197,3 +197,59 @@ describe("classifyOutcome precedence and field traps", () => {
     expect(outcome.failure?.errorMessage).toContain("longer than the specified deadline");
   });
 });
+
+describe("classifyOutcome when the trailer never appeared (k8s_pod_log_writer_died)", () => {
+  const writerDied = runFailure("k8s_pod_log_writer_died", { path: "/x.pod.trailer.json" });
+
+  it("a pod killed at its deadline is a timeout, not a missing trailer", () => {
+    const outcome = classifyOutcome(
+      evidence(summarize("truncated-mid-stream"), {
+        trailer: null,
+        earlierFailure: writerDied,
+        podTermination: { exitCode: 137, reason: "Error" },
+        jobFailureReason: "DeadlineExceeded",
+      }),
+    );
+
+    expect(outcome.failure?.errorCode).toBe("timeout");
+    expect(outcome.timedOut).toBe(true);
+  });
+
+  it("an OOMKilled pod is claude_truncated naming OOMKilled", () => {
+    const outcome = classifyOutcome(
+      evidence(summarize("truncated-mid-stream"), {
+        trailer: null,
+        earlierFailure: writerDied,
+        podTermination: { exitCode: 137, reason: "OOMKilled" },
+      }),
+    );
+
+    expect(outcome.failure?.errorCode).toBe("claude_truncated");
+    expect(outcome.failure?.errorMessage).toContain("OOMKilled");
+  });
+
+  it("a successful result read before the pod died is a success", () => {
+    const outcome = classifyOutcome(
+      evidence(summarize("success"), {
+        trailer: null,
+        earlierFailure: writerDied,
+        podTermination: { exitCode: 143, reason: "Error" },
+      }),
+    );
+
+    expect(outcome.failure).toBeNull();
+  });
+
+  it("with nothing better to say, the missing trailer is the verdict", () => {
+    const outcome = classifyOutcome(
+      evidence(summarize("truncated-mid-stream"), { trailer: null, earlierFailure: writerDied, podTermination: null }),
+    );
+
+    expect(outcome.failure).toBe(writerDied);
+  });
+
+  it("other tail failures still beat a result event", () => {
+    const overrun = runFailure("k8s_pod_log_overrun", { path: "p", actual: 10, expected: 5 });
+    expect(classifyOutcome(evidence(summarize("success"), { earlierFailure: overrun })).failure).toBe(overrun);
+  });
+});
