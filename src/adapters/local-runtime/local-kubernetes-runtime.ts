@@ -290,6 +290,11 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     return this.pods.get(keyOf(namespace, podName))?.running?.processGroupIds() ?? [];
   }
 
+  /** The pod's sandbox on this machine (volumes, logs); removed when the pod is deleted. */
+  sandboxDirectoryOf(namespace: string, podName: string): string | undefined {
+    return this.pods.get(keyOf(namespace, podName))?.running?.sandboxDirectory;
+  }
+
   /** Secrets currently stored (GC checks); values included, so only for tests. */
   secretNames(namespace: string): string[] {
     return [...this.secrets.values()]

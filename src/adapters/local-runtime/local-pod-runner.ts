@@ -23,7 +23,7 @@ import type { Container, ContainerStatus, Pod } from "../../ports/kubernetes-obj
 import { buildContainerEnvironment } from "./container-environment.js";
 import { MountTable, mountProblems, type DataVolumeRule, type MountMapping } from "./mount-table.js";
 import { PodSandbox } from "./pod-sandbox.js";
-import { signalGroup, spawnInNewGroup, type ProcessExit } from "./process-group.js";
+import { signalGroup, spawnInNewGroup, waitForGroupGone, type ProcessExit } from "./process-group.js";
 import type { SecretLookup } from "./secret-data.js";
 import { expandKubernetesReferences } from "./variable-expansion.js";
 
@@ -31,6 +31,8 @@ export type PodStatus = NonNullable<Pod["status"]>;
 export type PodStatusListener = (status: PodStatus) => void;
 
 export const DEFAULT_DATA_CLAIM_NAME = "paperclip-data";
+/** Bound on waiting for killed leftovers to be reaped (a host whose PID 1 never reaps would hang us). */
+const GROUP_EXIT_WAIT_MS = 5000;
 
 export interface LocalPodRunnerOptions {
   /** Directory under which each pod gets its sandbox (see pod-sandbox.ts). */
@@ -276,8 +278,10 @@ export class RunningPod {
     });
     const exit = await child.exited;
     if (child.pgid !== undefined) {
-      // The container's main process is gone: nothing it started may outlive it.
+      // The container's main process is gone: nothing it started may outlive it, and the
+      // container only counts as terminated once its last process has really gone.
       signalGroup(child.pgid, "SIGKILL");
+      await waitForGroupGone(child.pgid, GROUP_EXIT_WAIT_MS);
       this.liveGroups.delete(child.pgid);
     }
     return this.recordExit(container, kind, index, exit, startedAt);

@@ -72,3 +72,16 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 export function isGroupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0);
 }
+
+/**
+ * Waits until no process of the group exists any more (killed members may linger for a moment as
+ * zombies until their new parent reaps them). Returns false if some remain after `timeoutMs`.
+ */
+export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isGroupAlive(pgid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}

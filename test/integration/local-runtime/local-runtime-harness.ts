@@ -38,13 +38,18 @@ export async function startHarness(options: Partial<LocalKubernetesRuntimeOption
 
 /** Creates the Job suspended, its owned Secret and the prompt file, then resumes it: the adapter's order. */
 export async function launch(runtime: LocalKubernetesRuntime, run: BuiltRun, prompt = "Say hello"): Promise<Job> {
-  await mkdir(run.paths.directory, { recursive: true });
-  await writeFile(run.paths.prompt, prompt);
+  await writePrompt(run, prompt);
   const created = await runtime.createJob(NAMESPACE, run.job);
   const { name = "", uid = "" } = created.metadata;
   await runtime.createOwnedSecret(NAMESPACE, run.secret, { namespace: NAMESPACE, name, uid });
   await runtime.resumeJob(NAMESPACE, name);
   return created;
+}
+
+/** The prompt file the run script feeds to claude, as the adapter writes it before the Job. */
+export async function writePrompt(run: BuiltRun, prompt = "Say hello"): Promise<void> {
+  await mkdir(run.paths.directory, { recursive: true });
+  await writeFile(run.paths.prompt, prompt);
 }
 
 /** Polls (real time) until `check` returns a value; fails the test with `what` after the timeout. */
