@@ -75,3 +75,12 @@ export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
     // already gone
   }
 }
+
+/** Whether the process's environment holds `KEY=value` exactly (root can read any environ). */
+export function hasEnvironmentEntry(pid: number, entry: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(entry);
+  } catch {
+    return false;
+  }
+}
