@@ -70,10 +70,14 @@ export class TailRun {
 
   private async loop(): Promise<TailSummary> {
     const appearDeadline = this.clock.now() + this.options.appearTimeoutMs;
+    let grewLastPoll = false;
     for (;;) {
       if (this.signal?.aborted) return this.summarize("cancelled", null);
-      if (this.trailer === null) await this.lookForTrailer();
+      // While the files grow the writer is usually not done, so until the drain window opens the
+      // trailer is looked for only after a quiet poll (fewer opens on the shared volume).
+      if (this.trailer === null && (!grewLastPoll || this.drainDeadline !== null)) await this.lookForTrailer();
       const outcome = await this.pollStreams();
+      grewLastPoll = outcome.grew;
       if (outcome.summary !== null) return outcome.summary;
 
       const now = this.clock.now();

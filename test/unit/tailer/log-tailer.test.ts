@@ -192,6 +192,26 @@ describe("LogTailer: end of stream", () => {
     expect(world.lines()).toEqual(["one\n", "two\n"]);
   });
 
+  it("still finds the trailer while a terminated pod's file keeps growing, and reports the overrun", async () => {
+    const world = new TailWorld();
+    world.fs.append(TARGET.stdoutPath, "one\n");
+    world.fs.create(TARGET.stderrPath);
+    const session = world.follow();
+    world.fs.append(TARGET.stdoutPath, "two\n");
+    await world.clock.advance(0);
+    world.fs.append(TARGET.trailerPath, trailerText(0, 8, 0));
+    session.markWriterTerminated();
+    // From here on every poll sees the file grow.
+    for (let poll = 0; poll < 200 && !world.done; poll++) {
+      world.fs.append(TARGET.stdoutPath, "stray\n");
+      await world.clock.advance(250);
+    }
+    const summary = await world.session!.done;
+
+    expect(summary.failure?.errorCode).toBe("k8s_pod_log_overrun");
+    expect(world.clock.now()).toBeLessThan(1_000);
+  });
+
   it("treats a malformed trailer as not yet written, and names it when the drain window closes", async () => {
     const world = new TailWorld();
     world.fs.append(TARGET.stdoutPath, "out\n");
