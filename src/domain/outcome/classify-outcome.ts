@@ -72,9 +72,15 @@ export interface RunOutcome {
   readonly failure: RunFailure | null;
   readonly errorFamily: ErrorFamily | null;
   readonly timedOut: boolean;
+  /**
+   * The exit the host judges (it counts a run as succeeded only with exit 0 and no signal): 0 and null
+   * after a successful result, even if claude was then SIGTERMed while shutting down.
+   */
   readonly exitCode: number | null;
   /** e.g. "SIGKILL". */
   readonly signal: string | null;
+  /** What was actually observed (trailer, else container), for forensics. */
+  readonly processExit: { readonly exitCode: number | null; readonly signal: string | null };
   readonly clearSession: boolean;
   /** ISO time. */
   readonly retryNotBefore: string | null;
@@ -111,12 +117,17 @@ export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
   const clearSession = code === "session_unavailable";
   const result = evidence.stream.result;
   const billing = resolveBilling(evidence.billingEnv, evidence.stream.init);
+  const processExit = {
+    exitCode: effectiveExitCode(evidence.trailer, evidence.podTermination),
+    signal: terminatingSignal(evidence.trailer, evidence.podTermination),
+  };
   return {
     failure,
     errorFamily: code === null ? null : (FAMILY_BY_CODE[code] ?? null),
     timedOut: code === "timeout",
-    exitCode: effectiveExitCode(evidence.trailer, evidence.podTermination),
-    signal: terminatingSignal(evidence.trailer, evidence.podTermination),
+    exitCode: failure === null ? 0 : processExit.exitCode,
+    signal: failure === null ? null : processExit.signal,
+    processExit,
     clearSession,
     retryNotBefore: code === "provider_quota" || code === "claude_transient_upstream" ? retryAt(evidence, code) : null,
     usage: (result ? usageFromResult(result) : null) ?? evidence.stream.assistantUsage ?? null,
@@ -158,7 +169,7 @@ function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | nu
   }
   const ownText = [stringField(result, "result") ?? "", errorsText(result)].join("\n").trim();
   if (stringField(result, "stop_reason") === "refusal") {
-    return signalFailure({ code: "claude_refusal", detail: ownText || "stop_reason refusal" }, e);
+    return signalFailure({ code: "claude_refusal", detail: shorten(ownText) || "stop_reason refusal" }, e);
   }
   const isError = typeof result.is_error === "boolean" ? result.is_error : subtype !== null && subtype !== "success";
   if (!isError) return null;

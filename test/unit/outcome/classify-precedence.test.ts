@@ -14,14 +14,15 @@ const INIT =
   '{"type":"system","subtype":"init","session_id":"s-1","model":"claude-sonnet-4-5","cwd":"/w","apiKeySource":"none"}';
 
 describe("classifyOutcome precedence and field traps", () => {
-  it("a successful result followed by exit 143 (SIGTERM of lingering work) is still a success", () => {
+  it("a successful result followed by exit 143 (SIGTERM of lingering work) is a success the host will count as one", () => {
     const outcome = classifyOutcome(
       evidence(summarize("success"), { trailer: trailer(143), podTermination: { exitCode: 143, reason: "Error" } }),
     );
 
     expect(outcome.failure).toBeNull();
-    expect(outcome.exitCode).toBe(143);
-    expect(outcome.signal).toBe("SIGTERM");
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.signal).toBeNull();
+    expect(outcome.processExit).toEqual({ exitCode: 143, signal: "SIGTERM" });
   });
 
   it("a successful result beats a deadline that struck while claude was shutting down", () => {
