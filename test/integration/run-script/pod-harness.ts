@@ -37,12 +37,14 @@ export interface WorldOptions {
   readonly config?: Partial<AdapterConfig>;
   readonly spec?: Partial<JobRunSpec>;
   readonly serverEnv?: Array<{ name: string; value: string }>;
+  /** Name of the data volume's directory under the temp root (to test hostile paths). */
+  readonly dataDirName?: string;
 }
 
 /** A temp data volume, a server pod mounting it, and a run spec whose files live on it. */
 export function createPodWorld(options: WorldOptions = {}): PodWorld {
   const root = mkdtempSync(join(tmpdir(), "claude-k8s-pod-"));
-  const dataMountPath = join(root, "data");
+  const dataMountPath = join(root, options.dataDirName ?? "data");
   const binDir = join(root, "bin");
   const recordDir = join(root, "record");
   const workspace = join(dataMountPath, "workspace");
