@@ -1,32 +1,41 @@
+/**
+ * The KubernetesPort over @kubernetes/client-node 1.4 (in-cluster by default, or a kubeconfig).
+ * Every request carries a timeout; every failure becomes a typed KubernetesApiError
+ * (client-node-errors.ts); watches run on client-node's informer (client-node-watch.ts).
+ */
 import { readFileSync } from "node:fs";
 import {
-  ApiException,
   AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
+  Observable,
   PatchStrategy,
-  makeInformer,
-  setHeaderOptions,
-  type KubernetesObject,
+  type ConfigurationOptions,
+  type KubernetesListObject,
+  type ObservableMiddleware,
   type V1Job,
   type V1Pod,
   type V1Secret,
 } from "@kubernetes/client-node";
-import type { Job, Pod, Secret, WatchEventType } from "../ports/kubernetes-objects.js";
+import type { Job, Pod, Secret } from "../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
   type AccessCheck,
   type AccessDecision,
   type DeletePropagation,
   type JobReference,
-  type KubernetesErrorKind,
   type KubernetesPort,
   type WatchObserver,
   type WatchSubscription,
 } from "../ports/kubernetes-port.js";
+import { toKubernetesApiError } from "./client-node-errors.js";
+import { toPlainJson, watchWithInformer } from "./client-node-watch.js";
+
+export { toKubernetesApiError } from "./client-node-errors.js";
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ClientNodeKubernetesOptions {
   /** A kubeconfig file; when absent the in-cluster service account is used. */
@@ -37,60 +46,46 @@ export interface ClientNodeKubernetesOptions {
   readonly namespace?: string;
   /** Name of the pod this process runs in; else HOSTNAME. */
   readonly ownPodName?: string;
+  /** Longest wait for one API answer (not for watch streams); default 30 s. */
+  readonly requestTimeoutMs?: number;
 }
 
-const KIND_BY_STATUS: Record<number, KubernetesErrorKind> = {
-  400: "invalid",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  410: "gone",
-  422: "invalid",
-};
-
-/** Maps whatever client-node threw to a typed KubernetesApiError. */
-export function toKubernetesApiError(operation: string, error: unknown): KubernetesApiError {
-  if (error instanceof KubernetesApiError) return error;
-  if (error instanceof ApiException) {
-    const status = error.code;
-    const kind = KIND_BY_STATUS[status] ?? (status >= 500 ? "server_error" : "invalid");
-    return new KubernetesApiError(
-      kind,
-      operation,
-      `${operation}: HTTP ${status}: ${statusMessage(error.body)}`,
-      status,
-    );
-  }
-  const message = (error as Error | undefined)?.message ?? String(error);
-  const code = (error as { code?: string } | undefined)?.code ?? "";
-  const name = (error as Error | undefined)?.name ?? "";
-  if (name === "AbortError" || name === "TimeoutError" || /ETIMEDOUT|timed? ?out/i.test(`${code} ${message}`)) {
-    return new KubernetesApiError("timeout", operation, `${operation}: ${message}`);
-  }
-  return new KubernetesApiError("network", operation, `${operation}: ${message}`);
+interface Clients {
+  readonly config: KubeConfig;
+  readonly batch: BatchV1Api;
+  readonly core: CoreV1Api;
+  readonly auth: AuthorizationV1Api;
 }
 
-function statusMessage(body: unknown): string {
-  if (typeof body === "string") {
-    try {
-      return statusMessage(JSON.parse(body) as unknown);
-    } catch {
-      return body.slice(0, 500);
-    }
-  }
-  if (body && typeof body === "object" && "message" in body) return String((body as { message: unknown }).message);
-  return "no message";
+/**
+ * Per-call options: a fresh timeout signal (joined with the caller's, if any) and extra headers on
+ * every request. The object API hands call-time middleware to its observable layer as-is, so this
+ * is an observable middleware (like client-node's own `setHeaderOptions`).
+ */
+function callOptions(
+  timeoutMs: number,
+  signal?: AbortSignal,
+  headers: Record<string, string> = {},
+): ConfigurationOptions {
+  const middleware: ObservableMiddleware = {
+    pre: (context) => {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      context.setSignal(signal ? AbortSignal.any([timeout, signal]) : timeout);
+      for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: "append" };
 }
 
-/** client-node models carry Date objects; the port speaks the API's JSON. */
-const toJson = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** The KubernetesPort over @kubernetes/client-node (in-cluster by default). */
 export class ClientNodeKubernetes implements KubernetesPort {
-  private clients: { batch: BatchV1Api; core: CoreV1Api; auth: AuthorizationV1Api; config: KubeConfig } | undefined;
+  private clients: Clients | undefined;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly options: ClientNodeKubernetesOptions = {}) {}
+  constructor(private readonly options: ClientNodeKubernetesOptions = {}) {
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
 
   async currentNamespace(): Promise<string> {
     if (this.options.namespace) return this.options.namespace;
@@ -98,10 +93,8 @@ export class ClientNodeKubernetes implements KubernetesPort {
     try {
       return readFileSync(SERVICE_ACCOUNT_NAMESPACE_FILE, "utf8").trim();
     } catch {
-      const context = this.api("currentNamespace").config.getContextObject(
-        this.api("currentNamespace").config.currentContext,
-      );
-      return context?.namespace ?? "default";
+      const { config } = this.api("currentNamespace");
+      return config.getContextObject(config.currentContext)?.namespace ?? "default";
     }
   }
 
@@ -111,55 +104,63 @@ export class ClientNodeKubernetes implements KubernetesPort {
       throw new KubernetesApiError(
         "unavailable",
         "readOwnPod",
-        "readOwnPod: HOSTNAME is not set, so the server's own pod is unknown",
+        "readOwnPod: HOSTNAME is not set, so the server's own pod is unknown; set HOSTNAME or the ownPodName option",
       );
     }
     const namespace = await this.currentNamespace();
-    return this.call("readOwnPod", async () =>
-      toJson<Pod>(await this.api("readOwnPod").core.readNamespacedPod({ name, namespace })),
+    return this.call("readOwnPod", `${namespace}/${name}`, async (options) =>
+      toPlainJson<Pod>(await this.api("readOwnPod").core.readNamespacedPod({ name, namespace }, options)),
     );
   }
 
   createJob(namespace: string, job: Job): Promise<Job> {
-    return this.call("createJob", async () =>
-      toJson<Job>(await this.api("createJob").batch.createNamespacedJob({ namespace, body: job as unknown as V1Job })),
+    const body = job as unknown as V1Job; // Our Job is the API's JSON; the model differs only in Date fields we never set.
+    return this.call("createJob", `${namespace}/${job.metadata.name ?? "?"}`, async (options) =>
+      toPlainJson<Job>(await this.api("createJob").batch.createNamespacedJob({ namespace, body }, options)),
     );
   }
 
   async readJob(namespace: string, name: string): Promise<Job | null> {
-    try {
-      return toJson<Job>(await this.api("readJob").batch.readNamespacedJob({ name, namespace }));
-    } catch (error) {
-      const translated = toKubernetesApiError("readJob", error);
-      if (translated.kind === "not_found") return null;
-      throw translated;
-    }
-  }
-
-  listJobs(namespace: string, labelSelector: string): Promise<Job[]> {
-    return this.call("listJobs", async () =>
-      toJson<Job[]>((await this.api("listJobs").batch.listNamespacedJob({ namespace, labelSelector })).items),
+    return this.orNullWhenGone(
+      this.call("readJob", `${namespace}/${name}`, async (options) =>
+        toPlainJson<Job>(await this.api("readJob").batch.readNamespacedJob({ name, namespace }, options)),
+      ),
     );
   }
 
-  resumeJob(namespace: string, name: string): Promise<void> {
-    return this.call("resumeJob", async () => {
-      await this.api("resumeJob").batch.patchNamespacedJob(
-        { name, namespace, body: { spec: { suspend: false } } },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      );
+  listJobs(namespace: string, labelSelector: string): Promise<Job[]> {
+    return this.call("listJobs", `${namespace} (${labelSelector})`, async (options) => {
+      const list = await this.api("listJobs").batch.listNamespacedJob({ namespace, labelSelector }, options);
+      return toPlainJson<Job[]>(list.items);
     });
   }
 
+  resumeJob(namespace: string, name: string): Promise<void> {
+    return this.call(
+      "resumeJob",
+      `${namespace}/${name}`,
+      async (options) => {
+        await this.api("resumeJob").batch.patchNamespacedJob(
+          { name, namespace, body: { spec: { suspend: false } } },
+          options,
+        );
+      },
+      undefined,
+      { "Content-Type": PatchStrategy.MergePatch },
+    );
+  }
+
   async deleteJob(namespace: string, name: string, propagation: DeletePropagation): Promise<boolean> {
-    try {
-      await this.api("deleteJob").batch.deleteNamespacedJob({ name, namespace, propagationPolicy: propagation });
-      return true;
-    } catch (error) {
-      const translated = toKubernetesApiError("deleteJob", error);
-      if (translated.kind === "not_found") return false;
-      throw translated;
-    }
+    const deleted = await this.orNullWhenGone(
+      this.call("deleteJob", `${namespace}/${name}`, async (options) => {
+        await this.api("deleteJob").batch.deleteNamespacedJob(
+          { name, namespace, propagationPolicy: propagation },
+          options,
+        );
+        return true;
+      }),
+    );
+    return deleted ?? false;
   }
 
   createOwnedSecret(namespace: string, secret: Secret, owner: JobReference): Promise<void> {
@@ -181,33 +182,58 @@ export class ClientNodeKubernetes implements KubernetesPort {
     };
     // Our Secret is the API's JSON shape; client-node's model differs only in Date-typed fields we never set.
     const body = owned as unknown as V1Secret;
-    return this.call("createOwnedSecret", async () => {
-      await this.api("createOwnedSecret").core.createNamespacedSecret({ namespace, body });
+    return this.call("createOwnedSecret", `${namespace}/${secret.metadata.name ?? "?"}`, async (options) => {
+      await this.api("createOwnedSecret").core.createNamespacedSecret({ namespace, body }, options);
     });
   }
 
   listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
-    return this.call("listPods", async () =>
-      toJson<Pod[]>((await this.api("listPods").core.listNamespacedPod({ namespace, labelSelector })).items),
-    );
+    return this.call("listPods", `${namespace} (${labelSelector})`, async (options) => {
+      const list = await this.api("listPods").core.listNamespacedPod({ namespace, labelSelector }, options);
+      return toPlainJson<Pod[]>(list.items);
+    });
   }
 
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription {
-    const { batch } = this.api("watchJobs");
-    return this.watch<V1Job, Job>(
-      `/apis/batch/v1/namespaces/${namespace}/jobs`,
-      () => batch.listNamespacedJob({ namespace, labelSelector }),
-      labelSelector,
+    const { batch, config } = this.api("watchJobs");
+    return watchWithInformer<V1Job, Job>(
+      {
+        config,
+        path: `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`,
+        labelSelector,
+        list: (signal) =>
+          this.call(
+            "listJobs",
+            `${namespace} (${labelSelector})`,
+            async (options) => {
+              const list = await batch.listNamespacedJob({ namespace, labelSelector }, options);
+              return list as KubernetesListObject<V1Job>;
+            },
+            signal,
+          ),
+      },
       observer,
     );
   }
 
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
-    const { core } = this.api("watchPods");
-    return this.watch<V1Pod, Pod>(
-      `/api/v1/namespaces/${namespace}/pods`,
-      () => core.listNamespacedPod({ namespace, labelSelector }),
-      labelSelector,
+    const { core, config } = this.api("watchPods");
+    return watchWithInformer<V1Pod, Pod>(
+      {
+        config,
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        labelSelector,
+        list: (signal) =>
+          this.call(
+            "listPods",
+            `${namespace} (${labelSelector})`,
+            async (options) => {
+              const list = await core.listNamespacedPod({ namespace, labelSelector }, options);
+              return list as KubernetesListObject<V1Pod>;
+            },
+            signal,
+          ),
+      },
       observer,
     );
   }
@@ -216,74 +242,59 @@ export class ClientNodeKubernetes implements KubernetesPort {
     const { auth } = this.api("reviewAccess");
     return Promise.all(
       checks.map((check) =>
-        this.call("reviewAccess", async () => {
-          const review = await auth.createSelfSubjectAccessReview({
-            body: {
-              apiVersion: "authorization.k8s.io/v1",
-              kind: "SelfSubjectAccessReview",
-              spec: {
-                resourceAttributes: {
-                  namespace: check.namespace,
-                  verb: check.verb,
-                  resource: check.resource,
-                  ...(check.group ? { group: check.group } : {}),
-                  ...(check.subresource ? { subresource: check.subresource } : {}),
+        this.call("reviewAccess", `${check.verb} ${check.resource} in ${check.namespace}`, async (options) => {
+          const review = await auth.createSelfSubjectAccessReview(
+            {
+              body: {
+                apiVersion: "authorization.k8s.io/v1",
+                kind: "SelfSubjectAccessReview",
+                spec: {
+                  resourceAttributes: {
+                    namespace: check.namespace,
+                    verb: check.verb,
+                    resource: check.resource,
+                    ...(check.group ? { group: check.group } : {}),
+                    ...(check.subresource ? { subresource: check.subresource } : {}),
+                  },
                 },
               },
             },
-          });
+            options,
+          );
           const allowed = review.status?.allowed === true;
-          const reason = review.status?.reason ?? review.status?.evaluationError;
+          const reason = review.status?.reason || review.status?.evaluationError;
           return { check, allowed, ...(reason ? { reason } : {}) };
         }),
       ),
     );
   }
 
-  /** One client-node informer (list, then watch from its resourceVersion; re-lists on 410). */
-  private watch<Raw extends KubernetesObject, Out>(
-    path: string,
-    list: () => Promise<{ items: Raw[]; metadata?: object; apiVersion?: string; kind?: string }>,
-    labelSelector: string,
-    observer: WatchObserver<Out>,
-  ): WatchSubscription {
-    const informer = makeInformer<Raw>(
-      this.api("watch").config,
-      path,
-      // makeInformer's list type is KubernetesListObject; client-node's generated lists match it.
-      list as unknown as Parameters<typeof makeInformer<Raw>>[2],
-      labelSelector || undefined,
-    );
-    let stopped = false;
-    const forward = (type: WatchEventType) => (object: Raw) => {
-      if (!stopped) observer.onEvent(type, toJson<Out>(object));
-    };
-    informer.on("add", forward("ADDED"));
-    informer.on("update", forward("MODIFIED"));
-    informer.on("delete", forward("DELETED"));
-    informer.on("error", (error?: unknown) => {
-      if (!stopped) observer.onError?.(toKubernetesApiError(`watch ${path}`, error));
-    });
-    informer.start().catch((error: unknown) => {
-      if (!stopped) observer.onError?.(toKubernetesApiError(`watch ${path}`, error));
-    });
-    return {
-      stop: () => {
-        stopped = true;
-        void informer.stop().catch(() => undefined);
-      },
-    };
-  }
-
-  private async call<T>(operation: string, action: () => Promise<T>): Promise<T> {
+  /** Runs one API call with a deadline, translating anything thrown. */
+  private async call<T>(
+    operation: string,
+    target: string,
+    action: (options: ConfigurationOptions) => Promise<T>,
+    signal?: AbortSignal,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     try {
-      return await action();
+      return await action(callOptions(this.timeoutMs, signal, headers));
     } catch (error) {
-      throw toKubernetesApiError(operation, error);
+      throw toKubernetesApiError({ operation, target, timeoutMs: this.timeoutMs }, error);
     }
   }
 
-  private api(operation: string): NonNullable<ClientNodeKubernetes["clients"]> {
+  /** 404 means the object is gone: null instead of an error. */
+  private async orNullWhenGone<T>(pending: Promise<T>): Promise<T | null> {
+    try {
+      return await pending;
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.kind === "not_found") return null;
+      throw error;
+    }
+  }
+
+  private api(operation: string): Clients {
     if (!this.clients) {
       let config = this.options.kubeConfig;
       if (!config) {
@@ -298,6 +309,13 @@ export class ClientNodeKubernetes implements KubernetesPort {
             `${operation}: cannot load Kubernetes credentials (${this.options.kubeconfigPath ?? "in-cluster"}): ${(error as Error).message}`,
           );
         }
+      }
+      if (!config.getCurrentCluster()) {
+        throw new KubernetesApiError(
+          "unavailable",
+          operation,
+          `${operation}: no Kubernetes cluster is configured (${this.options.kubeconfigPath ?? "in-cluster"}); set the kubeconfig path or run in a pod with a service account`,
+        );
       }
       this.clients = {
         config,

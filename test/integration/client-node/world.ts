@@ -1,0 +1,59 @@
+/** The real client-node adapter wired to a fresh loopback apiserver, and a minimal Job to run. */
+import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
+import type { Job } from "../../../src/ports/kubernetes-objects.js";
+import { LoopbackKubeApi, type LoopbackKubeApiOptions } from "../../support/loopback-kube-api/index.js";
+
+export const NAMESPACE = "agents";
+export const RUN_LABEL = "app.kubernetes.io/managed-by=claude-k8s";
+
+export interface World {
+  readonly api: LoopbackKubeApi;
+  readonly kubernetes: ClientNodeKubernetes;
+  close(): Promise<void>;
+}
+
+export async function startWorld(
+  options: LoopbackKubeApiOptions = {},
+  adapter: { requestTimeoutMs?: number } = {},
+): Promise<World> {
+  const api = await LoopbackKubeApi.start(options);
+  const kubernetes = new ClientNodeKubernetes({
+    kubeConfig: api.kubeConfig(NAMESPACE),
+    namespace: NAMESPACE,
+    ownPodName: "paperclip-0",
+    ...adapter,
+  });
+  return { api, kubernetes, close: () => api.close() };
+}
+
+export function suspendedJob(name: string, spec: Partial<Job["spec"]> = {}): Job {
+  const labels = { "app.kubernetes.io/managed-by": "claude-k8s", "claude-k8s/run": name };
+  return {
+    metadata: { name, labels },
+    spec: {
+      suspend: true,
+      backoffLimit: 0,
+      template: {
+        metadata: { labels },
+        spec: { restartPolicy: "Never", containers: [{ name: "claude", image: "ghcr.io/paperclipai/paperclip:1" }] },
+      },
+      ...spec,
+    },
+  };
+}
+
+/** Polls a condition every 10 ms (real I/O is involved, so no fake timers); fails after `ms`. */
+export async function eventually<T>(
+  read: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
