@@ -16,6 +16,8 @@ import { TERMINAL_RUN_STATUSES, type HeartbeatRun, type RunLogChunk } from "./su
 import { startPaperclipServer, type PaperclipServer } from "./support/paperclip-server.js";
 import { hasEnvironmentEntry, isSameProcessAlive, listProcesses, processTree } from "./support/process-tree.js";
 import { ensureToolchain } from "./support/toolchain.js";
+import { CONFIG_FIELD_KEYS } from "../../src/domain/config/config-fields.js";
+import { evaluateLikeTheHost } from "../unit/ui-parser/load-bundle.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const PACKAGE_DIR = process.env.CLAUDE_K8S_E2E_PACKAGE_DIR ?? REPO;
@@ -142,6 +144,22 @@ describe("claude_k8s in a real Paperclip server (local runtime, Claude stand-in)
         codes.join(),
       ).toBe(true);
     expect(result.status).not.toBe("fail");
+  });
+
+  it("serves the config schema with every field of the config table", async () => {
+    const schema = await server.api.getConfigSchema(ADAPTER_TYPE);
+    expect(schema.fields.map((field) => field.key)).toEqual(CONFIG_FIELD_KEYS);
+  });
+
+  it("serves our ui-parser, and the browser's sandboxed loader can run it", async () => {
+    const parse = evaluateLikeTheHost(await server.api.getUiParserSource(ADAPTER_TYPE));
+    const init = JSON.stringify({ type: "system", subtype: "init", session_id: "s-1", model: "claude-x" });
+    expect(parse(init, "t")).toEqual([{ kind: "init", ts: "t", model: "claude-x", sessionId: "s-1" }]);
+  });
+
+  it("lists our models for the model picker", async () => {
+    const ids = (await server.api.listModels(companyId, ADAPTER_TYPE)).map((model) => model.id);
+    expect(ids).toContain("claude-sonnet-4-6");
   });
 
   it("resumes the previous session on the next wake (--resume <session>)", async () => {

@@ -3,7 +3,7 @@
  * mode on loopback no auth is needed. Every non-2xx answer throws a PaperclipApiError naming the
  * call, except where the status itself is what a test checks (cancelRun).
  */
-import type { AdapterEnvironmentTestResult } from "@paperclipai/adapter-utils";
+import type { AdapterConfigSchema, AdapterEnvironmentTestResult, AdapterModel } from "@paperclipai/adapter-utils";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export type RunStatus =
@@ -148,6 +148,23 @@ export class PaperclipApi {
       if (!more) return chunks;
       offset += Buffer.byteLength(whole, "utf8");
     }
+  }
+
+  async getConfigSchema(adapterType: string): Promise<AdapterConfigSchema> {
+    return (await this.request<AdapterConfigSchema>("GET", `/adapters/${adapterType}/config-schema`)).data;
+  }
+
+  async listModels(companyId: string, adapterType: string): Promise<AdapterModel[]> {
+    return (await this.request<AdapterModel[]>("GET", `/companies/${companyId}/adapters/${adapterType}/models`)).data;
+  }
+
+  /** The adapter's ui-parser as the browser fetches it (JavaScript source). */
+  async getUiParserSource(adapterType: string): Promise<string> {
+    const path = `/adapters/${adapterType}/ui-parser.js`;
+    const response = await fetch(`${this.apiUrl}${path}`);
+    const text = await response.text();
+    if (!response.ok) throw new PaperclipApiError(`GET ${path}`, response.status, text);
+    return text;
   }
 
   /** The cancel call's own status is part of the contract (200 = acknowledged), so it is returned, not thrown. */

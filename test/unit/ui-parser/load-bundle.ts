@@ -1,11 +1,12 @@
 /**
  * Builds the ui-parser bundle with esbuild into a temp dir and evaluates it the way Paperclip's
- * browser does: `new Function("exports","module","self","globalThis", source)` with no `require`.
+ * browser worker does: `new Function("exports","module","self","globalThis", source)`, no `require`.
  */
 import { build } from "esbuild";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runInNewContext } from "node:vm";
 import type { TranscriptEntry } from "@paperclipai/adapter-utils";
 
 export type ParseStdoutLine = (line: string, ts: string) => TranscriptEntry[];
@@ -34,13 +35,25 @@ export async function buildUiParserBundle(): Promise<string> {
   }
 }
 
+/**
+ * Mirrors Paperclip's parser worker (ui-dist, 2026.916.1): the source is wrapped in
+ * `"use strict"; { ... }`, evaluated by `new Function("exports","module","self","globalThis", ...)`
+ * with `self` and `globalThis` undefined, and module.exports is used when it has keys. It runs in a
+ * fresh V8 context, so no `require`, `process` or `Buffer` exists, as in the browser worker.
+ */
 export function evaluateLikeTheHost(source: string): ParseStdoutLine {
-  const module: { exports: Record<string, unknown> } = { exports: {} };
-  // A sandbox global with no require, process or module loader, like the host's locked-down worker.
-  const sandboxGlobal = Object.freeze({});
-  const run = new Function("exports", "module", "self", "globalThis", source);
-  run(module.exports, module, sandboxGlobal, sandboxGlobal);
-  const parse = module.exports.parseStdoutLine;
+  // The worker's exact wrapping of the fetched source.
+  const body = `"use strict";\n{\n${source}\n}`;
+  const host = `
+    const exports = {};
+    const module = { exports };
+    const factory = new Function("exports", "module", "self", "globalThis", body);
+    factory(exports, module, undefined, undefined);
+    const resolved = module.exports && typeof module.exports === "object" && Object.keys(module.exports).length > 0
+      ? module.exports
+      : exports;
+    resolved.parseStdoutLine;`;
+  const parse: unknown = runInNewContext(host, { body });
   if (typeof parse !== "function") throw new Error("bundle does not export parseStdoutLine");
   return parse as ParseStdoutLine;
 }

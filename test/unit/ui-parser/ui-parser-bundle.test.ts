@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBundle, type LoadedBundle } from "./load-bundle.js";
+import { evaluateLikeTheHost, loadBundle, type LoadedBundle } from "./load-bundle.js";
 
 const TS = "2026-11-24T20:00:00.000Z";
 let bundle: LoadedBundle;
@@ -220,5 +220,12 @@ describe("ui-parser bundle evaluated like the host (new Function, no require)", 
       new Set(["init", "assistant", "result", "stderr", "system", "stdout"]),
     );
     expectValidEntries(all);
+  });
+});
+
+describe("the host-style loader itself", () => {
+  it("rejects a bundle that needs require, as the browser worker would", () => {
+    const needsRequire = 'const fs = require("node:fs"); module.exports = { parseStdoutLine: () => [] };';
+    expect(() => evaluateLikeTheHost(needsRequire)).toThrow(/require is not defined/);
   });
 });
