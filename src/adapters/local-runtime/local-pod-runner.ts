@@ -8,8 +8,8 @@
  * a missing Secret keeps the pod Pending (CreateContainerConfigError / ContainerCreating) and is
  * retried; restartPolicy Never; phase Succeeded only when every main container exits 0; when a
  * container's main process ends, whatever it left running in its process group is killed (a
- * container's PID namespace dies with its PID 1); deletion sends SIGTERM to every process group,
- * then SIGKILL after the grace period. `terminated.exitCode` is the exit code, or 128 + n with
+ * container's PID namespace dies with its PID 1); deletion sends SIGTERM to each container's main
+ * process, then SIGKILL to all their processes after the grace period. `terminated.exitCode` is the exit code, or 128 + n with
  * `signal: n` when the process was killed by signal n; reason "Completed" or "Error" (never
  * "OOMKilled": no memory limits are enforced).
  *
@@ -23,7 +23,7 @@ import type { Container, ContainerStatus, Pod } from "../../ports/kubernetes-obj
 import { buildContainerEnvironment } from "./container-environment.js";
 import { MountTable, mountProblems, type DataVolumeRule, type MountMapping } from "./mount-table.js";
 import { PodSandbox } from "./pod-sandbox.js";
-import { signalGroup, spawnInNewGroup, waitForGroupGone, type ProcessExit } from "./process-group.js";
+import { signalGroup, signalProcess, spawnInNewGroup, waitForGroupGone, type ProcessExit } from "./process-group.js";
 import type { SecretLookup } from "./secret-data.js";
 import { expandKubernetesReferences } from "./variable-expansion.js";
 
@@ -164,10 +164,17 @@ export class RunningPod {
     return this.sandbox ? this.sandbox.readLog(containerName) : "";
   }
 
-  /** Signals every running container's process group; no further container will start. */
+  /**
+   * Stops the pod; no further container will start. As a container runtime does, a stop signal
+   * (SIGTERM, ...) goes to each running container's main process only — a script that traps it
+   * can still clean up — while SIGKILL goes to every process of every container.
+   */
   kill(signal: NodeJS.Signals = "SIGTERM"): void {
     this.stopController.abort();
-    for (const pgid of this.liveGroups) signalGroup(pgid, signal);
+    for (const pgid of this.liveGroups) {
+      if (signal === "SIGKILL") signalGroup(pgid, signal);
+      else signalProcess(pgid, signal);
+    }
   }
 
   /** SIGTERM now, SIGKILL after the grace period; resolves with the final status. */
