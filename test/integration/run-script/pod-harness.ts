@@ -6,7 +6,7 @@
  * fake `claude` is first on PATH. Tests therefore prove the real manifest, not a copy of it.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +52,9 @@ export function createPodWorld(options: WorldOptions = {}): PodWorld {
   // Copied and chmod-ed here so the test does not depend on the checkout keeping the exec bit.
   copyFileSync(FAKE_CLAUDE, join(binDir, "claude"));
   chmodSync(join(binDir, "claude"), 0o755);
+  // RUN_SCRIPT_SHELL=/usr/bin/busybox (or bash) runs the same tests with another `sh` first on PATH.
+  const shell = process.env.RUN_SCRIPT_SHELL;
+  if (shell) symlinkSync(shell, join(binDir, "sh"));
 
   const config: AdapterConfig = { ...defaultAdapterConfig(), dataMountPath, ...options.config };
   const ids = { companyId: "co-1", agentId: "agent-7", runId: "run-42" };
