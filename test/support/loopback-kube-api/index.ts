@@ -4,3 +4,4 @@ export { podStatus, type Kubelet, type PodHandle, type PodStatus } from "./kubel
 export { ScriptedKubelet, type PodScript } from "./scripted-kubelet.js";
 export type { DelaySpec, FaultSpec, Verb } from "./faults.js";
 export type { KubeStatus } from "./status.js";
+export { localPodRunnerKubelet } from "./local-pod-runner-kubelet.js";
