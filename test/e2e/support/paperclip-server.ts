@@ -168,6 +168,35 @@ async function waitUntilGone(processes: readonly ProcessInfo[], timeoutMs: numbe
   }
 }
 
+/**
+ * If the test process ends without calling stop() (a crash, Ctrl-C, a runner timeout), kill the
+ * server's process group and its database on the way out, and remove its home, so nothing
+ * outlives the run.
+ * Returns the function that unregisters this safety net.
+ */
+function killOnHarnessExit(pid: number, dbDir: string, home: string): () => void {
+  const killAll = () => {
+    const postmaster = postmasterOf(dbDir);
+    signalQuietly(-pid, "SIGKILL");
+    if (postmaster) signalQuietly(postmaster.pid, "SIGKILL");
+    if (process.env.E2E_KEEP_HOME !== "1") rmSync(home, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAll();
+    release();
+    process.kill(process.pid, signal); // then die of the same signal, as without this handler
+  };
+  const release = () => {
+    process.off("exit", killAll);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+  process.once("exit", killAll);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return release;
+}
+
 export async function startPaperclipServer(options: StartOptions): Promise<PaperclipServer> {
   const { toolchain, log = () => {} } = options;
   const { home, instanceRoot, dbDir } = prepareHome();
@@ -200,10 +229,12 @@ export async function startPaperclipServer(options: StartOptions): Promise<Paper
   const api = new PaperclipApi(`${baseUrl}/api`);
   log(`Paperclip server pid ${pid} on ${baseUrl} (home ${home})`);
 
+  const releaseEmergencyKill = killOnHarnessExit(pid, dbDir, home);
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    releaseEmergencyKill();
     const postmaster = postmasterOf(dbDir);
     const tracked = [...processTree(pid), ...(postmaster ? processTree(postmaster.pid) : [])];
     signalQuietly(pid, "SIGTERM");
