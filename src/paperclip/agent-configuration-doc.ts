@@ -15,8 +15,10 @@ run pod (default \`/paperclip\`); the adapter tails that file, so no output depe
 
 - **Shared volume:** a ReadWriteMany PersistentVolumeClaim mounted at the same path (\`dataMountPath\`)
   in the Paperclip server pod and in every run pod; run logs live under its \`instances/<id>/data/run-logs\`.
-- **RBAC:** the server's service account may create, get, list, watch, patch and delete Jobs, create and
-  delete Secrets, and get, list and watch Pods in the run namespace.
+- **RBAC** for the server's service account in the run namespace: \`jobs\` (create, get, list, watch,
+  patch, delete), \`secrets\` (create; each run's Secret is owned by its Job), \`pods\` (get, list, watch),
+  and \`selfsubjectaccessreviews\` (create) for the environment test. No \`pods/log\`: output never
+  comes from the pod-log API.
 - **Claude credentials:** \`ANTHROPIC_API_KEY\` (or Bedrock settings) in the agent's environment, or
   Claude credentials on the shared volume.
 - **Runtime:** \`kubernetes\` (default) runs a Job per run; \`local\` runs the same run script as local
