@@ -1,0 +1,88 @@
+/**
+ * The local runtime's "etcd": Jobs, pods and Secrets by namespace/name, resourceVersions, and the
+ * watch hubs that announce every change. No behaviour beyond storing and announcing.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { Job, ObjectMeta, Pod, Secret } from "../../ports/kubernetes-objects.js";
+import { KubernetesApiError } from "../../ports/kubernetes-port.js";
+import type { JobFailureReason } from "./job-conditions.js";
+import { matchesLabelSelector } from "./label-selector.js";
+import type { RunningPod } from "./local-pod-runner.js";
+import { WatchHub } from "./watch-hub.js";
+
+export interface StoredJob {
+  job: Job;
+  /** Cancels this Job's deadline and TTL timers. */
+  readonly timers: AbortController;
+  /** Set once the controller decided the Job fails (the deadline passed). */
+  failing?: JobFailureReason;
+}
+
+export interface StoredPod {
+  pod: Pod;
+  running?: RunningPod;
+  /** Set while the pod is being deleted (terminate, then remove). */
+  deleting?: Promise<void>;
+}
+
+export const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
+export const keyOfObject = (object: { metadata: ObjectMeta }): string =>
+  keyOf(object.metadata.namespace ?? "", object.metadata.name ?? "");
+
+export class LocalClusterStore {
+  readonly jobs = new Map<string, StoredJob>();
+  readonly pods = new Map<string, StoredPod>();
+  readonly secrets = new Map<string, Secret>();
+  readonly jobWatches = new WatchHub<Job>();
+  readonly podWatches = new WatchHub<Pod>();
+  private resourceVersion = 1;
+
+  constructor(private readonly clock: ClockPort) {}
+
+  /** Bumps the object's resourceVersion, as every write to the API server does. */
+  touch(metadata: ObjectMeta): void {
+    metadata.resourceVersion = String(this.resourceVersion++);
+  }
+
+  /** A changed Job: new resourceVersion, announced to watchers. */
+  jobChanged(job: Job): void {
+    this.touch(job.metadata);
+    this.jobWatches.emit("MODIFIED", job);
+  }
+
+  podChanged(pod: Pod): void {
+    this.touch(pod.metadata);
+    this.podWatches.emit("MODIFIED", pod);
+  }
+
+  timestamp(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  jobByUid(uid: string): StoredJob | undefined {
+    return [...this.jobs.values()].find((s) => s.job.metadata.uid === uid);
+  }
+
+  podsOwnedBy(uid: string): Array<[string, StoredPod]> {
+    return [...this.pods.entries()].filter(([, entry]) =>
+      entry.pod.metadata.ownerReferences?.some((o) => o.uid === uid),
+    );
+  }
+
+  /** Copies of the objects in `namespace` matching the selector. */
+  select<T extends Job | Pod>(objects: Iterable<T>, namespace: string, selector: string, operation: string): T[] {
+    assertSelector(selector, operation);
+    return [...objects]
+      .filter((o) => o.metadata.namespace === namespace && matchesLabelSelector(o.metadata.labels, selector))
+      .map((o) => structuredClone(o));
+  }
+}
+
+/** An unsupported selector is the caller's error (400), not a crash. */
+export function assertSelector(selector: string, operation: string): void {
+  try {
+    matchesLabelSelector(undefined, selector);
+  } catch (error) {
+    throw new KubernetesApiError("invalid", operation, (error as Error).message, 400);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The local runtime's controllers: the Job controller (one pod per started Job, Job conditions
+ * from the pod's end, activeDeadlineSeconds, ttlSecondsAfterFinished) and the garbage collector
+ * (pods and Secrets follow their owner Job per the deletion propagation). Deadlines and TTLs run
+ * on the injected ClockPort; pod termination grace is wall time.
+ */
+import { randomUUID } from "node:crypto";
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { Job, ObjectMeta, Pod } from "../../ports/kubernetes-objects.js";
+import type { DeletePropagation } from "../../ports/kubernetes-port.js";
+import { isJobFinished, markFailed, markFailureTarget, markStarted, markSucceeded } from "./job-conditions.js";
+import { keyOf, keyOfObject, type LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
+import type { LocalPodRunner, PodStatus } from "./local-pod-runner.js";
+
+const POD_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+export const MOUNTS_ANNOTATION = "local-runtime.claude-k8s/mounts";
+
+export interface JobControllerOptions {
+  readonly clock: ClockPort;
+  /** SIGTERM → SIGKILL grace on deletion; undefined uses the pod's own. */
+  readonly killGraceMs: number | undefined;
+  /** True once the runtime shuts down: timers that fire late do nothing. */
+  readonly isClosed: () => boolean;
+}
+
+export class LocalJobController {
+  constructor(
+    private readonly store: LocalClusterStore,
+    private readonly runner: () => Promise<LocalPodRunner>,
+    private readonly options: JobControllerOptions,
+  ) {}
+
+  /** The Job is (un)suspended: create its pod, run it, and start the deadline. */
+  async start(stored: StoredJob): Promise<void> {
+    const runner = await this.runner();
+    const job = stored.job;
+    markStarted(job, this.store.timestamp());
+    this.store.jobChanged(job);
+
+    const pod = this.podFor(job);
+    // Where each mount really is on this machine, visible to anyone listing the pod.
+    pod.metadata.annotations = {
+      ...pod.metadata.annotations,
+      [MOUNTS_ANNOTATION]: JSON.stringify(runner.mountMappings(pod)),
+    };
+    const podKey = keyOfObject(pod);
+    const entry: StoredPod = { pod };
+    this.store.pods.set(podKey, entry);
+    this.store.touch(pod.metadata);
+    this.store.podWatches.emit("ADDED", pod);
+    const namespace = job.metadata.namespace ?? "";
+    entry.running = runner.run(
+      pod,
+      (name) => this.store.secrets.get(keyOf(namespace, name)),
+      (status) => this.onPodStatus(podKey, status),
+    );
+    this.watchDeadline(stored);
+  }
+
+  /** Deletes the Job with Kubernetes' propagation semantics; the caller checked it exists. */
+  delete(stored: StoredJob, propagation: DeletePropagation): void {
+    stored.timers.abort();
+    const uid = stored.job.metadata.uid ?? "";
+    if (propagation === "Orphan") {
+      this.removeJob(stored);
+      this.orphanDependents(uid);
+    } else if (propagation === "Foreground") {
+      // The Job stays (with a deletionTimestamp) until its pods are gone, then goes with its Secret.
+      stored.job.metadata.deletionTimestamp = this.store.timestamp();
+      this.store.jobChanged(stored.job);
+      void Promise.allSettled(this.deletePodsOwnedBy(uid)).then(() => {
+        this.removeJob(stored);
+        this.collectSecrets();
+      });
+    } else {
+      this.removeJob(stored);
+      this.deletePodsOwnedBy(uid);
+      this.collectSecrets();
+    }
+  }
+
+  /** Deletes every Secret whose owners are all gone (an ownerless Secret is kept). */
+  collectSecrets(): void {
+    for (const [key, secret] of this.store.secrets) {
+      const owners = secret.metadata.ownerReferences ?? [];
+      if (owners.length > 0 && owners.every((o) => this.store.jobByUid(o.uid) === undefined)) {
+        this.store.secrets.delete(key);
+      }
+    }
+  }
+
+  // ---- the Job controller -----------------------------------------------------------------------
+
+  private podFor(job: Job): Pod {
+    const jobName = job.metadata.name ?? "";
+    const uid = job.metadata.uid ?? "";
+    const template = structuredClone(job.spec.template);
+    return {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: `${jobName.slice(0, 57)}-${randomSuffix()}`,
+        namespace: job.metadata.namespace ?? "",
+        uid: randomUUID(),
+        creationTimestamp: this.store.timestamp(),
+        labels: {
+          ...template.metadata?.labels,
+          "batch.kubernetes.io/controller-uid": uid,
+          "batch.kubernetes.io/job-name": jobName,
+          "controller-uid": uid,
+          "job-name": jobName,
+        },
+        annotations: { ...template.metadata?.annotations },
+        ownerReferences: [
+          { apiVersion: "batch/v1", kind: "Job", name: jobName, uid, controller: true, blockOwnerDeletion: true },
+        ],
+      },
+      spec: { ...template.spec, nodeName: "local" },
+      status: { phase: "Pending" },
+    };
+  }
+
+  private onPodStatus(podKey: string, status: PodStatus): void {
+    const entry = this.store.pods.get(podKey);
+    if (!entry) return;
+    entry.pod.status = status;
+    this.store.podChanged(entry.pod);
+    if (status.phase === "Succeeded" || status.phase === "Failed") this.onPodFinished(entry.pod, status.phase);
+  }
+
+  private onPodFinished(pod: Pod, phase: "Succeeded" | "Failed"): void {
+    const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
+    const stored = owner ? this.store.jobByUid(owner.uid) : undefined;
+    if (!stored || isJobFinished(stored.job) || stored.job.metadata.deletionTimestamp) return;
+    const at = this.store.timestamp();
+    if (stored.failing) markFailed(stored.job, stored.failing, at);
+    else if (phase === "Succeeded") markSucceeded(stored.job, at);
+    else markFailed(stored.job, "BackoffLimitExceeded", at);
+    this.store.jobChanged(stored.job);
+    this.scheduleTtl(stored);
+  }
+
+  /** activeDeadlineSeconds, counted from startTime: the Job fails and its pods are deleted. */
+  private watchDeadline(stored: StoredJob): void {
+    const seconds = stored.job.spec.activeDeadlineSeconds;
+    if (seconds === undefined) return;
+    void this.options.clock.sleep(seconds * 1000, stored.timers.signal).then((outcome) => {
+      if (outcome !== "elapsed" || isJobFinished(stored.job) || !this.store.jobs.has(keyOfObject(stored.job))) return;
+      stored.failing = "DeadlineExceeded";
+      markFailureTarget(stored.job, "DeadlineExceeded", this.store.timestamp());
+      this.store.jobChanged(stored.job);
+      this.deletePodsOwnedBy(stored.job.metadata.uid ?? "");
+    });
+  }
+
+  private scheduleTtl(stored: StoredJob): void {
+    const seconds = stored.job.spec.ttlSecondsAfterFinished;
+    if (seconds === undefined) return;
+    void this.options.clock.sleep(seconds * 1000, stored.timers.signal).then((outcome) => {
+      if (outcome !== "elapsed" || this.options.isClosed() || stored.job.metadata.deletionTimestamp) return;
+      if (!this.store.jobs.has(keyOfObject(stored.job))) return;
+      this.delete(stored, "Background");
+    });
+  }
+
+  // ---- deletion and garbage collection ---------------------------------------------------------
+
+  private removeJob(stored: StoredJob): void {
+    if (!this.store.jobs.delete(keyOfObject(stored.job))) return;
+    stored.timers.abort();
+    this.store.jobWatches.emit("DELETED", stored.job);
+  }
+
+  /** Deletes each pod the Job owns: graceful termination, then removal and sandbox cleanup. */
+  private deletePodsOwnedBy(uid: string): Array<Promise<void>> {
+    return this.store.podsOwnedBy(uid).map(([key, entry]) => this.deletePod(key, entry));
+  }
+
+  private deletePod(key: string, entry: StoredPod): Promise<void> {
+    if (entry.deleting) return entry.deleting;
+    entry.pod.metadata.deletionTimestamp = this.store.timestamp();
+    this.store.podChanged(entry.pod);
+    entry.deleting = (async () => {
+      try {
+        await entry.running?.dispose(this.options.killGraceMs);
+      } finally {
+        this.store.pods.delete(key);
+        this.store.touch(entry.pod.metadata);
+        this.store.podWatches.emit("DELETED", entry.pod);
+      }
+    })();
+    return entry.deleting;
+  }
+
+  /** Orphan propagation: dependents lose their owner reference and live on. */
+  private orphanDependents(uid: string): void {
+    const strip = (metadata: ObjectMeta) => {
+      const before = metadata.ownerReferences?.length ?? 0;
+      metadata.ownerReferences = metadata.ownerReferences?.filter((o) => o.uid !== uid);
+      return (metadata.ownerReferences?.length ?? 0) !== before;
+    };
+    for (const entry of this.store.pods.values()) {
+      if (strip(entry.pod.metadata)) this.store.podChanged(entry.pod);
+    }
+    for (const secret of this.store.secrets.values()) {
+      if (strip(secret.metadata)) this.store.touch(secret.metadata);
+    }
+  }
+}
+
+function randomSuffix(): string {
+  let suffix = "";
+  for (let i = 0; i < 5; i++) suffix += POD_NAME_ALPHABET[Math.floor(Math.random() * POD_NAME_ALPHABET.length)];
+  return suffix;
+}
