@@ -64,9 +64,8 @@ describe("toKubernetesApiError", () => {
   });
 
   it("maps refused, reset and timed-out connections to network / timeout, keeping the errno", () => {
-    const refused = new FetchError("request to http://x failed, reason: connect ECONNREFUSED", "system", {
-      code: "ECONNREFUSED",
-    } as unknown as { code: string });
+    const systemError = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const refused = new FetchError("request to http://x failed, reason: connect ECONNREFUSED", "system", systemError);
     const connectTimeout = Object.assign(new Error("connect ETIMEDOUT 10.0.0.1:443"), { code: "ETIMEDOUT" });
     expect(toKubernetesApiError("listJobs", refused)).toMatchObject({ kind: "network", transient: true });
     expect(toKubernetesApiError("listJobs", refused).message).toContain("ECONNREFUSED");
