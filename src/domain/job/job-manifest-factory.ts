@@ -58,6 +58,16 @@ export interface RunManifests {
   readonly command: readonly string[];
 }
 
+/**
+ * Env names the adapter sets itself that an operator might set by mistake; config.env is told what
+ * to do instead. PAPERCLIP_API_KEY is not here: the edge refuses it, and any layer's value is simply
+ * replaced by the Secret reference.
+ */
+const ADAPTER_SET_ENV: Readonly<Record<string, string>> = {
+  HOME: "is always the data mount path in the run pod; set dataMountPath instead",
+  [API_URL_ENV]: "is set by the adapter for the run pod; set paperclipApiUrl instead",
+};
+
 /** A run token shorter than this could match unrelated text; the literal scan skips it. */
 const MIN_SCANNED_TOKEN_LENGTH = 8;
 
@@ -116,7 +126,13 @@ export class JobManifestFactory {
         backoffLimit: 0,
         ...(spec.config.timeoutSec > 0 ? { activeDeadlineSeconds: spec.config.timeoutSec } : {}),
         ttlSecondsAfterFinished: spec.config.ttlSecondsAfterFinished,
-        template: { metadata: { labels: { ...labels }, annotations: { ...annotations } }, spec: podSpec },
+        template: {
+          metadata: {
+            labels: { ...labels },
+            annotations: { ...annotations, "kubectl.kubernetes.io/default-container": MAIN_CONTAINER_NAME },
+          },
+          spec: podSpec,
+        },
       },
     };
     const secret: Secret = {
@@ -145,6 +161,10 @@ function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
       return runFailure("invalid_run_input", { field, reason: (error as Error).message });
     }
   }
+  const owned = Object.keys(spec.config.env).find((name) => name in ADAPTER_SET_ENV);
+  if (owned) {
+    return runFailure("invalid_config", { field: "env", reason: `${owned} ${ADAPTER_SET_ENV[owned]}` });
+  }
   if (!spec.workingDirectory.startsWith("/")) {
     return runFailure("invalid_run_input", {
       field: "working directory",
@@ -170,6 +190,12 @@ function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
   return null;
 }
 
+/** True when `path` is `root` or below it. */
+function isWithin(path: string, root: string): boolean {
+  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
+  return path === base || path.startsWith(base === "/" ? "/" : `${base}/`);
+}
+
 function serverApiUrl(pod: Pod): string | null {
   return serverContainerOf(pod)?.env?.find((e) => e.name === API_URL_ENV && e.valueFrom === undefined)?.value ?? null;
 }
@@ -193,7 +219,16 @@ function buildPodSpec(spec: JobRunSpec, inherited: ServerPodInheritance, inputs:
     name: INIT_CONTAINER_NAME,
     image: inputs.image,
     imagePullPolicy: config.imagePullPolicy,
-    command: ["sh", "-c", escapeKubernetesExpansion(buildInitScript(spec.paths.directory))],
+    command: [
+      "sh",
+      "-c",
+      escapeKubernetesExpansion(
+        buildInitScript(
+          spec.paths.directory,
+          isWithin(spec.workingDirectory, config.dataMountPath) ? spec.workingDirectory : null,
+        ),
+      ),
+    ],
     volumeMounts: [dataMount],
     resources: INIT_RESOURCES,
     securityContext,

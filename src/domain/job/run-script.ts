@@ -107,13 +107,29 @@ exit "$code"
 `;
 }
 
-/** The init container's script: the run's log directory exists and is writable before claude starts. */
-export function buildInitScript(directory: string): string {
-  return `dir=${quoteShellArg(directory)}
-mkdir -p "$dir" || exit 1
+/**
+ * The init container's script: the run's log directory exists and is writable before claude
+ * starts. A working directory on the shared volume is created too, as the pod's own uid, rather
+ * than left for the container runtime to create as root.
+ */
+export function buildInitScript(logDirectory: string, workingDirectory: string | null): string {
+  const workdir =
+    workingDirectory === null
+      ? ""
+      : `workdir=${quoteShellArg(workingDirectory)}
+if ! mkdir -p "$workdir"; then
+  printf 'claude-k8s init: cannot create the working directory %s as uid %s\\n' "$workdir" "\`id -u\`" >&2
+  exit 1
+fi
+`;
+  return `dir=${quoteShellArg(logDirectory)}
+if ! mkdir -p "$dir"; then
+  printf 'claude-k8s init: cannot create the run log directory %s as uid %s\\n' "$dir" "\`id -u\`" >&2
+  exit 1
+fi
 if [ ! -w "$dir" ]; then
   printf 'claude-k8s init: run log directory %s is not writable by uid %s gid %s\\n' "$dir" "\`id -u\`" "\`id -g\`" >&2
   exit 1
 fi
-`;
+${workdir}`;
 }

@@ -131,13 +131,26 @@ describe("the run script under dash with a fake claude", () => {
     });
   });
 
-  it("the init container creates the run's log directory before claude starts", async () => {
+  it("the init container creates the run's log directory and working directory before claude starts", async () => {
     world = createPodWorld();
-    const manifests = buildManifests(world.spec);
+    const workingDirectory = join(world.spec.config.dataMountPath, "workspaces", "new 'one'");
+    const manifests = buildManifests({ ...world.spec, workingDirectory });
     const init = manifests.job.spec.template.spec.initContainers?.[0];
     expect(existsSync(world.paths.directory)).toBe(false);
     const result = await startContainer(init!, manifests.secret, world).done;
     expect(result.exitCode).toBe(0);
     expect(statSync(world.paths.directory).isDirectory()).toBe(true);
+    expect(statSync(workingDirectory).isDirectory()).toBe(true);
+  });
+
+  it("the init container fails with a named message when the log directory cannot be created", async () => {
+    world = createPodWorld();
+    const blocker = join(world.spec.config.dataMountPath, "instances");
+    writeFileSync(blocker, "a file where a directory should be");
+    const manifests = buildManifests(world.spec);
+    const init = manifests.job.spec.template.spec.initContainers?.[0];
+    const result = await startContainer(init!, manifests.secret, world).done;
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.toString()).toContain(world.paths.directory);
   });
 });

@@ -311,7 +311,7 @@ describe("env layering", () => {
             context: { SHARED: "context", FROM_CONTEXT: "context" },
           },
         },
-        { env: { SHARED: "config", HOME: "/root", ONLY_CONFIG: "config" } },
+        { env: { SHARED: "config", ONLY_CONFIG: "config" } },
       ),
     );
     expect(literal(m, "SHARED")).toBe("config");
@@ -323,6 +323,17 @@ describe("env layering", () => {
     expect(literal(m, "PAPERCLIP_API_URL")).toBe("http://paperclip.svc:3100");
     const names = envOf(m).map((e) => e.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each([
+    ["HOME", "set dataMountPath instead"],
+    ["PAPERCLIP_API_URL", "set paperclipApiUrl instead"],
+  ])("refuses %s in config.env with a named error saying what to set instead", (name, advice) => {
+    const failure = refuse(runSpec({}, { env: { [name]: "/x" } }));
+    expect(failure.errorCode).toBe("invalid_config");
+    expect(failure.details.field).toBe("env");
+    expect(failure.errorMessage).toContain(name);
+    expect(failure.errorMessage).toContain(advice);
   });
 
   it("lets a literal from a higher layer replace an inherited valueFrom of the same name", () => {
@@ -387,11 +398,22 @@ describe("the containers", () => {
     expect(main(m).terminationMessagePolicy).toBe("FallbackToLogsOnError");
   });
 
-  it("has the init container create this run's log directory", () => {
+  it("has the init container create this run's log directory and a working directory on the data volume", () => {
     const m = build(runSpec());
     expect(init(m).name).toBe(INIT_CONTAINER_NAME);
     expect(init(m).command?.[2]).toContain("dir='/paperclip/instances/default/data/run-logs/company-1/agent-2'");
     expect(init(m).command?.[2]).toContain('mkdir -p "$dir"');
+    expect(init(m).command?.[2]).toContain("workdir='/paperclip/workspaces/agent-2'");
+  });
+
+  it("leaves a working directory outside the data volume to the image", () => {
+    const m = build(runSpec({ workingDirectory: "/workspace" }));
+    expect(init(m).command?.[2]).not.toContain("workdir=");
+  });
+
+  it("makes kubectl logs default to the claude container", () => {
+    const annotations = build(runSpec()).job.spec.template.metadata?.annotations;
+    expect(annotations?.["kubectl.kubernetes.io/default-container"]).toBe("claude");
   });
 
   it("points the script at this run's files and feeds the prompt file on stdin", () => {
