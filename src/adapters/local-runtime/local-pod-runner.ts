@@ -92,13 +92,26 @@ export class LocalPodRunner {
 
   /** Where each container's mounts are on this machine, per container name. */
   mountMappings(pod: Pod): Record<string, readonly MountMapping[]> {
-    const rule = dataVolumeRule(this.options);
-    const volumes = `${PodSandbox.pathFor(this.options.sandboxRoot, pod)}/volumes`;
-    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
-    return Object.fromEntries(
-      containers.map((c) => [c.name, MountTable.forContainer(c.volumeMounts ?? [], pod.spec, rule, volumes).mappings]),
+    return mountMappingsOf(
+      pod,
+      dataVolumeRule(this.options),
+      `${PodSandbox.pathFor(this.options.sandboxRoot, pod)}/volumes`,
     );
   }
+}
+
+function mountMappingsOf(
+  pod: Pod,
+  rule: DataVolumeRule,
+  volumesDirectory: string,
+): Record<string, readonly MountMapping[]> {
+  const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  return Object.fromEntries(
+    containers.map((c) => [
+      c.name,
+      MountTable.forContainer(c.volumeMounts ?? [], pod.spec, rule, volumesDirectory).mappings,
+    ]),
+  );
 }
 
 export class RunningPod {
@@ -145,14 +158,7 @@ export class RunningPod {
 
   /** Where each container's volumes are on this machine (the pod annotation shows the same). */
   mountMappings(): Record<string, readonly MountMapping[]> {
-    const volumes = `${this.sandboxDirectory}/volumes`;
-    const containers = [...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers];
-    return Object.fromEntries(
-      containers.map((c) => [
-        c.name,
-        MountTable.forContainer(c.volumeMounts ?? [], this.pod.spec, this.rule, volumes).mappings,
-      ]),
-    );
+    return mountMappingsOf(this.pod, this.rule, `${this.sandboxDirectory}/volumes`);
   }
 
   logPath(containerName: string): string {
