@@ -11,5 +11,7 @@ export default defineConfig({
     pool: "forks",
     // One server at a time: the machine is small and each suite boots its own Paperclip.
     fileParallelism: false,
+    // The suites only run under this config (see support/e2e-enabled.ts).
+    env: { CLAUDE_K8S_E2E: "1" },
   },
 });
