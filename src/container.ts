@@ -1,14 +1,26 @@
 /**
- * The composition root: the ONE place that binds ports to implementations. The Paperclip edge,
- * tests and other orchestrators all build their object graph here, passing their own bindings
- * for any port they want to replace.
+ * The composition root: the ONE place that binds ports to implementations and wires the domain
+ * services. The Paperclip edge, the demo, tests and other orchestrators all build their object
+ * graph here, choosing a runtime or passing their own bindings for any port.
  */
 import "reflect-metadata";
 import { Container } from "inversify";
 import { ClientNodeKubernetes, type ClientNodeKubernetesOptions } from "./adapters/client-node-kubernetes.js";
+import { LocalKubernetesRuntime } from "./adapters/local-runtime/index.js";
 import { NodeFileSystem } from "./adapters/node-file-system.js";
 import { SystemClock } from "./adapters/system-clock.js";
+import { ClusterWatchHub } from "./domain/cluster/cluster-watch-hub.js";
+import { EnvironmentProbe } from "./domain/environment/environment-probe.js";
+import { JobManifestFactory } from "./domain/job/job-manifest-factory.js";
+import { PromptDelivery } from "./domain/job/prompt-delivery.js";
+import { ConcurrencyGuard } from "./domain/run/concurrency-guard.js";
+import { JobLauncher } from "./domain/run/job-launcher.js";
+import { PodLifecycle } from "./domain/run/pod-lifecycle.js";
+import { RunCleanup } from "./domain/run/run-cleanup.js";
+import { RunOrchestrator } from "./domain/run/run-orchestrator.js";
+import { RunStreamer } from "./domain/run/run-streamer.js";
 import { ServerPodReader } from "./domain/server-pod-reader.js";
+import { LogTailer } from "./domain/tailer/log-tailer.js";
 import { CLOCK_PORT, type ClockPort } from "./ports/clock-port.js";
 import { FILE_SYSTEM_PORT, type FileSystemPort } from "./ports/file-system-port.js";
 import { KUBERNETES_PORT, type KubernetesPort } from "./ports/kubernetes-port.js";
@@ -19,26 +31,110 @@ export interface PortBindings {
   readonly clock?: ClockPort;
 }
 
+/** Which KubernetesPort runs the Jobs when `bindings.kubernetes` is not given. */
+export type RuntimeSelection =
+  | ({ readonly kind: "kubernetes" } & { readonly kubeconfigPath?: string; readonly namespace?: string })
+  | {
+      readonly kind: "local";
+      /** The data directory: the PVC's mount path in local pods, identical for writer and tailer. */
+      readonly dataDirectory: string;
+      /** PATH entries put first in local pods (e.g. the Claude stand-in's bin directory). */
+      readonly pathPrepend?: readonly string[];
+      /** Literal env of the synthetic server pod that Jobs inherit. */
+      readonly serverEnv?: Readonly<Record<string, string>>;
+    };
+
 export interface ContainerOptions {
   /** Replace any port with your own implementation (a fake, another runtime). */
   readonly bindings?: PortBindings;
-  /** How the default client-node adapter connects, when `bindings.kubernetes` is not given. */
+  /** The runtime to build when no KubernetesPort is bound; default: client-node in-cluster. */
+  readonly runtime?: RuntimeSelection;
+  /** @deprecated use `runtime: { kind: "kubernetes", ... }`. */
   readonly kubernetes?: ClientNodeKubernetesOptions;
+}
+
+function kubernetesFor(options: ContainerOptions, clock: ClockPort): KubernetesPort {
+  if (options.bindings?.kubernetes) return options.bindings.kubernetes;
+  const runtime = options.runtime;
+  if (runtime?.kind === "local") {
+    return new LocalKubernetesRuntime({
+      dataDirectory: runtime.dataDirectory,
+      pathPrepend: runtime.pathPrepend ?? [],
+      ...(runtime.serverEnv ? { serverEnv: runtime.serverEnv } : {}),
+      clock,
+    });
+  }
+  return new ClientNodeKubernetes({
+    ...options.kubernetes,
+    ...(runtime?.kubeconfigPath ? { kubeconfigPath: runtime.kubeconfigPath } : {}),
+    ...(runtime?.namespace ? { namespace: runtime.namespace } : {}),
+  });
 }
 
 export function createContainer(options: ContainerOptions = {}): Container {
   const container = new Container({ defaultScope: "Singleton" });
-  const { bindings = {} } = options;
-
-  container.bind<FileSystemPort>(FILE_SYSTEM_PORT).toConstantValue(bindings.fileSystem ?? new NodeFileSystem());
-  container.bind<ClockPort>(CLOCK_PORT).toConstantValue(bindings.clock ?? new SystemClock());
-  container
-    .bind<KubernetesPort>(KUBERNETES_PORT)
-    .toConstantValue(bindings.kubernetes ?? new ClientNodeKubernetes(options.kubernetes));
+  const clock = options.bindings?.clock ?? new SystemClock();
 
   container
-    .bind(ServerPodReader)
-    .toResolvedValue((kubernetes: KubernetesPort) => new ServerPodReader(kubernetes), [KUBERNETES_PORT]);
+    .bind<FileSystemPort>(FILE_SYSTEM_PORT)
+    .toConstantValue(options.bindings?.fileSystem ?? new NodeFileSystem());
+  container.bind<ClockPort>(CLOCK_PORT).toConstantValue(clock);
+  container.bind<KubernetesPort>(KUBERNETES_PORT).toConstantValue(kubernetesFor(options, clock));
 
+  const K = KUBERNETES_PORT;
+  const F = FILE_SYSTEM_PORT;
+  const C = CLOCK_PORT;
+  container.bind(ServerPodReader).toResolvedValue((k: KubernetesPort) => new ServerPodReader(k), [K]);
+  container
+    .bind(ClusterWatchHub)
+    .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ClusterWatchHub(k, c), [K, C]);
+  container.bind(LogTailer).toResolvedValue((f: FileSystemPort, c: ClockPort) => new LogTailer(f, c), [F, C]);
+  container.bind(JobManifestFactory).toResolvedValue(() => new JobManifestFactory());
+  container.bind(PromptDelivery).toResolvedValue((f: FileSystemPort) => new PromptDelivery(f), [F]);
+  container.bind(JobLauncher).toResolvedValue((k: KubernetesPort, c: ClockPort) => new JobLauncher(k, c), [K, C]);
+  container
+    .bind(ConcurrencyGuard)
+    .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ConcurrencyGuard(k, c), [K, C]);
+  container
+    .bind(PodLifecycle)
+    .toResolvedValue(
+      (h: ClusterWatchHub, k: KubernetesPort, c: ClockPort) => new PodLifecycle(h, k, c),
+      [ClusterWatchHub, K, C],
+    );
+  container.bind(RunStreamer).toResolvedValue((t: LogTailer, c: ClockPort) => new RunStreamer(t, c), [LogTailer, C]);
+  container
+    .bind(RunCleanup)
+    .toResolvedValue((k: KubernetesPort, f: FileSystemPort, c: ClockPort) => new RunCleanup(k, f, c), [K, F, C]);
+  container
+    .bind(EnvironmentProbe)
+    .toResolvedValue((k: KubernetesPort, f: FileSystemPort) => new EnvironmentProbe(k, f), [K, F]);
+  container
+    .bind(RunOrchestrator)
+    .toResolvedValue(
+      (
+        k: KubernetesPort,
+        c: ClockPort,
+        pods: ServerPodReader,
+        guard: ConcurrencyGuard,
+        prompts: PromptDelivery,
+        manifests: JobManifestFactory,
+        launcher: JobLauncher,
+        lifecycle: PodLifecycle,
+        streamer: RunStreamer,
+        cleanup: RunCleanup,
+      ) => new RunOrchestrator(k, c, pods, guard, prompts, manifests, launcher, lifecycle, streamer, cleanup),
+      [
+        K,
+        C,
+        ServerPodReader,
+        ConcurrencyGuard,
+        PromptDelivery,
+        JobManifestFactory,
+        JobLauncher,
+        PodLifecycle,
+        RunStreamer,
+        RunCleanup,
+      ],
+    );
   return container;
 }

@@ -1,0 +1,179 @@
+/**
+ * The checks behind Paperclip's "test environment" button: each names what it verified, at which
+ * level (info / warn / error), and how to fix a problem. The probe creates nothing in the cluster;
+ * it writes, reads and removes one probe file under the run-log root.
+ */
+import type { FileSystemPort } from "../../ports/file-system-port.js";
+import type { Pod } from "../../ports/kubernetes-objects.js";
+import type { AccessCheck, KubernetesPort } from "../../ports/kubernetes-port.js";
+import type { AdapterConfig } from "../config/config-fields.js";
+import { REQUIRED_ACCESS } from "./required-access.js";
+
+export type CheckLevel = "info" | "warn" | "error";
+
+export interface EnvironmentCheck {
+  readonly code: string;
+  readonly level: CheckLevel;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface EnvironmentReport {
+  readonly status: "pass" | "warn" | "fail";
+  readonly checks: readonly EnvironmentCheck[];
+}
+
+const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(:|\/|$)/i;
+
+export class EnvironmentProbe {
+  constructor(
+    private readonly kubernetes: KubernetesPort,
+    private readonly fileSystem: FileSystemPort,
+  ) {}
+
+  async probe(config: AdapterConfig, runLogRoot: string, probeName: string): Promise<EnvironmentReport> {
+    const checks: EnvironmentCheck[] = [];
+    const pod = await this.checkOwnPod(checks);
+    const namespace =
+      config.namespace || pod?.metadata.namespace || (await this.kubernetes.currentNamespace().catch(() => ""));
+    checks.push(
+      namespace
+        ? { code: "k8s_namespace", level: "info", message: `Run Jobs go to namespace ${namespace}` }
+        : {
+            code: "k8s_namespace",
+            level: "error",
+            message: "No namespace could be determined",
+            hint: "Set the namespace field.",
+          },
+    );
+    if (namespace) await this.checkAccess(namespace, checks);
+    if (pod) this.checkDataVolume(pod, config, checks);
+    await this.checkRunLogRoot(runLogRoot, probeName, checks);
+    this.checkApiUrl(pod, config, checks);
+    return { status: statusOf(checks), checks };
+  }
+
+  private async checkOwnPod(checks: EnvironmentCheck[]): Promise<Pod | null> {
+    try {
+      const pod = await this.kubernetes.readOwnPod();
+      checks.push({ code: "k8s_api_reachable", level: "info", message: "Kubernetes API answered" });
+      checks.push({
+        code: "k8s_own_pod_found",
+        level: "info",
+        message: `Paperclip server pod ${pod.metadata.namespace}/${pod.metadata.name} found (image ${pod.spec.containers[0]?.image ?? "?"})`,
+      });
+      return pod;
+    } catch (error) {
+      const message = (error as Error).message;
+      checks.push({
+        code: "k8s_api_unreachable",
+        level: "error",
+        message: `Cannot read the Paperclip server's own pod: ${message}`,
+        hint: "Run Paperclip in the cluster with a service account (or set kubeconfig), and set HOSTNAME/POD_NAMESPACE.",
+      });
+      return null;
+    }
+  }
+
+  private async checkAccess(namespace: string, checks: EnvironmentCheck[]): Promise<void> {
+    const wanted: AccessCheck[] = REQUIRED_ACCESS.map((access) => ({ ...access, namespace }));
+    try {
+      for (const decision of await this.kubernetes.reviewAccess(wanted)) {
+        const { verb, resource, subresource } = decision.check;
+        const what = `${verb} ${resource}${subresource ? `/${subresource}` : ""}`;
+        checks.push(
+          decision.allowed
+            ? { code: `k8s_rbac_${verb}_${resource}`, level: "info", message: `Allowed to ${what} in ${namespace}` }
+            : {
+                code: `k8s_rbac_${verb}_${resource}`,
+                level: "error",
+                message: `Not allowed to ${what} in ${namespace}${decision.reason ? ` (${decision.reason})` : ""}`,
+                hint: `Grant the Paperclip service account "${verb}" on ${resource} in ${namespace} (see the README's Role).`,
+              },
+        );
+      }
+    } catch (error) {
+      checks.push({
+        code: "k8s_rbac_unchecked",
+        level: "warn",
+        message: `Access reviews failed: ${(error as Error).message}`,
+      });
+    }
+  }
+
+  private checkDataVolume(pod: Pod, config: AdapterConfig, checks: EnvironmentCheck[]): void {
+    const container = pod.spec.containers[0];
+    const mount = container?.volumeMounts?.find(
+      (m) => m.mountPath.replace(/\/+$/, "") === config.dataMountPath.replace(/\/+$/, ""),
+    );
+    const volume = pod.spec.volumes?.find((v) => v.name === mount?.name);
+    if (!mount || !volume?.persistentVolumeClaim) {
+      checks.push({
+        code: "data_volume_missing",
+        level: "error",
+        message: `No PersistentVolumeClaim is mounted at ${config.dataMountPath} in the Paperclip pod`,
+        hint: "Mount a ReadWriteMany PVC at the data mount path: run pods mount the same claim to share their logs.",
+      });
+      return;
+    }
+    checks.push({
+      code: "data_volume_mounted",
+      level: "info",
+      message: `PVC ${volume.persistentVolumeClaim.claimName} is mounted at ${config.dataMountPath}`,
+    });
+  }
+
+  private async checkRunLogRoot(root: string, probeName: string, checks: EnvironmentCheck[]): Promise<void> {
+    const probe = `${root.replace(/\/+$/, "")}/${probeName}`;
+    const text = `claude-k8s probe ${probeName}`;
+    try {
+      await this.fileSystem.makeDirectory(root);
+      await this.fileSystem.writeFileAtomic(probe, text, 0o644);
+      const read = new TextDecoder().decode(await this.fileSystem.readSmallFile(probe, 1024));
+      await this.fileSystem.unlink(probe);
+      if (read !== text) throw new Error("the probe file read back different bytes");
+      checks.push({
+        code: "run_log_root_writable",
+        level: "info",
+        message: `Run-log root ${root} is writable and readable`,
+      });
+    } catch (error) {
+      await this.fileSystem.unlink(probe).catch(() => false);
+      checks.push({
+        code: "run_log_root_unwritable",
+        level: "error",
+        message: `Cannot create, read and remove a file under ${root}: ${(error as Error).message}`,
+        hint: "The run-log root must be on the shared volume and writable by the Paperclip server.",
+      });
+    }
+  }
+
+  private checkApiUrl(pod: Pod | null, config: AdapterConfig, checks: EnvironmentCheck[]): void {
+    const inherited = pod?.spec.containers[0]?.env?.find((e) => e.name === "PAPERCLIP_API_URL")?.value;
+    const url = config.paperclipApiUrl || inherited || "";
+    const localRuntime = config.runtime === "local";
+    if (!url) {
+      checks.push({
+        code: "paperclip_api_url_missing",
+        level: "error",
+        message: "No PAPERCLIP_API_URL a run pod could use",
+        hint: "Set paperclipApiUrl (e.g. http://paperclip.<namespace>.svc:3100) or PAPERCLIP_API_URL on the server pod.",
+      });
+    } else if (LOOPBACK.test(url) && !localRuntime) {
+      checks.push({
+        code: "paperclip_api_url_loopback",
+        level: "error",
+        message: `PAPERCLIP_API_URL ${url} is a loopback address, which a run pod cannot reach`,
+        hint: "Set paperclipApiUrl to the Paperclip Service's cluster address.",
+      });
+    } else {
+      checks.push({ code: "paperclip_api_url", level: "info", message: `Run pods reach Paperclip at ${url}` });
+    }
+  }
+}
+
+function statusOf(checks: readonly EnvironmentCheck[]): EnvironmentReport["status"] {
+  if (checks.some((c) => c.level === "error")) return "fail";
+  if (checks.some((c) => c.level === "warn")) return "warn";
+  return "pass";
+}

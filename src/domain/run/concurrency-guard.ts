@@ -1,0 +1,94 @@
+/**
+ * One running Job per agent. Before launching, the guard lists the agent's Jobs: a still-running
+ * Job of THIS run (a retried execute) or, after a server restart, an orphan working on the same
+ * task and session is adopted — the run follows THAT Job's own files, named in its annotations.
+ * Anything else running for the agent blocks the run with a named error. A failed list fails
+ * closed: launching blind could start a second writer.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { Job } from "../../ports/kubernetes-objects.js";
+import type { KubernetesPort } from "../../ports/kubernetes-port.js";
+import { apiFailure } from "../cluster/api-failure.js";
+import { fail, ok, runFailure, type Result } from "../errors.js";
+import { ANNOTATION_KEYS, agentRunsSelector, readRunAnnotations, type RunAnnotations } from "../job/job-labels.js";
+import type { RunFilePaths } from "../run-log-paths.js";
+import type { AgentRunRequest } from "./agent-run-request.js";
+import { retryRunCall } from "./api-retry.js";
+
+export type GuardDecision =
+  | { readonly kind: "launch" }
+  | {
+      readonly kind: "adopt";
+      readonly jobName: string;
+      readonly runId: string;
+      readonly paths: Pick<RunFilePaths, "stdout" | "stderr" | "trailer" | "prompt">;
+    };
+
+export class ConcurrencyGuard {
+  constructor(
+    private readonly kubernetes: KubernetesPort,
+    private readonly clock: ClockPort,
+  ) {}
+
+  async decide(
+    namespace: string,
+    request: AgentRunRequest,
+    log: (line: string) => void,
+  ): Promise<Result<GuardDecision>> {
+    const listed = await retryRunCall(
+      this.clock,
+      () => this.kubernetes.listJobs(namespace, agentRunsSelector(request.agentId)),
+      log,
+    );
+    if (!listed.ok) return fail(apiFailure(listed.failure));
+
+    const running = listed.value.filter(isStillRunning).sort(newestFirst);
+    const own = running.find((job) => readRunAnnotations(job)?.runId === request.runId);
+    if (own) return ok(adoption(own));
+    const [orphan] = running;
+    if (!orphan) return ok({ kind: "launch" });
+
+    const blocked = (why: string) =>
+      fail(
+        runFailure("k8s_concurrent_run_blocked", { agentId: request.agentId, job: orphan.metadata.name, detail: why }),
+      );
+    if (!request.config.reattachOrphanedJobs) return blocked("reattachOrphanedJobs is off");
+    const annotations = orphan.metadata.annotations ?? {};
+    const orphanTask = annotations[ANNOTATION_KEYS.taskId] ?? null;
+    if (!orphanTask || !request.taskId || orphanTask !== request.taskId) {
+      return blocked(`it works on task ${orphanTask ?? "(none)"}, this run on ${request.taskId ?? "(none)"}`);
+    }
+    const orphanSession = annotations[ANNOTATION_KEYS.sessionId] ?? null;
+    if (orphanSession && request.resumeSessionId && orphanSession !== request.resumeSessionId) {
+      return blocked(`it runs session ${orphanSession}, this run resumes ${request.resumeSessionId}`);
+    }
+    if (!readRunAnnotations(orphan)) return blocked("it carries no log paths to reattach to");
+    return ok(adoption(orphan));
+  }
+}
+
+function adoption(job: Job): GuardDecision {
+  const annotations = readRunAnnotations(job) as RunAnnotations;
+  return {
+    kind: "adopt",
+    jobName: job.metadata.name ?? "",
+    runId: annotations.runId,
+    paths: {
+      stdout: annotations.stdoutPath,
+      stderr: annotations.stderrPath,
+      trailer: annotations.trailerPath,
+      prompt: annotations.promptPath,
+    },
+  };
+}
+
+function isStillRunning(job: Job): boolean {
+  if (job.metadata.deletionTimestamp) return false;
+  return !(job.status?.conditions ?? []).some(
+    (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
+  );
+}
+
+function newestFirst(a: Job, b: Job): number {
+  return (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? "");
+}

@@ -1,0 +1,79 @@
+/**
+ * The run's view of its pod through the shared cluster watch: wait for it to start (bounded by the
+ * start budget), then for it to end (bounded by the run's timeout plus grace). One watch
+ * subscription is held for the whole run so the shared watches never stop between the two waits.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { KubernetesPort } from "../../ports/kubernetes-port.js";
+import { awaitPodStart } from "../cluster/await-pod-start.js";
+import { awaitPodTermination } from "../cluster/await-pod-termination.js";
+import type { ClusterWatchHub } from "../cluster/cluster-watch-hub.js";
+import type { RunFailure } from "../errors.js";
+import type { AdapterConfig } from "../config/config-fields.js";
+import { MAIN_CONTAINER_NAME } from "../job/job-manifest-factory.js";
+import type { PodEnd } from "./run-streamer.js";
+
+export type PodStart =
+  | { readonly kind: "started" }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "failed"; readonly failure: RunFailure };
+
+/** With no run timeout the wait for the pod's end is still bounded: a day, then a named failure. */
+const UNBOUNDED_RUN_WAIT_MS = 24 * 3600 * 1000;
+
+export class PodLifecycle {
+  constructor(
+    private readonly hub: ClusterWatchHub,
+    private readonly kubernetes: KubernetesPort,
+    private readonly clock: ClockPort,
+  ) {}
+
+  /** Keeps the namespace's shared watches alive for this run until the returned release is called. */
+  hold(namespace: string, jobName: string): () => void {
+    const handle = this.hub.watchRun(namespace, jobName, {});
+    return () => handle.close();
+  }
+
+  async awaitStart(
+    namespace: string,
+    jobName: string,
+    budgetMs: number,
+    signal: AbortSignal,
+    onPhase: (line: string) => void,
+  ): Promise<PodStart> {
+    const outcome = await awaitPodStart(this.hub, this.clock, { namespace, jobName, budgetMs, signal, onPhase });
+    if (outcome.kind === "running" || outcome.kind === "terminated") return { kind: "started" };
+    return outcome;
+  }
+
+  async awaitEnd(
+    namespace: string,
+    jobName: string,
+    config: AdapterConfig,
+    signal: AbortSignal,
+    onPhase: (line: string) => void,
+  ): Promise<PodEnd> {
+    const maxWaitMs =
+      config.timeoutSec > 0
+        ? (config.timeoutSec + config.graceSec + config.podStartTimeoutSec) * 1000
+        : UNBOUNDED_RUN_WAIT_MS;
+    const outcome = await awaitPodTermination(this.hub, this.kubernetes, this.clock, {
+      namespace,
+      jobName,
+      maxWaitMs,
+      containerName: MAIN_CONTAINER_NAME,
+      signal,
+      onPhase,
+    });
+    if (outcome.kind === "ended") {
+      return {
+        kind: "terminated",
+        terminated: outcome.container,
+        jobFailureReason: outcome.jobCondition?.type === "Failed" ? (outcome.jobCondition.reason ?? "Failed") : null,
+      };
+    }
+    if (outcome.kind === "cancelled") return outcome;
+    if (outcome.failure.errorCode === "k8s_job_deleted_externally") return { kind: "job-deleted" };
+    return outcome;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * One agent run, from request to truthful outcome. Each step is a named collaborator; every
+ * failure is a value with a code; every wait is bounded; cleanup runs on every path.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { KubernetesPort } from "../../ports/kubernetes-port.js";
+import type { Pod } from "../../ports/kubernetes-objects.js";
+import { asApiError, apiFailure } from "../cluster/api-failure.js";
+import { phaseLine } from "../cluster/phase-line.js";
+import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
+import type { JobManifestFactory } from "../job/job-manifest-factory.js";
+import type { PromptDelivery } from "../job/prompt-delivery.js";
+import type { ServerPodReader } from "../server-pod-reader.js";
+import type { AgentRunRequest, RunObserver, RunReport } from "./agent-run-request.js";
+import type { ConcurrencyGuard } from "./concurrency-guard.js";
+import type { JobLauncher } from "./job-launcher.js";
+import type { PodLifecycle } from "./pod-lifecycle.js";
+import type { RunCleanup } from "./run-cleanup.js";
+import { RunEvidence } from "./run-evidence.js";
+import { prepareRun } from "./run-preparation.js";
+import type { RunStreamer } from "./run-streamer.js";
+import { RunTarget } from "./run-target.js";
+
+export class RunOrchestrator {
+  constructor(
+    private readonly kubernetes: KubernetesPort,
+    private readonly clock: ClockPort,
+    private readonly serverPod: ServerPodReader,
+    private readonly guard: ConcurrencyGuard,
+    private readonly prompts: PromptDelivery,
+    private readonly manifests: JobManifestFactory,
+    private readonly launcher: JobLauncher,
+    private readonly pods: PodLifecycle,
+    private readonly streamer: RunStreamer,
+    private readonly cleanup: RunCleanup,
+  ) {}
+
+  async run(request: AgentRunRequest, observer: RunObserver, signal: AbortSignal): Promise<RunReport> {
+    /** Sinks of collaborators receive whole `[claude-k8s] …` lines; `say` adds the prefix. */
+    const line = (whole: string) => void observer.onStatus(whole);
+    const say = (text: string) => line(phaseLine(text));
+    const evidence = new RunEvidence(request, this.clock);
+    const prepared = prepareRun(request);
+    if (!prepared.ok) return evidence.endedBeforeLaunch(prepared.failure);
+    const located = await this.locate(request);
+    if (!located.ok) return evidence.endedBeforeLaunch(located.failure);
+    const target = new RunTarget(located.value.namespace, prepared.value.paths);
+
+    const decision = await this.guard.decide(target.namespace, request, line);
+    if (!decision.ok) return evidence.endedBeforeLaunch(decision.failure, target.namespace);
+    if (signal.aborted)
+      return evidence.endedBeforeLaunch(runFailure("cancelled", { job: "(not created)" }), target.namespace);
+    if (decision.value.kind === "adopt") {
+      target.adopt(decision.value.jobName, decision.value.paths, decision.value.runId);
+      say(`reattached to running Job ${target.namespace}/${decision.value.jobName} of run ${decision.value.runId}`);
+    } else {
+      const launched = await this.launch(request, target, located.value.serverPod, line);
+      if (!launched.ok) return this.finish(request, target, evidence.failedEarly(launched.failure), observer);
+      say(`Job ${target.namespace}/${target.jobName} created`);
+    }
+    const release = this.pods.hold(target.namespace, target.jobName ?? "");
+    try {
+      await observer.onLaunched?.(target.launchInfo(prepared.value.promptBytes));
+      const cancellation = target.watchCancellation(signal, this.clock, () => this.cancelJob(target, line));
+      const started = await this.pods.awaitStart(
+        target.namespace,
+        target.jobName ?? "",
+        request.config.podStartTimeoutSec * 1000,
+        signal,
+        line,
+      );
+      if (started.kind === "failed")
+        return this.finish(request, target, evidence.failedEarly(started.failure), observer);
+      if (started.kind === "cancelled" || signal.aborted)
+        return this.finish(request, target, evidence.cancelled(await cancellation), observer);
+
+      const streamed = await this.streamer.stream(
+        {
+          paths: target.paths,
+          jobName: target.jobName ?? "",
+          appearTimeoutMs: request.config.logAppearTimeoutSec * 1000,
+          drainTimeoutMs: request.config.drainTimeoutSec * 1000,
+          podEnded: this.pods.awaitEnd(target.namespace, target.jobName ?? "", request.config, signal, line),
+          signal,
+        },
+        observer,
+      );
+      return this.finish(
+        request,
+        target,
+        evidence.streamed(streamed, signal.aborted ? await cancellation : null),
+        observer,
+      );
+    } finally {
+      release();
+    }
+  }
+
+  /** The server pod (image, volumes and env to inherit) and the run namespace. */
+  private async locate(request: AgentRunRequest): Promise<Result<{ serverPod: Pod; namespace: string }>> {
+    try {
+      const serverPod = await this.serverPod.read();
+      const namespace =
+        request.config.namespace || serverPod.metadata.namespace || (await this.kubernetes.currentNamespace());
+      return ok({ serverPod, namespace });
+    } catch (error) {
+      return fail(apiFailure(asApiError(error, "read the Paperclip server's own pod")));
+    }
+  }
+
+  private async launch(
+    request: AgentRunRequest,
+    target: RunTarget,
+    serverPod: Pod,
+    line: (whole: string) => void,
+  ): Promise<Result<unknown>> {
+    const built = this.manifests.build({
+      runId: request.runId,
+      agentId: request.agentId,
+      companyId: request.companyId,
+      taskId: request.taskId,
+      sessionKey: request.resumeSessionId,
+      namespace: target.namespace,
+      config: request.config,
+      serverPod,
+      paths: { ...target.paths, directory: target.directory },
+      workingDirectory: request.workingDirectory,
+      claude: {
+        resumeSessionId: request.resumeSessionId,
+        appendSystemPromptFile: request.appendSystemPromptFile,
+        addDirs: request.addDirs,
+      },
+      env: request.env,
+      authToken: request.authToken,
+      allowLoopbackApiUrl: request.allowLoopbackApiUrl,
+    });
+    if (!built.ok) return built;
+    target.planned(built.value);
+    const written = await this.prompts.write(
+      { ...target.paths, directory: target.directory },
+      request.prompt,
+      request.config.maxPromptBytes,
+    );
+    if (!written.ok) return written;
+    const launched = await this.launcher.launch(target.namespace, request.runId, built.value, line);
+    if (launched.ok) target.launched(launched.value.reference.name);
+    return launched;
+  }
+
+  private async cancelJob(target: RunTarget, line: (whole: string) => void): Promise<RunFailure | null> {
+    line(phaseLine(`cancel requested: deleting Job ${target.namespace}/${target.jobName}`));
+    const deleted = await this.cleanup.deleteJob(target.namespace, target.jobName ?? "", line);
+    return deleted.ok ? null : apiFailure(deleted.failure);
+  }
+
+  private async finish(
+    request: AgentRunRequest,
+    target: RunTarget,
+    evidence: RunEvidence,
+    observer: RunObserver,
+  ): Promise<RunReport> {
+    const outcome = evidence.classify(target.jobName);
+    const line = (whole: string) => void observer.onStatus(whole);
+    const cleanup = await this.cleanup.cleanUp(target.cleanupTarget(), request.config.retainJobs, line);
+    for (const problem of cleanup.problems) line(phaseLine(`cleanup: ${problem}`));
+    await observer.onStatus(
+      phaseLine(cleanup.retained ? "retained the Job and its files (retainJobs)" : "cleaned up"),
+      "cleaned-up",
+    );
+    return {
+      outcome,
+      namespace: target.namespace,
+      jobName: target.jobName,
+      reattachedFromRunId: target.reattachedFromRunId,
+      tail: evidence.tail,
+      cleanup,
+    };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * What a run acts on as it learns it: the namespace, the Job (built, created or adopted) and the
+ * files on the shared volume. Cleanup and cancellation read it, so they always act on THIS run's
+ * Job and files — including an adopted orphan's own paths.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { RunFailure } from "../errors.js";
+import type { RunManifests } from "../job/job-manifest-factory.js";
+import type { RunFilePaths } from "../run-log-paths.js";
+import type { RunLaunch } from "./agent-run-request.js";
+import type { CleanupTarget } from "./run-cleanup.js";
+
+/** The operator's cancel: acknowledged once the Job's deletion was accepted, else the API failure. */
+export type CancelResult =
+  { readonly acknowledgedAt: string; readonly forced: boolean } | { readonly failure: RunFailure };
+
+type RunFiles = Pick<RunFilePaths, "stdout" | "stderr" | "trailer" | "prompt">;
+
+export class RunTarget {
+  jobName: string | null = null;
+  reattachedFromRunId: string | null = null;
+  private manifests: RunManifests | null = null;
+  private files: RunFiles;
+
+  readonly directory: string;
+
+  constructor(
+    readonly namespace: string,
+    paths: RunFilePaths,
+  ) {
+    this.files = paths;
+    this.directory = paths.directory;
+  }
+
+  get paths(): RunFiles {
+    return this.files;
+  }
+
+  planned(manifests: RunManifests): void {
+    this.manifests = manifests;
+  }
+
+  launched(jobName: string): void {
+    this.jobName = jobName;
+  }
+
+  adopt(jobName: string, files: RunFiles, fromRunId: string): void {
+    this.jobName = jobName;
+    this.files = files;
+    this.reattachedFromRunId = fromRunId;
+  }
+
+  launchInfo(promptBytes: number): RunLaunch {
+    const container = this.manifests?.job.spec.template.spec.containers[0];
+    return {
+      namespace: this.namespace,
+      jobName: this.jobName ?? "",
+      reattachedFromRunId: this.reattachedFromRunId,
+      command: this.manifests?.command ?? [],
+      image: container?.image ?? null,
+      promptBytes: this.reattachedFromRunId ? 0 : promptBytes,
+    };
+  }
+
+  cleanupTarget(): CleanupTarget {
+    return { namespace: this.namespace, jobName: this.jobName, files: this.files };
+  }
+
+  /**
+   * On the operator's cancel, deletes the Job at once (when there is one) and resolves with the
+   * acknowledgement once the delete was accepted or the Job was already gone.
+   */
+  watchCancellation(
+    signal: AbortSignal,
+    clock: ClockPort,
+    deleteJob: () => Promise<RunFailure | null>,
+  ): Promise<CancelResult> {
+    return new Promise((resolve) => {
+      const onAbort = async () => {
+        const failure = this.jobName ? await deleteJob() : null;
+        resolve(failure ? { failure } : { acknowledgedAt: new Date(clock.now()).toISOString(), forced: false });
+      };
+      if (signal.aborted) void onAbort();
+      else signal.addEventListener("abort", () => void onAbort(), { once: true });
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export const ADAPTER_TYPE = "claude_k8s";

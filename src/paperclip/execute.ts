@@ -1,0 +1,90 @@
+/**
+ * `execute(ctx)`: Paperclip's run entry point. Parses config, builds the domain request with
+ * adapter-utils' helpers, opts in to cancellation, runs the RunOrchestrator and maps its report to
+ * an AdapterExecutionResult. It never throws to the host: anything unexpected becomes a result with
+ * errorCode `internal_error`.
+ */
+import type {
+  AdapterExecutionContext,
+  AdapterExecutionResult,
+  AdapterInvocationMeta,
+} from "@paperclipai/adapter-utils";
+import { isForbiddenConfigEnvKey, redactEnvForLogs } from "@paperclipai/adapter-utils/server-utils";
+import { parseAdapterConfig } from "../domain/config/parse-config.js";
+import { runFailure } from "../domain/errors.js";
+import type { RunLaunch, RunObserver } from "../domain/run/agent-run-request.js";
+import { phaseLine } from "../domain/cluster/phase-line.js";
+import { ADAPTER_TYPE } from "./adapter-type.js";
+import { buildRunRequest, resolveRunLogRoot, type BuiltRunRequest } from "./build-run-request.js";
+import { executionResult, failureResult } from "./execution-result.js";
+import type { RunServicesProvider } from "./run-services.js";
+
+export function createExecute(services: RunServicesProvider, hostEnv: NodeJS.ProcessEnv = process.env) {
+  return async function execute(ctx: AdapterExecutionContext): Promise<AdapterExecutionResult> {
+    try {
+      return await executeRun(ctx, services, hostEnv);
+    } catch (error) {
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return failureResult(runFailure("internal_error", { detail }));
+    }
+  };
+}
+
+async function executeRun(
+  ctx: AdapterExecutionContext,
+  services: RunServicesProvider,
+  hostEnv: NodeJS.ProcessEnv,
+): Promise<AdapterExecutionResult> {
+  const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey });
+  if (!config.ok) return failureResult(config.failure);
+  const runLogRoot = resolveRunLogRoot(config.value, hostEnv);
+  if (!runLogRoot.ok) return failureResult(runLogRoot.failure);
+
+  const runtime = services.for(config.value);
+  const bundle = await runtime.bundles.prepare(ctx, config.value);
+  const built = buildRunRequest(ctx, config.value, { env: hostEnv, bundle, runLogRoot: runLogRoot.value });
+  if (built.resumeNote) await ctx.onLog("stdout", `${phaseLine(built.resumeNote)}\n`);
+
+  await ctx.onCancellationReady?.();
+  ctx.onDispatch?.();
+  const signal = ctx.signal ?? new AbortController().signal;
+  const report = await runtime.orchestrator.run(built.request, observerFor(ctx, built), signal);
+  return executionResult(report, built.request.workingDirectory);
+}
+
+function observerFor(ctx: AdapterExecutionContext, built: BuiltRunRequest): RunObserver {
+  return {
+    onLog: (stream, chunk) => ctx.onLog(stream, chunk),
+    onStatus: (line) => ctx.onLog("stdout", `${line}\n`),
+    onLaunched: async (launch) => {
+      await ctx.onMeta?.(invocationMeta(ctx, built, launch));
+    },
+  };
+}
+
+/** What Paperclip records about the invocation: command, redacted env, prompt and its metrics. */
+function invocationMeta(
+  ctx: AdapterExecutionContext,
+  built: BuiltRunRequest,
+  launch: RunLaunch,
+): AdapterInvocationMeta {
+  const { request } = built;
+  const notes = [
+    `Job: ${launch.namespace}/${launch.jobName}`,
+    `Runtime: ${request.config.runtime}`,
+    ...(launch.image ? [`Image: ${launch.image}`] : []),
+    `Timeout: ${request.config.timeoutSec > 0 ? `${request.config.timeoutSec}s` : "none"}`,
+    ...(launch.reattachedFromRunId ? [`Reattached to the Job of run ${launch.reattachedFromRunId}`] : []),
+  ];
+  return {
+    adapterType: ADAPTER_TYPE,
+    command: launch.command[0] ?? "claude",
+    commandArgs: [...launch.command.slice(1)],
+    commandNotes: notes,
+    cwd: request.workingDirectory,
+    env: redactEnvForLogs({ ...request.env.paperclip, ...request.env.context, ...request.config.env }),
+    prompt: launch.reattachedFromRunId ? "" : request.prompt,
+    promptMetrics: { ...built.promptMetrics, promptBytes: launch.promptBytes },
+    context: ctx.context,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The Paperclip edge's last step: a domain RunReport (or a failure before any run) becomes the
+ * host's AdapterExecutionResult. Nothing else in the code base knows Paperclip's result shape.
+ */
+import type { AdapterExecutionResult } from "@paperclipai/adapter-utils";
+import type { RunFailure } from "../domain/errors.js";
+import type { RunReport } from "../domain/run/agent-run-request.js";
+import { claudeSessionCodec } from "../domain/session/session-codec.js";
+
+export function failureResult(failure: RunFailure): AdapterExecutionResult {
+  return {
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    errorCode: failure.errorCode,
+    errorMessage: failure.errorMessage,
+    errorMeta: { ...failure.details },
+  };
+}
+
+export function executionResult(report: RunReport, cwd: string): AdapterExecutionResult {
+  const { outcome } = report;
+  const sessionParams = outcome.sessionId ? claudeSessionCodec.serialize({ sessionId: outcome.sessionId, cwd }) : null;
+  const resultJson: Record<string, unknown> | null =
+    outcome.resultEvent || outcome.cancellation
+      ? {
+          ...(outcome.resultEvent ?? {}),
+          ...(outcome.cancellation ? { executionCancellation: outcome.cancellation } : {}),
+        }
+      : null;
+  return {
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    errorCode: outcome.failure?.errorCode ?? null,
+    errorMessage: outcome.failure?.errorMessage ?? null,
+    errorFamily: outcome.errorFamily,
+    retryNotBefore: outcome.retryNotBefore,
+    ...(outcome.failure
+      ? { errorMeta: { ...outcome.failure.details, job: report.jobName, namespace: report.namespace } }
+      : {}),
+    ...(outcome.usage ? { usage: outcome.usage, usageBasis: "per_run" as const } : {}),
+    sessionId: outcome.sessionId,
+    sessionParams,
+    sessionDisplayId: outcome.sessionId,
+    provider: outcome.provider,
+    biller: outcome.biller,
+    billingType: outcome.billingType,
+    model: outcome.model,
+    costUsd: outcome.costUsd,
+    resultJson,
+    summary: outcome.summary,
+    clearSession: outcome.clearSession,
+  };
+}

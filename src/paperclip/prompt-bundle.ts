@@ -1,0 +1,100 @@
+/**
+ * Writes the agent's instructions file and its Paperclip skills as a content-addressed bundle on the
+ * shared volume, so the run pod reads them at the same path (`--append-system-prompt-file` on fresh
+ * sessions, `--add-dir` for the skills). Same content → same directory, written once.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
+import {
+  isPaperclipSkillSourceMissing,
+  materializePaperclipSkillCopy,
+  readPaperclipRuntimeSkillEntries,
+  resolvePaperclipDesiredSkillNames,
+  type PaperclipSkillEntry,
+} from "@paperclipai/adapter-utils/server-utils";
+import type { AdapterConfig } from "../domain/config/config-fields.js";
+import type { BundlePaths } from "./build-run-request.js";
+
+const INSTRUCTIONS_FILE = "agent-instructions.md";
+
+export class PromptBundles {
+  constructor(
+    private readonly moduleDir: string,
+    private readonly warn: (ctx: AdapterExecutionContext, line: string) => Promise<void>,
+  ) {}
+
+  async prepare(ctx: AdapterExecutionContext, config: AdapterConfig): Promise<BundlePaths> {
+    const instructions = await this.readInstructions(ctx, config);
+    const skills = await this.selectSkills(ctx);
+    if (instructions === null && skills.length === 0) return { appendSystemPromptFile: null, addDirs: [] };
+
+    const key = bundleKey(instructions, skills);
+    const root = join(config.dataMountPath, "claude-k8s", "bundles", key);
+    if (!(await exists(join(root, ".complete")))) await this.write(root, instructions, skills, ctx);
+    return {
+      appendSystemPromptFile: instructions === null ? null : join(root, INSTRUCTIONS_FILE),
+      addDirs: skills.length > 0 ? [root] : [],
+    };
+  }
+
+  private async readInstructions(ctx: AdapterExecutionContext, config: AdapterConfig): Promise<string | null> {
+    if (!config.instructionsFilePath) return null;
+    try {
+      return await readFile(config.instructionsFilePath, "utf8");
+    } catch (error) {
+      await this.warn(
+        ctx,
+        `instructions file ${config.instructionsFilePath} unreadable (${(error as Error).message}); continuing without it`,
+      );
+      return null;
+    }
+  }
+
+  private async selectSkills(ctx: AdapterExecutionContext): Promise<PaperclipSkillEntry[]> {
+    const entries = await readPaperclipRuntimeSkillEntries(ctx.config, this.moduleDir).catch(() => []);
+    const desired = new Set(resolvePaperclipDesiredSkillNames(ctx.config, entries));
+    const chosen = entries.filter((entry) => desired.has(entry.key));
+    const missing = chosen.filter(isPaperclipSkillSourceMissing);
+    for (const entry of missing) await this.warn(ctx, `skill ${entry.key} has no files on the server; skipped`);
+    return chosen.filter((entry) => !isPaperclipSkillSourceMissing(entry));
+  }
+
+  private async write(
+    root: string,
+    instructions: string | null,
+    skills: PaperclipSkillEntry[],
+    ctx: AdapterExecutionContext,
+  ) {
+    await mkdir(join(root, ".claude", "skills"), { recursive: true });
+    if (instructions !== null) {
+      const temporary = join(root, `.${INSTRUCTIONS_FILE}.tmp`);
+      await writeFile(temporary, instructions, { mode: 0o644 });
+      await rename(temporary, join(root, INSTRUCTIONS_FILE));
+    }
+    for (const skill of skills) {
+      try {
+        await materializePaperclipSkillCopy(skill.source, join(root, ".claude", "skills", skill.runtimeName));
+      } catch (error) {
+        await this.warn(ctx, `skill ${skill.key} not bundled: ${(error as Error).message}`);
+      }
+    }
+    await writeFile(join(root, ".complete"), "");
+  }
+}
+
+function bundleKey(instructions: string | null, skills: PaperclipSkillEntry[]): string {
+  const hash = createHash("sha256")
+    .update("claude-k8s-bundle:v1\0")
+    .update(instructions ?? "");
+  for (const skill of skills) hash.update(`\0${skill.key}\0${skill.runtimeName}\0${skill.versionId ?? skill.source}`);
+  return hash.digest("hex").slice(0, 32);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

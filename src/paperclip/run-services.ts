@@ -1,0 +1,64 @@
+/**
+ * One object graph per distinct runtime setting (kubernetes with a given kubeconfig, or the local
+ * runtime with a given data directory), built by the composition root and reused across runs so
+ * that all concurrent runs share one set of cluster watches.
+ */
+import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
+import { createContainer, type RuntimeSelection } from "../container.js";
+import type { AdapterConfig } from "../domain/config/config-fields.js";
+import { EnvironmentProbe } from "../domain/environment/environment-probe.js";
+import { RunOrchestrator } from "../domain/run/run-orchestrator.js";
+import type { BundlePaths } from "./build-run-request.js";
+import { PromptBundles } from "./prompt-bundle.js";
+
+export interface RunServices {
+  readonly orchestrator: RunOrchestrator;
+  readonly environment: EnvironmentProbe;
+  readonly bundles: { prepare(ctx: AdapterExecutionContext, config: AdapterConfig): Promise<BundlePaths> };
+}
+
+export interface RunServicesProvider {
+  for(config: AdapterConfig): RunServices;
+}
+
+export interface ContainerRunServicesOptions {
+  /** Where Paperclip's bundled skills are looked up (adapter-utils' moduleDir convention). */
+  readonly moduleDir: string;
+  /** Extra PATH entries for local-runtime pods (the Claude stand-in's bin directory in demos and tests). */
+  readonly localPathPrepend?: readonly string[];
+}
+
+export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRunServicesOptions): RuntimeSelection {
+  if (config.runtime === "local") {
+    return { kind: "local", dataDirectory: config.dataMountPath, pathPrepend: options.localPathPrepend ?? [] };
+  }
+  return {
+    kind: "kubernetes",
+    ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
+    ...(config.namespace ? { namespace: config.namespace } : {}),
+  };
+}
+
+export class ContainerRunServices implements RunServicesProvider {
+  private readonly cache = new Map<string, RunServices>();
+
+  constructor(private readonly options: ContainerRunServicesOptions) {}
+
+  for(config: AdapterConfig): RunServices {
+    const selection = runtimeSelectionFor(config, this.options);
+    const key = JSON.stringify(selection);
+    let services = this.cache.get(key);
+    if (!services) {
+      const container = createContainer({ runtime: selection });
+      services = {
+        orchestrator: container.get(RunOrchestrator),
+        environment: container.get(EnvironmentProbe),
+        bundles: new PromptBundles(this.options.moduleDir, (ctx, line) =>
+          ctx.onLog("stdout", `[claude-k8s] ${line}\n`),
+        ),
+      };
+      this.cache.set(key, services);
+    }
+    return services;
+  }
+}

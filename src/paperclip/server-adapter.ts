@@ -1,0 +1,54 @@
+/**
+ * The ServerAdapterModule Paperclip loads: `createServerAdapter()` wires execute, testEnvironment,
+ * sessions, models, the config schema and doc, all generated from the one config table.
+ */
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ServerAdapterModule } from "@paperclipai/adapter-utils";
+import { claudeSessionCodec } from "../domain/session/session-codec.js";
+import { ADAPTER_TYPE } from "./adapter-type.js";
+import { agentConfigurationDoc } from "./agent-configuration-doc.js";
+import { buildConfigSchema } from "./config-schema.js";
+import { createExecute } from "./execute.js";
+import { listModels, models } from "./models.js";
+import { ContainerRunServices, type RunServicesProvider } from "./run-services.js";
+import { createTestEnvironment } from "./test-environment.js";
+
+export interface ServerAdapterOptions {
+  /** Replace how runs are wired (tests, embedders); default: the composition root per runtime setting. */
+  readonly services?: RunServicesProvider;
+  readonly hostEnv?: NodeJS.ProcessEnv;
+}
+
+export function createServerAdapter(options: ServerAdapterOptions = {}): ServerAdapterModule {
+  const hostEnv = options.hostEnv ?? process.env;
+  const services =
+    options.services ??
+    new ContainerRunServices({
+      moduleDir: dirname(fileURLToPath(import.meta.url)),
+      localPathPrepend: (hostEnv.CLAUDE_K8S_LOCAL_PATH_PREPEND ?? "").split(":").filter(Boolean),
+    });
+  return {
+    type: ADAPTER_TYPE,
+    execute: createExecute(services, hostEnv),
+    testEnvironment: createTestEnvironment(services, hostEnv),
+    sessionCodec: {
+      serialize: (params) => claudeSessionCodec.serialize(params),
+      deserialize: (raw) => claudeSessionCodec.deserialize(raw) as Record<string, unknown> | null,
+      getDisplayId: (params) => claudeSessionCodec.getDisplayId(params),
+    },
+    sessionManagement: {
+      supportsSessionResume: true,
+      nativeContextManagement: "confirmed",
+      defaultSessionCompaction: { enabled: true, maxSessionRuns: 0, maxRawInputTokens: 0, maxSessionAgeHours: 0 },
+    },
+    models,
+    listModels,
+    agentConfigurationDoc,
+    getConfigSchema: () => buildConfigSchema(),
+    supportsLocalAgentJwt: true,
+    supportsInstructionsBundle: true,
+    instructionsPathKey: "instructionsFilePath",
+    requiresMaterializedRuntimeSkills: false,
+  };
+}
