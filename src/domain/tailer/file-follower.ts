@@ -1,7 +1,7 @@
 /**
  * Follows one file another node is appending to, over FileSystemPort only.
  *
- * Reads from its byte offset into one reusable buffer until a read returns 0 (never trusting a
+ * Reads from its byte offset into reusable buffers until a read returns 0 (never trusting a
  * size). The first read of every poll starts one byte early: that byte must still be there and
  * unchanged, or the file shrank or was rewritten under us. When a poll finds nothing new it
  * re-opens the file by path, which makes NFS revalidate (close-to-open), and checks the file's
@@ -32,8 +32,11 @@ export type ChunkConsumer = (chunk: Uint8Array) => Promise<boolean>;
 
 const TRANSIENT_CODES = new Set(["ESTALE", "EIO", "ENOENT"]);
 
+type ReadResult = { readonly buffer: Uint8Array; readonly count: number } | { readonly error: unknown };
+
 export class FileFollower {
-  private readonly buffer: Uint8Array;
+  /** Reused read buffers, allocated on first use (one extra byte each for the verifying overlap). */
+  private readonly buffers: (Uint8Array | undefined)[] = [undefined, undefined];
   private file: OpenFile | null = null;
   private identity: FileIdentity | null = null;
   private position = 0;
@@ -43,11 +46,8 @@ export class FileFollower {
   constructor(
     private readonly fileSystem: FileSystemPort,
     readonly path: string,
-    chunkBytes: number,
-  ) {
-    // One extra byte for the verifying overlap, so a chunk still carries `chunkBytes` new bytes.
-    this.buffer = new Uint8Array(chunkBytes + 1);
-  }
+    private readonly chunkBytes: number,
+  ) {}
 
   /** Bytes read from the file so far. */
   get offset(): number {
@@ -102,28 +102,60 @@ export class FileFollower {
     return null;
   }
 
+  /**
+   * Reads until a read returns 0, reading the next chunk ahead while the sink takes the current
+   * one (two buffers, the second allocated only once a read fills a whole chunk: a backlog).
+   */
   private async readToEnd(consume: ChunkConsumer): Promise<FollowStep> {
     const file = this.file;
     if (file === null) return { kind: "read", bytes: 0 };
     let total = 0;
     let verify = this.position > 0;
-    for (;;) {
-      const count = await file.read(this.buffer, 0, this.buffer.length, verify ? this.position - 1 : this.position);
-      let skip = 0;
-      if (verify) {
-        verify = false;
-        if (count === 0) return this.truncated("truncated");
-        if (this.buffer[0] !== this.lastByte) return this.truncated("rewritten");
-        skip = 1;
-      } else if (count === 0) {
-        return { kind: "read", bytes: total };
+    let current = 0;
+    let next = this.readInto(file, current, verify ? this.position - 1 : this.position);
+    let inFlight: Promise<ReadResult> | null = next;
+    try {
+      for (;;) {
+        const result = await next;
+        inFlight = null;
+        if ("error" in result) throw result.error;
+        const { buffer, count } = result;
+        let skip = 0;
+        if (verify) {
+          verify = false;
+          if (count === 0) return this.truncated("truncated");
+          if (buffer[0] !== this.lastByte) return this.truncated("rewritten");
+          skip = 1;
+        } else if (count === 0) {
+          return { kind: "read", bytes: total };
+        }
+        if (count > skip) {
+          this.position += count - skip;
+          this.lastByte = buffer[count - 1] ?? -1;
+          total += count - skip;
+        }
+        // A full buffer means a backlog: read the next chunk into the other buffer meanwhile.
+        const backlog = count === buffer.length;
+        if (backlog) {
+          current = 1 - current;
+          next = inFlight = this.readInto(file, current, this.position);
+        }
+        if (count > skip && !(await consume(buffer.subarray(skip, count)))) return { kind: "stopped" };
+        if (!backlog) next = inFlight = this.readInto(file, current, this.position);
       }
-      if (count === skip) continue;
-      this.position += count - skip;
-      this.lastByte = this.buffer[count - 1] ?? -1;
-      total += count - skip;
-      if (!(await consume(this.buffer.subarray(skip, count)))) return { kind: "stopped" };
+    } finally {
+      // Never leave a read in flight on a handle the caller may close next.
+      if (inFlight !== null) await inFlight;
     }
+  }
+
+  /** Starts a read into buffer `index`; settles with the outcome, never rejects (it may not be awaited for a while). */
+  private readInto(file: OpenFile, index: number, position: number): Promise<ReadResult> {
+    const buffer = (this.buffers[index] ??= new Uint8Array(this.chunkBytes + 1));
+    return file.read(buffer, 0, buffer.length, position).then(
+      (count) => ({ buffer, count }),
+      (error: unknown) => ({ error }),
+    );
   }
 
   private truncated(how: string): FollowStep {

@@ -3,6 +3,14 @@
  * end-of-stream trailer) and hands every line to the sink as it appears. Lossless (every byte once,
  * in order, UTF-8 intact), bounded (one read chunk plus the longest line per stream, no transcript)
  * and ended by the trailer protocol, with a named failure for everything that can go wrong.
+ *
+ * Decisions where the protocol is silent:
+ * - stdout must appear within `appearTimeoutMs`; stderr is followed once it appears, and its
+ *   absence is an error only if the trailer counts stderr bytes (k8s_pod_log_incomplete).
+ * - The drain window opens when the owner calls `markWriterTerminated()` or when the trailer is
+ *   seen, whichever comes first; without either, the tail follows until cancelled.
+ * - An unfinished last line is delivered at every end except cancellation and a failing sink.
+ * - More bytes than the trailer promised is a failure (k8s_pod_log_overrun), not silently accepted.
  */
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { FileSystemPort } from "../../ports/file-system-port.js";

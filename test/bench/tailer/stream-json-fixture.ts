@@ -1,13 +1,18 @@
 /**
  * Writes realistic claude stream-json files for the benchmarks: init, assistant text and tool
  * calls, tool results of varied size (mostly KBs, some hundreds of KB, optionally 10 MB), a result
- * line; text is mostly ASCII with some multi-byte characters, as real transcripts are.
+ * line. Assistant text carries multi-byte characters; tool results are mostly ASCII code and output.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 
-const WORDS =
-  "the quick brown fox jumps over lazy dogs const value = await read(path); if (!ok) return; " +
-  'naïve café — déjà vu ✓ 日本語 😀 {"key": [1, 2, 3]} function tail(file) { return lines; } ';
+/** Prose with multi-byte characters: assistant text, web pages, docs. */
+const PROSE =
+  "The tail reads the file — not the pod log — so naïve café déjà vu ✓ 日本語 😀 stays intact. " +
+  "It’s “quoted” text with résumé-style accents, arrows → and bullets • as assistants write. ";
+/** Code and command output: plain ASCII, most of a real transcript's tool results. */
+const CODE =
+  'const value = await read(path); if (!ok) return { error: "ENOENT", path }; for (let i = 0; i < n; i++) ' +
+  "total += sizes[i]; $ ls -la /paperclip/run-logs  drwxr-xr-x 2 root root 4096 Nov 24 12:00 . \n";
 
 /** A seeded generator so runs are comparable. */
 function random(seed: number): () => number {
@@ -18,13 +23,15 @@ function random(seed: number): () => number {
   };
 }
 
-const POOL = WORDS.repeat(Math.ceil((2 * 1024 * 1024) / WORDS.length));
+const poolOf = (words: string) => words.repeat(Math.ceil((2 * 1024 * 1024) / words.length));
+const PROSE_POOL = poolOf(PROSE);
+const CODE_POOL = poolOf(CODE);
 
-function text(next: () => number, chars: number): string {
+function text(next: () => number, chars: number, pool: string): string {
   let out = "";
   while (out.length < chars) {
-    const start = Math.floor(next() * (POOL.length - 65_536));
-    out += POOL.slice(start, start + Math.min(65_536, chars - out.length));
+    const start = Math.floor(next() * (pool.length - 65_536));
+    out += pool.slice(start, start + Math.min(65_536, chars - out.length));
   }
   return out;
 }
@@ -41,6 +48,8 @@ export interface FixtureOptions {
   /** Write a 10 MB tool-result line about every this many bytes (0 = never). */
   readonly hugeLineEvery?: number;
   readonly hugeLineBytes?: number;
+  /** "typical": tool results mostly ASCII code (15% prose); "unicode-dense": every line carries multi-byte text. */
+  readonly mix?: "typical" | "unicode-dense";
 }
 
 /** Writes the file; returns its exact size and line count. */
@@ -78,20 +87,35 @@ export function writeStreamJsonFile(path: string, options: FixtureOptions): { by
     turn += 1;
     push({
       type: "assistant",
-      message: { id: `msg_${turn}`, content: [{ type: "text", text: text(next, 100 + Math.floor(next() * 1_500)) }] },
+      message: {
+        id: `msg_${turn}`,
+        content: [{ type: "text", text: text(next, 100 + Math.floor(next() * 1_500), PROSE_POOL) }],
+      },
     });
     push({
       type: "assistant",
       message: {
-        content: [{ type: "tool_use", id: `tool_${turn}`, name: "Bash", input: { command: text(next, 120) } }],
+        content: [
+          { type: "tool_use", id: `tool_${turn}`, name: "Bash", input: { command: text(next, 120, CODE_POOL) } },
+        ],
       },
     });
     const huge = nextHuge > 0 && written + batchChars >= nextHuge;
     if (huge) nextHuge += options.hugeLineEvery ?? 0;
     const chars = huge ? (options.hugeLineBytes ?? 10 * 1024 * 1024) : toolResultChars(next);
+    // Huge lines are prose: two-byte strings in V8, the worst case for memory.
+    const prose = huge || options.mix === "unicode-dense" || next() < 0.15;
     push({
       type: "user",
-      message: { content: [{ type: "tool_result", tool_use_id: `tool_${turn}`, content: text(next, chars) }] },
+      message: {
+        content: [
+          {
+            type: "tool_result",
+            tool_use_id: `tool_${turn}`,
+            content: text(next, chars, prose ? PROSE_POOL : CODE_POOL),
+          },
+        ],
+      },
     });
   }
   push({ type: "result", subtype: "success", is_error: false, result: "done", num_turns: turn, total_cost_usd: 1.23 });

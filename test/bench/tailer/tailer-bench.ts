@@ -6,10 +6,12 @@
  *     --outfile=/tmp/tailer-bench/bench.mjs && node --expose-gc /tmp/tailer-bench/bench.mjs
  *
  * Env: BENCH_DIR (default /tmp/tailer-bench), BENCH_REPEAT (3), BENCH_IDLE_SAMPLES (12),
- * BENCH_ACTIVE_SECONDS (8). Big files are written to BENCH_DIR and deleted at the end.
+ * BENCH_ACTIVE_SECONDS (8), BENCH_PARTS (throughput,memory,latency). Big files are written to
+ * BENCH_DIR and deleted at the end. Run the same bundle with another `node` to measure that version.
  */
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
@@ -23,6 +25,7 @@ const DIR = process.env.BENCH_DIR ?? "/tmp/tailer-bench";
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const IDLE_SAMPLES = Number(process.env.BENCH_IDLE_SAMPLES ?? 12);
 const ACTIVE_SECONDS = Number(process.env.BENCH_ACTIVE_SECONDS ?? 8);
+const PARTS = new Set((process.env.BENCH_PARTS ?? "throughput,memory,latency").split(","));
 
 type Impl = "ours" | "naive";
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -165,67 +168,79 @@ async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   const rows: string[][] = [];
   try {
-    console.log(`node ${process.version}; files in ${DIR}`);
-
-    const throughputBytes = writeComplete("throughput", { bytes: 256 * MiB });
-    const rates: Record<Impl, number[]> = { ours: [], naive: [] };
-    for (let i = 0; i < REPEAT; i++) {
-      for (const impl of ["naive", "ours"] as const) {
-        const result = JSON.parse(await child(["tail", impl, "throughput"])) as { seconds: number; outcome: string };
-        if (result.outcome !== "complete") throw new Error(`${impl} throughput run: ${result.outcome}`);
-        rates[impl].push(throughputBytes / MiB / result.seconds);
-      }
-    }
-    const ours = median(rates.ours);
-    const naive = median(rates.naive);
-    console.log(
-      `throughput runs (MiB/s) ours=${rates.ours.map((r) => r.toFixed(0))} naive=${rates.naive.map((r) => r.toFixed(0))}`,
-    );
-    rows.push([
-      `Throughput, ${mb(throughputBytes)} stream-json (median of ${REPEAT})`,
-      `${ours.toFixed(0)} MiB/s`,
-      `${naive.toFixed(0)} MiB/s`,
-      `${(ours / naive).toFixed(1)}×`,
-      "≥ 3× baseline",
-    ]);
-    rmSync(pathsFor("throughput").stdoutPath, { force: true });
-
-    const bigBytes = writeComplete("big", { bytes: 1024 * MiB, hugeLineEvery: 40 * MiB, hugeLineBytes: 10 * MiB });
-    const memory: Record<Impl, { rssGrowth: number; outcome: string; seconds: number }> = {
-      ours: JSON.parse(await child(["tail", "ours", "big"])),
-      naive: JSON.parse(await child(["tail", "naive", "big"])),
-    };
-    rows.push([
-      `Peak RSS growth, ${mb(bigBytes)} file with 10 MB lines`,
-      `${mb(memory.ours.rssGrowth)} (${memory.ours.outcome}, ${(bigBytes / MiB / memory.ours.seconds).toFixed(0)} MiB/s)`,
-      `${mb(memory.naive.rssGrowth)} (${memory.naive.outcome})`,
-      "",
-      "< 64 MiB",
-    ]);
-    rmSync(pathsFor("big").stdoutPath, { force: true });
-
-    for (const mode of ["active", "idle"] as const) {
-      const result: Record<Impl, number[]> = { ours: [], naive: [] };
-      for (const impl of ["ours", "naive"] as const) {
-        result[impl] = (
-          JSON.parse(await child(["latency", impl, `latency-${mode}`, mode])) as { latencies: number[] }
-        ).latencies;
-      }
-      const fmt = (values: number[]) =>
-        `p50 ${percentile(values, 50).toFixed(0)} ms, p99 ${percentile(values, 99).toFixed(0)} ms (n=${values.length})`;
-      rows.push([
-        `write→onLog latency, ${mode === "active" ? "while active" : "from idle"}`,
-        fmt(result.ours),
-        fmt(result.naive),
-        "",
-        mode === "active" ? "p99 ≤ 300 ms" : "p99 ≤ 1.1 s",
-      ]);
-    }
+    const load = loadavg().map((l) => l.toFixed(1));
+    console.log(`node ${process.version}; load average ${load.join(" ")}; files in ${DIR}`);
+    if (PARTS.has("throughput")) rows.push(await throughput("typical"), await throughput("unicode-dense"));
+    if (PARTS.has("memory")) rows.push(await memory());
+    if (PARTS.has("latency")) rows.push(...(await latency()));
   } finally {
     rmSync(DIR, { recursive: true, force: true });
   }
   console.log("\n| measure | LogTailer | seed (naive) | ratio | target |\n| --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+}
+
+/** Catch-up speed on a complete 256 MiB file, runs of both implementations alternating. */
+async function throughput(mix: "typical" | "unicode-dense"): Promise<string[]> {
+  const bytes = writeComplete("throughput", { bytes: 256 * MiB, mix });
+  const rates: Record<Impl, number[]> = { ours: [], naive: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    for (const impl of ["naive", "ours"] as const) {
+      const result = JSON.parse(await child(["tail", impl, "throughput"])) as { seconds: number; outcome: string };
+      if (result.outcome !== "complete") throw new Error(`${impl} throughput run: ${result.outcome}`);
+      rates[impl].push(bytes / MiB / result.seconds);
+    }
+  }
+  rmSync(pathsFor("throughput").stdoutPath, { force: true });
+  const ours = median(rates.ours);
+  const naive = median(rates.naive);
+  const list = (values: number[]) => values.map((r) => r.toFixed(0)).join(",");
+  console.log(`throughput runs, ${mix} (MiB/s) ours=${list(rates.ours)} naive=${list(rates.naive)}`);
+  return [
+    `Throughput, ${mb(bytes)} ${mix} stream-json (median of ${REPEAT})`,
+    `${ours.toFixed(0)} MiB/s`,
+    `${naive.toFixed(0)} MiB/s`,
+    `${(ours / naive).toFixed(1)}×`,
+    "≥ 3× baseline",
+  ];
+}
+
+/** Peak RSS growth on a 1 GiB file with a 10 MB line about every 40 MiB. */
+async function memory(): Promise<string[]> {
+  const bytes = writeComplete("big", { bytes: 1024 * MiB, hugeLineEvery: 40 * MiB, hugeLineBytes: 10 * MiB });
+  type Run = { rssGrowth: number; outcome: string; seconds: number };
+  const ours = JSON.parse(await child(["tail", "ours", "big"])) as Run;
+  const naive = JSON.parse(await child(["tail", "naive", "big"])) as Run;
+  rmSync(pathsFor("big").stdoutPath, { force: true });
+  return [
+    `Peak RSS growth, ${mb(bytes)} file with 10 MB lines`,
+    `${mb(ours.rssGrowth)} (${ours.outcome}, ${(bytes / MiB / ours.seconds).toFixed(0)} MiB/s)`,
+    `${mb(naive.rssGrowth)} (${naive.outcome})`,
+    "",
+    "< 64 MiB",
+  ];
+}
+
+/** write→onLog latency with a writer process: a steady stream, and single lines after silences. */
+async function latency(): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const mode of ["active", "idle"] as const) {
+    const result: Record<Impl, number[]> = { ours: [], naive: [] };
+    for (const impl of ["ours", "naive"] as const) {
+      const output = JSON.parse(await child(["latency", impl, `latency-${mode}`, mode])) as { latencies: number[] };
+      result[impl] = output.latencies;
+    }
+    const fmt = (values: number[]) =>
+      `p50 ${percentile(values, 50).toFixed(0)} ms, p99 ${percentile(values, 99).toFixed(0)} ms (n=${values.length})`;
+    rows.push([
+      `write→onLog latency, ${mode === "active" ? "while active" : "from idle"}`,
+      fmt(result.ours),
+      fmt(result.naive),
+      "",
+      mode === "active" ? "p99 ≤ 300 ms" : "p99 ≤ 1.1 s",
+    ]);
+  }
+  return rows;
 }
 
 const [role, ...rest] = process.argv.slice(2);

@@ -85,6 +85,25 @@ describe("LogTailer on a misbehaving shared volume", () => {
     expect(world.clock.sleeps.slice(sleepsBefore, sleepsBefore + 3)).toEqual([250, 500, 1_000]);
   });
 
+  it("loses and repeats nothing when a read fails while the next chunk is being read ahead of a slow sink", async () => {
+    const world = new TailWorld();
+    const content = Array.from({ length: 200 }, (_, i) => `{"seq":${i},"text":"ü✓"}\n`).join("");
+    world.fs.append(TARGET.stdoutPath, content);
+    world.fs.create(TARGET.stderrPath);
+    world.finish();
+    const received: string[] = [];
+    world.follow({ chunkBytes: 64 }, async (_stream, chunk) => {
+      received.push(chunk);
+      if (received.length % 25 === 0) world.fs.failNext("read", "EIO", { path: TARGET.stdoutPath });
+      await Promise.resolve();
+    });
+    const summary = await world.settle();
+
+    expect(summary.ended).toBe("complete");
+    expect(received.join("")).toBe(content);
+    expect(summary.stdout).toEqual({ bytes: new TextEncoder().encode(content).length, lines: 200 });
+  });
+
   it("gives up with k8s_pod_log_read_failed after the bounded retries when EIO persists", async () => {
     const world = new TailWorld();
     world.fs.append(TARGET.stdoutPath, "one\n");
