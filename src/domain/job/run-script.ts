@@ -53,11 +53,18 @@ exec 3<"$out" 4<"$err"
 
 mirror() {
   mirror_stop=0
-  trap 'mirror_stop=1' USR1 TERM INT HUP
+  nap=
+  # The pause runs in the background so a stop request ends it at once instead of after it.
+  trap 'mirror_stop=1; if [ -n "$nap" ]; then kill "$nap" 2>/dev/null; fi' USR1 TERM INT HUP
+  interval=${MIRROR_INTERVAL}
+  sleep 0.01 2>/dev/null || interval=1
   while [ "$mirror_stop" = 0 ]; do
     cat <&3
     cat <&4 >&2
-    sleep ${MIRROR_INTERVAL} 2>/dev/null || sleep 1
+    sleep "$interval" &
+    nap=$!
+    wait "$nap"
+    nap=
   done
 }
 mirror &

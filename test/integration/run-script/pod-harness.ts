@@ -22,7 +22,9 @@ import { PromptDelivery } from "../../../src/domain/job/prompt-delivery.js";
 import { runFilePaths, type RunFilePaths } from "../../../src/domain/run-log-paths.js";
 import type { Container, Pod, Secret } from "../../../src/ports/kubernetes-objects.js";
 
-const FAKE_CLAUDE = join(dirname(fileURLToPath(import.meta.url)), "../../support/fake-claude/claude");
+/** The fake claude; FAKE_CLAUDE_PATH overrides it when this file is bundled elsewhere (benchmarks). */
+const fakeClaudePath = (): string =>
+  process.env.FAKE_CLAUDE_PATH ?? join(dirname(fileURLToPath(import.meta.url)), "../../support/fake-claude/claude");
 
 export interface PodWorld {
   readonly root: string;
@@ -50,7 +52,7 @@ export function createPodWorld(options: WorldOptions = {}): PodWorld {
   const workspace = join(dataMountPath, "workspace");
   for (const dir of [dataMountPath, binDir, recordDir, workspace]) mkdirSync(dir, { recursive: true });
   // Copied and chmod-ed here so the test does not depend on the checkout keeping the exec bit.
-  copyFileSync(FAKE_CLAUDE, join(binDir, "claude"));
+  copyFileSync(fakeClaudePath(), join(binDir, "claude"));
   chmodSync(join(binDir, "claude"), 0o755);
   // RUN_SCRIPT_SHELL=/usr/bin/busybox (or bash) runs the same tests with another `sh` first on PATH.
   const shell = process.env.RUN_SCRIPT_SHELL;
@@ -183,6 +185,7 @@ export function startContainer(
   const waiters: Array<{ text: string; resolve: () => void }> = [];
   child.stdout.on("data", (chunk: Buffer) => {
     stdout.push(chunk);
+    if (waiters.length === 0) return;
     const seen = Buffer.concat(stdout).toString("utf8");
     for (const waiter of waiters.splice(0)) {
       if (seen.includes(waiter.text)) waiter.resolve();

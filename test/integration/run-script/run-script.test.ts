@@ -61,6 +61,7 @@ describe("the run script under dash with a fake claude", () => {
     const run = await runFake({});
     expectTruthfulRun(run, { exitCode: 0, stdoutBytes: 0, stderrBytes: 0 });
     expect(run.stdout.length).toBe(0);
+    expect(run.stderr.toString()).toBe("");
   });
 
   it("stderr only: stderr bytes counted, stdout empty, stderr mirrored to the container's stderr", async () => {
