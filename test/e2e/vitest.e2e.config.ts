@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/e2e/**/*.e2e.test.ts"],
+    // The suites plus the harness's own unit tests (test/e2e/support/*.test.ts).
+    include: ["test/e2e/**/*.test.ts"],
     testTimeout: 180_000,
     // The first run installs paperclipai (~1.5 GB) into the cache.
     hookTimeout: 20 * 60_000,
