@@ -173,6 +173,24 @@ describe("inheritance from the Paperclip server pod", () => {
     expect(configured.tolerations).toEqual([{ key: "gpu", operator: "Exists" }]);
   });
 
+  it("falls back to the first container when none is named paperclip, and keeps the data mount's subPath", () => {
+    const spec = runSpec();
+    const pod = structuredClone(spec.serverPod);
+    pod.spec.containers = [
+      {
+        name: "server",
+        image: "img:1",
+        env: [{ name: "PAPERCLIP_API_URL", value: "http://paperclip.svc:3100" }],
+        volumeMounts: [{ name: "data", mountPath: "/paperclip/", subPath: "tenant-a" }],
+      },
+    ];
+    const m = build({ ...spec, serverPod: pod });
+    expect(main(m).image).toBe("img:1");
+    expect(main(m).volumeMounts).toEqual([
+      { name: "data", mountPath: "/paperclip", subPath: "tenant-a", readOnly: false },
+    ]);
+  });
+
   it("refuses with a named error when the server pod has no PVC at the data mount path", () => {
     const failure = refuse(runSpec({}, { dataMountPath: "/data" }));
     expect(failure.errorCode).toBe("invalid_config");
