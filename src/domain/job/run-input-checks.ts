@@ -1,0 +1,59 @@
+/**
+ * Refusals that need no I/O: ids that are unsafe in a path (with the path helper's exact message),
+ * env names only the adapter sets, a relative working directory, and NUL bytes, which cannot travel
+ * in an argv element or env value without silently cutting it short.
+ */
+import { runFailure, type RunFailure } from "../errors.js";
+import { assertSafePathComponent } from "../run-log-paths.js";
+import { API_URL_ENV } from "./api-url.js";
+import type { JobRunSpec } from "./job-manifest-factory.js";
+
+/**
+ * Env names the adapter sets itself that an operator might set by mistake; config.env is told what
+ * to do instead. PAPERCLIP_API_KEY is not here: the edge refuses it, and any layer's value is simply
+ * replaced by the Secret reference.
+ */
+const ADAPTER_SET_ENV: Readonly<Record<string, string>> = {
+  HOME: "is always the data mount path in the run pod; set dataMountPath instead",
+  [API_URL_ENV]: "is set by the adapter for the run pod; set paperclipApiUrl instead",
+};
+
+export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
+  for (const [field, value] of [
+    ["companyId", spec.companyId],
+    ["agentId", spec.agentId],
+    ["runId", spec.runId],
+  ] as const) {
+    try {
+      assertSafePathComponent(field, value);
+    } catch (error) {
+      return runFailure("invalid_run_input", { field, reason: (error as Error).message });
+    }
+  }
+  const owned = Object.keys(spec.config.env).find((name) => name in ADAPTER_SET_ENV);
+  if (owned) {
+    return runFailure("invalid_config", { field: "env", reason: `${owned} ${ADAPTER_SET_ENV[owned]}` });
+  }
+  if (!spec.workingDirectory.startsWith("/")) {
+    return runFailure("invalid_run_input", {
+      field: "working directory",
+      reason: `"${spec.workingDirectory}" is not an absolute path in the pod`,
+    });
+  }
+  const texts: Array<[string, string]> = [
+    ["working directory", spec.workingDirectory],
+    ["claude resume session id", spec.claude.resumeSessionId ?? ""],
+    ["instructions file", spec.claude.appendSystemPromptFile ?? ""],
+    ...spec.claude.addDirs.map((dir): [string, string] => ["claude add-dir", dir]),
+    ...spec.config.extraArgs.map((arg): [string, string] => ["extraArgs", arg]),
+    ...Object.values(spec.paths).map((path): [string, string] => ["run file path", path]),
+    ...[spec.env.paperclip, spec.env.context, spec.config.env].flatMap((layer) =>
+      Object.entries(layer).map(([name, value]): [string, string] => [`env ${name}`, name + value]),
+    ),
+  ];
+  const withNul = texts.find(([, text]) => text.includes("\u0000"));
+  if (withNul) {
+    return runFailure("invalid_run_input", { field: withNul[0], reason: "it contains a NUL byte" });
+  }
+  return null;
+}

@@ -1,0 +1,102 @@
+/**
+ * The run pod: an init container that prepares the run's directories, then the claude container
+ * running the run script, both as the configured non-root user on the inherited data volume, with
+ * the server pod's secret volumes, env and scheduling, and the config's resources.
+ */
+import type { Container, PodSpec, Volume, VolumeMount } from "../../ports/kubernetes-objects.js";
+import { buildContainerEnv } from "./job-env.js";
+import type { JobRunSpec } from "./job-manifest-factory.js";
+import { escapeKubernetesExpansion } from "./kubernetes-expansion.js";
+import { containerSecurityContext, podSecurityContext } from "./pod-security.js";
+import { buildInitScript, buildRunScript } from "./run-script.js";
+import type { ServerPodInheritance } from "./server-pod-inheritance.js";
+
+export const MAIN_CONTAINER_NAME = "claude";
+export const INIT_CONTAINER_NAME = "prepare-run-dir";
+
+/** The init container only runs mkdir: small fixed resources keep it admissible under LimitRanges. */
+const INIT_RESOURCES = { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } };
+
+/** True when `path` is `root` or below it. */
+function isWithin(path: string, root: string): boolean {
+  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
+  return path === base || path.startsWith(base === "/" ? "/" : `${base}/`);
+}
+
+export interface ContainerInputs {
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly apiUrl: string;
+  readonly tokenSecret: { readonly name: string; readonly key: string } | null;
+}
+
+export function buildPodSpec(spec: JobRunSpec, inherited: ServerPodInheritance, inputs: ContainerInputs): PodSpec {
+  const { config } = spec;
+  const dataMount: VolumeMount = { ...inherited.dataVolume.mount, mountPath: config.dataMountPath };
+  const volumes: Volume[] = [inherited.dataVolume.volume, ...inherited.secretVolumes.map((s) => s.volume)].map((v) =>
+    structuredClone(v),
+  );
+  const securityContext = containerSecurityContext(config);
+
+  const init: Container = {
+    name: INIT_CONTAINER_NAME,
+    image: inputs.image,
+    imagePullPolicy: config.imagePullPolicy,
+    command: [
+      "sh",
+      "-c",
+      escapeKubernetesExpansion(
+        buildInitScript(
+          spec.paths.directory,
+          isWithin(spec.workingDirectory, config.dataMountPath) ? spec.workingDirectory : null,
+        ),
+      ),
+    ],
+    volumeMounts: [dataMount],
+    resources: INIT_RESOURCES,
+    securityContext,
+    terminationMessagePolicy: "FallbackToLogsOnError",
+  };
+  const main: Container = {
+    name: MAIN_CONTAINER_NAME,
+    image: inputs.image,
+    imagePullPolicy: config.imagePullPolicy,
+    command: ["sh", "-c", escapeKubernetesExpansion(buildRunScript(inputs.command, spec.paths))],
+    workingDir: spec.workingDirectory,
+    env: buildContainerEnv({
+      serverLiteral: inherited.literalEnv,
+      serverReferences: inherited.referenceEnv,
+      paperclip: spec.env.paperclip,
+      context: spec.env.context,
+      config: config.env,
+      home: config.dataMountPath,
+      apiUrl: inputs.apiUrl,
+      tokenSecret: inputs.tokenSecret,
+    }),
+    ...(inherited.envFrom.length > 0 ? { envFrom: structuredClone([...inherited.envFrom]) } : {}),
+    volumeMounts: [dataMount, ...inherited.secretVolumes.map((s) => s.mount)],
+    resources: structuredClone(config.resources),
+    securityContext,
+    terminationMessagePolicy: "FallbackToLogsOnError",
+  };
+
+  const nodeSelector = config.nodeSelector ?? inherited.nodeSelector;
+  const tolerations = config.tolerations ?? inherited.tolerations;
+  return {
+    restartPolicy: "Never",
+    ...(config.serviceAccountName
+      ? { serviceAccountName: config.serviceAccountName }
+      : { automountServiceAccountToken: false }),
+    ...(inherited.imagePullSecrets.length > 0
+      ? { imagePullSecrets: structuredClone([...inherited.imagePullSecrets]) }
+      : {}),
+    ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector: { ...nodeSelector } } : {}),
+    ...(tolerations && tolerations.length > 0 ? { tolerations: structuredClone([...tolerations]) } : {}),
+    ...(inherited.dnsPolicy ? { dnsPolicy: inherited.dnsPolicy } : {}),
+    ...(inherited.dnsConfig ? { dnsConfig: structuredClone(inherited.dnsConfig) } : {}),
+    securityContext: podSecurityContext(config),
+    volumes,
+    initContainers: [init],
+    containers: [main],
+  };
+}
