@@ -84,7 +84,10 @@ export class ClientNodeKubernetes implements KubernetesPort {
   private readonly timeoutMs: number;
 
   constructor(private readonly options: ClientNodeKubernetesOptions = {}) {
-    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const requested = options.requestTimeoutMs;
+    // 0, negative or NaN would abort every request at once: fall back to the default.
+    this.timeoutMs =
+      requested !== undefined && Number.isFinite(requested) && requested > 0 ? requested : DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   async currentNamespace(): Promise<string> {

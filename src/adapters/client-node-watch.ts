@@ -73,18 +73,27 @@ class StoppableWatch extends Watch {
   ): Promise<AbortController> {
     if (this.stopped) return abortedController();
     const before = new Set(this.agents);
-    const controller = await super.watch(
-      path,
-      queryParams,
-      (phase, object, raw) => {
-        if (!this.stopped) callback(phase, object, raw);
-      },
-      (error) => {
-        // This request is over: its agent no longer needs tracking.
-        for (const agent of this.agents) if (!before.has(agent)) this.agents.delete(agent);
-        if (!this.stopped) done(error);
-      },
-    );
+    let controller: AbortController;
+    try {
+      controller = await super.watch(
+        path,
+        queryParams,
+        (phase, object, raw) => {
+          if (!this.stopped) callback(phase, object, raw);
+        },
+        (error) => {
+          // This request is over: its agent no longer needs tracking.
+          for (const agent of this.agents) if (!before.has(agent)) this.agents.delete(agent);
+          if (!this.stopped) done(error);
+        },
+      );
+    } catch (error) {
+      // Watch throws when it cannot even build the request (credentials, no cluster). ListWatch
+      // awaits us inside a done callback nobody awaits, so a throw here would be an unhandled
+      // rejection: report it through `done` instead, which stops the informer with an error.
+      if (!this.stopped) queueMicrotask(() => done(error));
+      return abortedController();
+    }
     // stop() while the request was connecting: ListWatch had nothing to abort yet.
     if (this.stopped) controller.abort();
     return controller;

@@ -4,6 +4,7 @@
  * re-lists; a reset connection or any other failure stops it and is reported once via onError.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
 import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
 import type { KubernetesApiError, WatchObserver } from "../../../src/ports/kubernetes-port.js";
 import { podStatus, ScriptedKubelet } from "../../support/loopback-kube-api/index.js";
@@ -126,6 +127,44 @@ describe("ClientNodeKubernetes watches (client-node informer) against the loopba
     subscription.stop();
     expect(pods.errors).toEqual([]);
     expect(world.api.requests.get("list pods")).toBe(2);
+  });
+
+  it("a watch request answered HTTP 410 re-lists and carries on instead of failing", async () => {
+    await world.kubernetes.createJob(NAMESPACE, suspendedJob("run-10"));
+    world.api.failNext({ verb: "watch", resource: "jobs", status: 410 });
+    const jobs = recorder<Job>(jobState);
+
+    const subscription = world.kubernetes.watchJobs(NAMESPACE, RUN_LABEL, jobs);
+    await eventually(() => world.api.openWatchCount === 1);
+    await world.kubernetes.resumeJob(NAMESPACE, "run-10");
+
+    await eventually(() => jobs.events.includes("MODIFIED run-10 active"));
+    subscription.stop();
+    expect(jobs.errors).toEqual([]);
+    expect(world.api.requests.snapshot()).toMatchObject({ "list jobs": 2, "watch jobs": 2 });
+  });
+
+  it("credentials that fail while re-opening a resumed watch are reported via onError, never thrown", async () => {
+    const base = world.api.kubeConfig(NAMESPACE);
+    const original = base.applyToFetchOptions.bind(base);
+    let refuse = false;
+    // The API clients authenticate elsewhere; only Watch builds its request with this.
+    base.applyToFetchOptions = async (options) => {
+      if (refuse) throw new Error("exec plugin: token refresh failed");
+      return original(options);
+    };
+    const kubernetes = new ClientNodeKubernetes({ kubeConfig: base, namespace: NAMESPACE });
+    const pods = recorder<Pod>(podPhase);
+    const subscription = kubernetes.watchPods(NAMESPACE, RUN_LABEL, pods);
+    await eventually(() => world.api.openWatchCount === 1);
+
+    refuse = true;
+    world.api.endWatches();
+
+    await eventually(() => pods.errors.length === 1);
+    subscription.stop();
+    expect(pods.errors[0]?.message).toContain("token refresh failed");
+    expect(world.api.requests.get("watch pods")).toBe(1);
   });
 
   it("a reset connection stops the informer and is reported once as a transient network error", async () => {
