@@ -6,8 +6,10 @@
  *
  * This file is the API surface; the store is local-cluster-store.ts, the controllers are
  * local-job-controller.ts, the kubelet is local-pod-runner.ts and the path rule mount-table.ts.
- * `shutdown()` kills every pod it started, waits for them, and removes every sandbox.
+ * `shutdown()` kills every pod it started, waits for them, and removes every sandbox; a process
+ * that exits without calling it still SIGKILLs the pods and removes the sandboxes (exit-cleanup.ts).
  */
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { randomUUID } from "node:crypto";
@@ -25,6 +27,7 @@ import {
 } from "../../ports/kubernetes-port.js";
 import { SystemClock } from "../system-clock.js";
 import { jobAdmissionProblems } from "./job-admission.js";
+import { atProcessExit } from "./exit-cleanup.js";
 import { markSuspended } from "./job-conditions.js";
 import { assertSelector, keyOf, LocalClusterStore, type StoredJob } from "./local-cluster-store.js";
 import { LocalJobController } from "./local-job-controller.js";
@@ -63,6 +66,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   private runner: Promise<LocalPodRunner> | undefined;
   private createdSandboxRoot: string | undefined;
   private closed = false;
+  private forgetExitCleanup: (() => void) | undefined;
 
   constructor(private readonly options: LocalKubernetesRuntimeOptions) {
     if (!options.dataDirectory.startsWith("/")) {
@@ -267,6 +271,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.forgetExitCleanup?.();
     for (const stored of this.store.jobs.values()) stored.timers.abort();
     await Promise.allSettled(
       [...this.store.pods.values()].map((stored) => stored.deleting ?? stored.running?.dispose()),
@@ -283,6 +288,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
         sandboxRoot = await mkdtemp(`${tmpdir()}/claude-k8s-local-`);
         this.createdSandboxRoot = sandboxRoot;
       }
+      this.forgetExitCleanup = atProcessExit(() => this.killEverythingNow());
       return new LocalPodRunner({
         sandboxRoot,
         dataDirectory: this.rule.dataDirectory,
@@ -294,6 +300,15 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       });
     })();
     return this.runner;
+  }
+
+  /** At process exit without shutdown(): SIGKILL every pod's processes and remove our sandboxes. */
+  private killEverythingNow(): void {
+    for (const stored of this.store.pods.values()) {
+      stored.running?.kill("SIGKILL");
+      if (stored.running) rmSync(stored.running.sandboxDirectory, { recursive: true, force: true });
+    }
+    if (this.createdSandboxRoot) rmSync(this.createdSandboxRoot, { recursive: true, force: true });
   }
 
   private assertOpen(operation: string): void {

@@ -54,6 +54,11 @@ export interface LocalPodRunnerOptions {
 }
 
 type ContainerKind = "init" | "main";
+interface PodEnding {
+  readonly phase: "Succeeded" | "Failed";
+  readonly reason?: string;
+  readonly message?: string;
+}
 type Readiness<T> = { readonly ready: true; readonly value: T } | { readonly ready: false; readonly message: string };
 
 const dataVolumeRule = (options: LocalPodRunnerOptions): DataVolumeRule => ({
@@ -144,7 +149,7 @@ export class RunningPod {
         waiting(c.name, pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating"),
       ),
     };
-    this.done = this.execute();
+    this.done = this.live();
   }
 
   get stopping(): boolean {
@@ -203,11 +208,22 @@ export class RunningPod {
 
   // ---- the pod's life -----------------------------------------------------------------------
 
-  private async execute(): Promise<PodStatus> {
+  /**
+   * The pod's life; then its volumes are freed (nothing can use them once it has ended) before
+   * the terminal phase is reported, so whoever sees the pod end also sees them gone.
+   */
+  private async live(): Promise<PodStatus> {
+    const ending = await this.execute();
+    await this.sandbox?.removeVolumes().catch(() => undefined);
+    return this.finish(ending);
+  }
+
+  private async execute(): Promise<PodEnding> {
     this.publish();
     try {
       const problems = mountProblems(this.pod.spec, this.rule);
-      if (problems.length > 0) return this.finish("Failed", "LocalRuntimeUnsupported", problems.join("; "));
+      if (problems.length > 0)
+        return { phase: "Failed", reason: "LocalRuntimeUnsupported", message: problems.join("; ") };
       const sandbox = await PodSandbox.create(this.options.sandboxRoot, this.pod);
       this.sandbox = sandbox;
       const volumesReady = await this.retryUntilReady(
@@ -221,18 +237,22 @@ export class RunningPod {
         },
         (message) => this.setWaiting("ContainerCreating", message),
       );
-      if (!volumesReady) return this.finish("Failed");
+      if (!volumesReady) return { phase: "Failed" };
       for (const [index, container] of (this.pod.spec.initContainers ?? []).entries()) {
         const exit = await this.runContainer(sandbox, container, "init", index);
-        if (exit === undefined || exit.exitCode !== 0) return this.finish("Failed");
+        if (exit === undefined || exit.exitCode !== 0) return { phase: "Failed" };
       }
       const exits = await Promise.all(
         this.pod.spec.containers.map((c, index) => this.runContainer(sandbox, c, "main", index)),
       );
-      return this.finish(exits.every((exit) => exit?.exitCode === 0) ? "Succeeded" : "Failed");
+      return { phase: exits.every((exit) => exit?.exitCode === 0) ? "Succeeded" : "Failed" };
     } catch (error) {
       this.kill("SIGKILL");
-      return this.finish("Failed", "LocalRuntimeError", `local runtime failed to run the pod: ${String(error)}`);
+      return {
+        phase: "Failed",
+        reason: "LocalRuntimeError",
+        message: `local runtime failed to run the pod: ${String(error)}`,
+      };
     }
   }
 
@@ -384,7 +404,7 @@ export class RunningPod {
     this.publish();
   }
 
-  private finish(phase: "Succeeded" | "Failed", reason?: string, message?: string): PodStatus {
+  private finish({ phase, reason, message }: PodEnding): PodStatus {
     this.status.phase = phase;
     if (reason) this.status.reason = reason;
     if (message) this.status.message = message;

@@ -1,6 +1,7 @@
 /**
- * A pod's private directory on this machine, removed when the pod is deleted (as the kubelet
- * removes emptyDirs):
+ * A pod's private directory on this machine. Its volumes are removed as soon as the pod ends (no
+ * container can reach them after that, so this is invisible to the pod and keeps Secret values off
+ * the disk); the rest when the pod is deleted:
  *   <root>/<namespace>.<pod>/volumes/<volume>/   emptyDir, secret and optional-configMap volumes
  *   <root>/<namespace>.<pod>/logs/<container>.log  the container's stdout+stderr ("kubectl logs")
  *   <root>/<namespace>.<pod>/home/                 HOME, unless the container sets it
@@ -75,6 +76,14 @@ export class PodSandbox {
       if (problem) return `MountVolume.SetUp failed for volume "${volume.name}": ${problem}`;
     }
     return undefined;
+  }
+
+  /**
+   * Frees the volumes (secret files, emptyDirs) once no container can use them any more; logs
+   * stay until the pod is deleted, as `kubectl logs` of a finished pod does.
+   */
+  async removeVolumes(): Promise<void> {
+    await rm(this.volumesDirectory, { recursive: true, force: true });
   }
 
   async remove(): Promise<void> {

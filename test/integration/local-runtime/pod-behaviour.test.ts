@@ -162,6 +162,9 @@ describe("local runtime: pods run as a kubelet would run them", () => {
     expect(lines.slice(0, 2)).toEqual(["scratch", "run-token-123"]);
     expect(lines[2]).toBe("-r--------");
     expect(lines[3]).toBe(`${sandbox}/volumes/scratch/work`);
+    // Once the pod has ended its volumes (secret files included) are gone; its logs stay.
+    await expect(stat(`${sandbox}/volumes`)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await stat(`${sandbox}/logs/main.log`)).toBeDefined();
     const mappings = JSON.parse(pod.metadata.annotations?.["local-runtime.claude-k8s/mounts"] ?? "{}");
     expect(mappings.main).toEqual([
       { volumeName: "scratch", mountPath: "/scratch", localPath: `${sandbox}/volumes/scratch` },
