@@ -5,10 +5,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DeletePropagation } from "../../../src/ports/kubernetes-port.js";
 import type { Job } from "../../../src/ports/kubernetes-objects.js";
-import type { FaultPlan, RequestCounter, Verb } from "./faults.js";
+import type { FaultPlan, RequestCounter } from "./faults.js";
 import type { JobController } from "./job-controller.js";
 import { parseLabelSelector } from "./label-selector.js";
+import { answerAccessReview } from "./access-review.js";
 import { applyMergePatch } from "./merge-patch.js";
+import { parseRoute, type Route } from "./route.js";
 import { notFound, type ObjectStore, type ResourceName, type ResourceTypes } from "./object-store.js";
 import { failureStatus, StatusError, statusError, successStatus, type KubeStatus } from "./status.js";
 import { validateJob } from "./validation.js";
@@ -47,50 +49,6 @@ export interface RouterDeps {
   readonly delay: (ms: number) => Promise<void>;
 }
 
-interface Route {
-  readonly verb: Verb;
-  /** `jobs`, `pods`, `secrets`, `selfsubjectaccessreviews`, or whatever unknown path was asked. */
-  readonly resource: string;
-  readonly namespace: string;
-  readonly name: string | undefined;
-  readonly query: URLSearchParams;
-}
-
-function parseRoute(method: string, url: URL): Route | undefined {
-  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-  const query = url.searchParams;
-  let rest: string[];
-  if (parts[0] === "api" && parts[1] === "v1") rest = parts.slice(2);
-  else if (parts[0] === "apis" && parts[1] === "batch" && parts[2] === "v1") rest = parts.slice(3);
-  else if (parts[0] === "apis" && parts[1] === "authorization.k8s.io" && parts[2] === "v1") rest = parts.slice(3);
-  else return undefined;
-  let namespace = "";
-  if (rest[0] === "namespaces" && rest.length >= 3) {
-    namespace = rest[1] ?? "";
-    rest = rest.slice(2);
-  }
-  const [resource, name, subresource] = rest;
-  if (!resource || subresource !== undefined) return undefined;
-  const watching = query.get("watch") === "true" || query.get("watch") === "1";
-  const verb: Verb | undefined =
-    method === "GET"
-      ? name
-        ? "get"
-        : watching
-          ? "watch"
-          : "list"
-      : method === "POST"
-        ? "create"
-        : method === "PATCH"
-          ? "patch"
-          : method === "PUT"
-            ? "update"
-            : method === "DELETE"
-              ? "delete"
-              : undefined;
-  return verb && { verb, resource, namespace, name, query };
-}
-
 export class Router {
   constructor(private readonly deps: RouterDeps) {}
 
@@ -121,7 +79,7 @@ export class Router {
     const { store, controller } = this.deps;
     const { verb, namespace, name, query } = route;
     if (route.resource === "selfsubjectaccessreviews" && verb === "create") {
-      return send(response, 201, this.review(body));
+      return send(response, 201, answerAccessReview(asObject(body), this.deps.access.denied));
     }
     const resource = asResource(route.resource);
     if (!resource || (!namespace && verb !== "create")) {
@@ -202,22 +160,6 @@ export class Router {
       case "update":
         throw statusError(405, "PUT is not served by the loopback apiserver; use PATCH", "MethodNotAllowed");
     }
-  }
-
-  private review(body: unknown): object {
-    const review = asObject(body) as { spec?: { resourceAttributes?: Record<string, string | undefined> } };
-    const attributes = review.spec?.resourceAttributes ?? {};
-    const resource = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
-    const allowed = !this.deps.access.denied.has(`${attributes.verb} ${resource}`);
-    return {
-      apiVersion: "authorization.k8s.io/v1",
-      kind: "SelfSubjectAccessReview",
-      metadata: {},
-      spec: review.spec ?? {},
-      status: allowed
-        ? { allowed: true, reason: "loopback: allowed" }
-        : { allowed: false, reason: `loopback: ${attributes.verb} ${resource} is denied` },
-    };
   }
 }
 
