@@ -81,7 +81,9 @@ function stdoutLines(chunks: readonly RunLogChunk[]): string[] {
     .filter((line) => line !== "" && !line.startsWith("[claude-k8s]") && !line.startsWith("[paperclip]"));
 }
 
-/** What Paperclip's log API redacts on read (secret-looking keys such as apiKeySource). */
+/** Paperclip stores at most 64K chars per onLog chunk and marks the cut with this line. */
+const PAPERCLIP_TRUNCATION_MARKER = "[paperclip truncated run log chunk";
+/** What Paperclip redacts in stored log chunks (values of secret-looking keys such as apiKeySource). */
 const REDACTED = "***REDACTED***";
 
 /**
@@ -106,6 +108,19 @@ function asStoredByPaperclip(storedLine: string, originalLine: string): string {
     return original;
   };
   return JSON.stringify(redactLike(JSON.parse(storedLine), JSON.parse(originalLine)));
+}
+
+/** Asserts Paperclip's stored log holds the pod's transcript line for line; returns the transcript. */
+async function expectStoredTranscript(run: HeartbeatRun): Promise<string[]> {
+  const transcript = readFileSync(podLogFile(run), "utf8")
+    .split("\n")
+    .filter((line) => line !== "");
+  const stored = stdoutLines(await server.api.readRunLog(run.id));
+  const truncated = stored.filter((line) => line.startsWith(PAPERCLIP_TRUNCATION_MARKER));
+  expect(truncated, "Paperclip truncated an onLog chunk over 64K chars: send long lines in smaller chunks").toEqual([]);
+  expect(stored).toHaveLength(transcript.length);
+  stored.forEach((line, index) => expect(asStoredByPaperclip(line, transcript[index] ?? "")).toBe(line));
+  return transcript;
 }
 
 function podLogFile(run: HeartbeatRun): string {
@@ -155,15 +170,17 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
   });
 
   it("stores every line of the transcript in Paperclip's run log, in order", async () => {
-    const chunks = await server.api.readRunLog(firstRun.id);
-    const transcript = readFileSync(podLogFile(firstRun), "utf8")
-      .split("\n")
-      .filter((line) => line !== "");
+    const transcript = await expectStoredTranscript(firstRun);
     expect(transcript.length).toBeGreaterThan(3);
-    const stored = stdoutLines(chunks);
-    expect(stored).toHaveLength(transcript.length);
-    stored.forEach((line, index) => expect(asStoredByPaperclip(line, transcript[index] ?? "")).toBe(line));
     expect(JSON.parse(transcript[transcript.length - 1] ?? "{}")).toMatchObject({ type: "result" });
+  });
+
+  it("delivers a multi-megabyte tool result line whole into Paperclip's log", async () => {
+    const hugeAgent = await createAgent("Huge-line Agent", agentConfig("huge-line", { CLAUDE_STAND_IN_HUGE_MB: "3" }));
+    const run = await runToEnd(hugeAgent);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    const transcript = await expectStoredTranscript(run);
+    expect(Math.max(...transcript.map((line) => line.length))).toBeGreaterThan(3 * 1024 * 1024);
   });
 
   it("answers testEnvironment with the adapter's named checks", async () => {

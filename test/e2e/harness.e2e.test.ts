@@ -81,6 +81,29 @@ describe.runIf(E2E_ENABLED)("e2e harness against real Paperclip (probe adapter)"
     expect(run.resultJson).toMatchObject({ resumedFrom: PROBE_RESULT.sessionId });
   });
 
+  it("shows Paperclip truncates one onLog chunk over 64K chars but keeps a long line sent in pieces", async () => {
+    const longLineChars = 300_000;
+    const storedLongLine = async (chunkChars: number): Promise<string> => {
+      const agent = await server.api.createAgent(companyId, {
+        name: `Long-line probe ${chunkChars}`,
+        adapterType: PROBE_ADAPTER_TYPE,
+        adapterConfig: { longLineChars, chunkChars },
+      });
+      const run = await server.api.waitForRun((await server.api.wakeAgent(agent.id)).id);
+      expect(run.status).toBe("succeeded");
+      const stdout = (await server.api.readRunLog(run.id))
+        .filter((chunk) => chunk.stream === "stdout")
+        .map((chunk) => chunk.chunk)
+        .join("");
+      return stdout.slice(stdout.indexOf("probe-long:"));
+    };
+    const whole = await storedLongLine(longLineChars + 1);
+    expect(whole).toContain("[paperclip truncated run log chunk");
+    const pieces = await storedLongLine(32 * 1024);
+    expect(pieces).not.toContain("[paperclip truncated");
+    expect(pieces.length).toBe("probe-long:".length + longLineChars + 1);
+  });
+
   it("answers testEnvironment with the adapter's own checks", async () => {
     const result = await server.api.testEnvironment(companyId, PROBE_ADAPTER_TYPE, {});
     expect(result.status).toBe("pass");

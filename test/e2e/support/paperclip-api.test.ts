@@ -47,6 +47,17 @@ describe("PaperclipApi.readRunLog", () => {
     expect(await api.readRunLog("r1")).toEqual(chunks);
   });
 
+  it("reassembles a line larger than a page, split inside multi-byte characters", async () => {
+    const chunks = [
+      { ts: "t", stream: "stdout", chunk: `${"€✓ü".repeat(300)}\n`, seq: 1 },
+      { ts: "t", stream: "stdout", chunk: "small\n", seq: 2 },
+    ];
+    const ndjson = chunks.map((chunk) => `${JSON.stringify(chunk)}\n`).join("");
+    const { server, api } = await serveLog(ndjson, 101); // the first line spans ~20 pages
+    running = server;
+    expect(await api.readRunLog("r1")).toEqual(chunks);
+  });
+
   it("names the call and status when the server refuses", async () => {
     const { server, api } = await serveLog("", 10);
     running = server;

@@ -127,26 +127,40 @@ export class PaperclipApi {
   }
 
   /**
-   * Every chunk of the run's ndjson log, in order. Pages are cut at byte offsets, which can split
-   * a line (or a UTF-8 character): only whole lines are consumed per page and the next page starts
-   * at the byte after the last newline.
+   * Every chunk of the run's ndjson log, in order. Pages are cut at byte offsets (1 MiB at most),
+   * which can split a line or a UTF-8 character, and one line can be larger than a page. So each
+   * page is consumed only up to a point that is surely a character boundary (its last newline, or
+   * else before any trailing replacement characters), the next page starts at exactly that byte,
+   * and an unfinished line is carried over.
    */
   async readRunLog(runId: string): Promise<RunLogChunk[]> {
     const chunks: RunLogChunk[] = [];
     let offset = 0;
+    let pending = "";
     for (;;) {
       const query = `?offset=${offset}&limitBytes=${LOG_PAGE_BYTES}`;
       const page = (
-        await this.request<{ content: string; nextOffset?: number }>("GET", `/heartbeat-runs/${runId}/log${query}`)
+        await this.request<{ content: string; nextOffset?: number | null }>(
+          "GET",
+          `/heartbeat-runs/${runId}/log${query}`,
+        )
       ).data;
       const content = page.content ?? "";
       const more = page.nextOffset !== undefined && page.nextOffset !== null;
-      const lastNewline = content.lastIndexOf("\n");
-      const whole = more ? content.slice(0, lastNewline + 1) : content;
-      if (more && lastNewline < 0) throw new Error(`run ${runId}: one log line exceeds ${LOG_PAGE_BYTES} bytes`);
-      for (const line of whole.split("\n")) if (line.trim() !== "") chunks.push(JSON.parse(line) as RunLogChunk);
-      if (!more) return chunks;
-      offset += Buffer.byteLength(whole, "utf8");
+      let consumed = content;
+      if (more) {
+        const lastNewline = content.lastIndexOf("\n");
+        consumed = lastNewline >= 0 ? content.slice(0, lastNewline + 1) : content.replace(/\uFFFD+$/u, "");
+        if (consumed === "") throw new Error(`run ${runId}: log page at byte ${offset} made no progress`);
+      }
+      offset += Buffer.byteLength(consumed, "utf8");
+      const lines = (pending + consumed).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.trim() !== "") chunks.push(JSON.parse(line) as RunLogChunk);
+      if (!more) {
+        if (pending.trim() !== "") chunks.push(JSON.parse(pending) as RunLogChunk);
+        return chunks;
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 /**
  * A throwaway external adapter package, generated into a temp dir, that proves every harness step
  * (install from a local path, agent creation, wake, run log, testEnvironment) independently of
- * our real adapter. Its execute writes known lines through onLog and returns a successful result.
+ * our real adapter. Its execute writes known lines through onLog and returns a successful result;
+ * with `longLineChars` (and `chunkChars`) in its config it also writes one long line in pieces, to
+ * show how Paperclip stores big onLog chunks.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +32,13 @@ export function createServerAdapter() {
     type: ${JSON.stringify(PROBE_ADAPTER_TYPE)},
     async execute(ctx) {
       for (const line of LINES) await ctx.onLog(line.stream, line.text + "\\n");
+      // Optional: one long line (config.longLineChars), sent in pieces of config.chunkChars.
+      const longLine = Number(ctx.config?.longLineChars ?? 0);
+      if (longLine > 0) {
+        const text = "probe-long:" + "é✓🚀x".repeat(Math.ceil(longLine / 5)).slice(0, longLine) + "\\n";
+        const size = Number(ctx.config?.chunkChars ?? text.length);
+        for (let at = 0; at < text.length; at += size) await ctx.onLog("stdout", text.slice(at, at + size));
+      }
       return {
         exitCode: 0,
         signal: null,
