@@ -245,6 +245,22 @@ describe("ClientNodeKubernetes watches (client-node informer) against the loopba
     expect(pods.errors).toEqual([]);
   });
 
+  it("the per-request timeout bounds the informer's list but never cuts an idle watch stream", async () => {
+    await world.close();
+    world = await startWorld({ kubelet }, { requestTimeoutMs: 100 });
+    const pods = recorder<Pod>(podPhase);
+    const subscription = world.kubernetes.watchPods(NAMESPACE, RUN_LABEL, pods);
+    await eventually(() => world.api.openWatchCount === 1);
+
+    await sleep(400);
+    await runningPod("run-11");
+
+    await eventually(() => pods.events.includes("ADDED run-11 Pending"));
+    subscription.stop();
+    expect(pods.errors).toEqual([]);
+    expect(world.api.requests.get("watch pods")).toBe(1);
+  });
+
   it("a stalled stream stays connected and silent (only the owner's watchdog can notice)", async () => {
     const pods = recorder<Pod>(podPhase);
     const subscription = world.kubernetes.watchPods(NAMESPACE, RUN_LABEL, pods);
