@@ -4,7 +4,17 @@
  * ends it by pid (SIGTERM, then SIGKILL after a bound) and fails if any of its processes remain.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -177,6 +187,8 @@ async function waitUntilGone(processes: readonly ProcessInfo[], timeoutMs: numbe
 function killOnHarnessExit(pid: number, dbDir: string, home: string): () => void {
   const killAll = () => {
     const postmaster = postmasterOf(dbDir);
+    // Descendants may sit in process groups of their own (local-runtime pods), so kill each one.
+    for (const info of processTree(pid)) signalQuietly(info.pid, "SIGKILL");
     signalQuietly(-pid, "SIGKILL");
     if (postmaster) signalQuietly(postmaster.pid, "SIGKILL");
     if (process.env.E2E_KEEP_HOME !== "1") rmSync(home, { recursive: true, force: true });
@@ -223,6 +235,7 @@ export async function startPaperclipServer(options: StartOptions): Promise<Paper
     stdio: ["ignore", out, out],
     detached: true, // own process group: a last-resort SIGKILL reaches every process it started
   });
+  closeSync(out); // the child holds its own copy
   const pid = child.pid;
   if (pid === undefined) throw new Error("could not spawn paperclipai run");
   const baseUrl = `http://127.0.0.1:${serverPort}`;
