@@ -49,7 +49,11 @@ async function tailOnce(impl: Impl, name: string): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  let atPeak = process.memoryUsage();
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    if (usage.rss > peak) [peak, atPeak] = [usage.rss, usage];
+  }, 5);
   let bytes = 0;
   let lines = 0;
   const sink = (_stream: string, chunk: string) => {
@@ -74,7 +78,9 @@ async function tailOnce(impl: Impl, name: string): Promise<void> {
   clearInterval(sampler);
   const maxRss = process.resourceUsage().maxRSS * 1024;
   peak = Math.max(peak, maxRss);
-  console.log(JSON.stringify({ seconds, chars: bytes, lines, rssGrowth: peak - baseline, outcome }));
+  // Where the peak lives: V8 heap, external strings/buffers (MiB), to explain the RSS figure.
+  const breakdown = `heap ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)}, arrayBuffers ${mb(atPeak.arrayBuffers)}`;
+  console.log(JSON.stringify({ seconds, chars: bytes, lines, rssGrowth: peak - baseline, outcome, breakdown }));
 }
 
 /** Writes timestamped lines: a steady stream (active) or single lines after long silences (idle). */
@@ -208,13 +214,13 @@ async function throughput(mix: "typical" | "unicode-dense"): Promise<string[]> {
 /** Peak RSS growth on a 1 GiB file with a 10 MB line about every 40 MiB. */
 async function memory(): Promise<string[]> {
   const bytes = writeComplete("big", { bytes: 1024 * MiB, hugeLineEvery: 40 * MiB, hugeLineBytes: 10 * MiB });
-  type Run = { rssGrowth: number; outcome: string; seconds: number };
+  type Run = { rssGrowth: number; outcome: string; seconds: number; breakdown: string };
   const ours = JSON.parse(await child(["tail", "ours", "big"])) as Run;
   const naive = JSON.parse(await child(["tail", "naive", "big"])) as Run;
   rmSync(pathsFor("big").stdoutPath, { force: true });
   return [
     `Peak RSS growth, ${mb(bytes)} file with 10 MB lines`,
-    `${mb(ours.rssGrowth)} (${ours.outcome}, ${(bytes / MiB / ours.seconds).toFixed(0)} MiB/s)`,
+    `${mb(ours.rssGrowth)} (${ours.outcome}, ${(bytes / MiB / ours.seconds).toFixed(0)} MiB/s; at peak ${ours.breakdown})`,
     `${mb(naive.rssGrowth)} (${naive.outcome})`,
     "",
     "< 64 MiB",
