@@ -4,8 +4,16 @@
  * field, type or default the code does not have. Only the intro is prose.
  */
 import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../domain/config/config-fields.js";
+import { REQUIRED_ACCESS } from "../domain/environment/required-access.js";
 
-const INTRO = `# Claude on Kubernetes (\`claude_k8s\`)
+/** The verbs the adapter uses, per resource, from the same table the environment test checks. */
+function rbacList(): string {
+  const verbs = new Map<string, string[]>();
+  for (const { resource, verb } of REQUIRED_ACCESS) verbs.set(resource, [...(verbs.get(resource) ?? []), verb]);
+  return [...verbs].map(([resource, list]) => `\`${resource}\` (${list.join(", ")})`).join(", ");
+}
+
+const intro = (): string => `# Claude on Kubernetes (\`claude_k8s\`)
 
 Runs each Claude Code agent run as an isolated Kubernetes Job. The pod writes claude's stream-json
 output to a file on a shared ReadWriteMany volume mounted by both the Paperclip server pod and the
@@ -15,9 +23,8 @@ run pod (default \`/paperclip\`); the adapter tails that file, so no output depe
 
 - **Shared volume:** a ReadWriteMany PersistentVolumeClaim mounted at the same path (\`dataMountPath\`)
   in the Paperclip server pod and in every run pod; run logs live under its \`instances/<id>/data/run-logs\`.
-- **RBAC** for the server's service account in the run namespace: \`jobs\` (create, get, list, watch,
-  patch, delete), \`secrets\` (create; each run's Secret is owned by its Job), \`pods\` (get, list, watch),
-  and \`selfsubjectaccessreviews\` (create) for the environment test. No \`pods/log\`: output never
+- **RBAC** for the server's service account in the run namespace: ${rbacList()}, and
+  \`selfsubjectaccessreviews\` (create) for the environment test. No \`pods/log\`: output never
   comes from the pod-log API.
 - **Claude credentials:** \`ANTHROPIC_API_KEY\` (or Bedrock settings) in the agent's environment, or
   Claude credentials on the shared volume.
@@ -82,7 +89,7 @@ function groupsInOrder(): FieldSpec["group"][] {
 }
 
 export function buildAgentConfigurationDoc(): string {
-  return [INTRO, ...groupsInOrder().map(groupTable)].join("\n\n") + "\n";
+  return [intro(), ...groupsInOrder().map(groupTable)].join("\n\n") + "\n";
 }
 
 export const agentConfigurationDoc = buildAgentConfigurationDoc();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { agentConfigurationDoc } from "../../../src/paperclip/agent-configuration-doc.js";
 import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../../../src/domain/config/config-fields.js";
+import { REQUIRED_ACCESS } from "../../../src/domain/environment/required-access.js";
 
 const rowOf = (key: string): string | undefined =>
   agentConfigurationDoc.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
@@ -40,5 +41,12 @@ describe("agentConfigurationDoc", () => {
 
   it("gives every table row exactly four cells", () => {
     for (const row of tableRows) expect(row.split(/(?<!\\)\|/).length).toBe(6);
+  });
+
+  it("lists every Kubernetes verb the adapter uses, per resource, in the RBAC requirement", () => {
+    const rbac = agentConfigurationDoc.split("\n## Configuration")[0] ?? "";
+    for (const { resource, verb } of REQUIRED_ACCESS) {
+      expect(rbac).toMatch(new RegExp(`\`${resource}\` \\([^)]*\\b${verb}\\b`));
+    }
   });
 });
