@@ -180,7 +180,9 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
     const run = await runToEnd(hugeAgent);
     expect(run.status, run.error ?? "").toBe("succeeded");
     const transcript = await expectStoredTranscript(run);
-    expect(Math.max(...transcript.map((line) => line.length))).toBeGreaterThan(3 * 1024 * 1024);
+    // The stand-in's 3 MiB tool result is made of multi-byte characters: measure the line in bytes.
+    const longest = Math.max(...transcript.map((line) => Buffer.byteLength(line, "utf8")));
+    expect(longest).toBeGreaterThan(3 * 1024 * 1024);
   });
 
   it("answers testEnvironment with the adapter's named checks", async () => {

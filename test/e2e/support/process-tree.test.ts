@@ -10,7 +10,9 @@ describe("process-tree", () => {
     const shell = spawn("sh", ["-c", "sleep 30 & sleep 30 & wait"], { env: { ...process.env, [key]: value } });
     const root = shell.pid as number;
     let tree = processTree(root);
-    for (let i = 0; i < 50 && tree.length < 3; i++) {
+    const sleeping = () => tree.filter((info) => info.command.startsWith("sleep")).length;
+    // A forked child shows as "sh" until it has exec'd sleep: wait for both sleeps, not just 3 entries.
+    for (let i = 0; i < 100 && sleeping() < 2; i++) {
       await sleep(20);
       tree = processTree(root);
     }
