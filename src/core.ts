@@ -1,12 +1,19 @@
 /**
- * The embedding surface for orchestrators other than Paperclip: the composition root, the
- * ports, and the domain services with their request and result types. Nothing here depends on
- * Paperclip's types.
+ * The embedding surface for orchestrators other than Paperclip: the composition root, the ports,
+ * and the domain services with their request and result types. Nothing here depends on Paperclip.
  */
-export { createContainer, type ContainerOptions, type PortBindings } from "./container.js";
+export { createContainer, type ContainerOptions, type PortBindings, type RuntimeSelection } from "./container.js";
 export * from "./ports/index.js";
 export * from "./domain/errors.js";
 export { CONFIG_FIELDS, type AdapterConfig, type ConfigFieldKey } from "./domain/config/config-fields.js";
 export { parseAdapterConfig, defaultAdapterConfig } from "./domain/config/parse-config.js";
 export { runFilePaths, defaultRunLogRoot, type RunFilePaths, type RunIdentity } from "./domain/run-log-paths.js";
 export { ServerPodReader } from "./domain/server-pod-reader.js";
+export { RunOrchestrator } from "./domain/run/run-orchestrator.js";
+export type { AgentRunRequest, RunObserver, RunReport, RunLaunch, RunPhase } from "./domain/run/agent-run-request.js";
+export type { RunOutcome } from "./domain/outcome/classify-outcome.js";
+export { LogTailer, type TailSummary, type TailTarget, type LineSink } from "./domain/tailer/log-tailer.js";
+export { JobManifestFactory, type JobRunSpec, type RunManifests } from "./domain/job/job-manifest-factory.js";
+export { EnvironmentProbe, type EnvironmentReport, type EnvironmentCheck } from "./domain/environment/environment-probe.js";
+export { claudeSessionCodec, decideResume } from "./domain/session/session-codec.js";
+export { claudeStandInBinDirectory } from "./stand-in/stand-in-location.js";

@@ -6,16 +6,13 @@
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "@paperclipai/adapter-utils";
 import { formatStreamLine } from "../cli/format-stream-line.js";
 import { createServerAdapter } from "../paperclip/server-adapter.js";
+import { claudeStandInBinDirectory } from "../stand-in/stand-in-location.js";
 import { findOnPath } from "./find-on-path.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The stand-in ships as plain JS under src/stand-in; from dist/demo that is ../../src/stand-in. */
-const STAND_IN_BIN = resolve(here, "../../src/stand-in/bin");
 
 async function main(): Promise<number> {
   const wantsReal = process.argv.includes("--real");
@@ -32,7 +29,7 @@ async function main(): Promise<number> {
 
   const dataDirectory = await mkdtemp(join(tmpdir(), "claude-k8s-demo-"));
   const adapter = createServerAdapter({
-    hostEnv: { ...process.env, CLAUDE_K8S_LOCAL_PATH_PREPEND: realClaude ? "" : STAND_IN_BIN },
+    hostEnv: { ...process.env, CLAUDE_K8S_LOCAL_PATH_PREPEND: realClaude ? "" : claudeStandInBinDirectory() },
   });
   try {
     const first = await runOnce(adapter.execute, dataDirectory, "demo-run-1", null);
