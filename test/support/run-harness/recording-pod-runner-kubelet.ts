@@ -1,0 +1,31 @@
+/**
+ * The local runtime's pod runner as the loopback apiserver's kubelet, remembering every process
+ * group any pod started, so a test can prove no process outlived its run.
+ */
+import { isGroupAlive, LocalPodRunner, type LocalPodRunnerOptions } from "../../../src/adapters/local-runtime/index.js";
+import type { Kubelet } from "../loopback-kube-api/index.js";
+
+export class RecordingPodRunnerKubelet implements Kubelet {
+  private readonly runner: LocalPodRunner;
+  private readonly pods: Array<{ processGroupIds(): readonly number[] }> = [];
+
+  constructor(options: LocalPodRunnerOptions) {
+    this.runner = new LocalPodRunner(options);
+  }
+
+  start(...[pod, secrets, report]: Parameters<Kubelet["start"]>): ReturnType<Kubelet["start"]> {
+    const started = this.runner.start(pod, secrets, report);
+    this.pods.push(started.running);
+    return { kill: () => started.kill() };
+  }
+
+  /** How many pods this kubelet has started. */
+  get startedCount(): number {
+    return this.pods.length;
+  }
+
+  /** Process groups of any pod that still have a live member. */
+  liveProcessGroups(): number[] {
+    return this.pods.flatMap((pod) => pod.processGroupIds()).filter((pgid) => isGroupAlive(pgid));
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * One run's whole world for end-to-end tests through the REAL client-node: the loopback
+ * apiserver, the Paperclip server's own pod seeded in it, a real data directory as the shared
+ * volume, pods run as real local processes (the real run script in dash, the Claude stand-in),
+ * and "Paperclip servers" = containers built by the composition root over a fresh
+ * ClientNodeKubernetes each. `leftovers()` is what the run left: Jobs, Secrets, pods, files under
+ * the run-log root and live process groups.
+ */
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
+import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
+import { SystemClock } from "../../../src/adapters/system-clock.js";
+import { createContainer } from "../../../src/container.js";
+import type { AdapterConfig } from "../../../src/domain/config/config-fields.js";
+import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
+import type { AgentRunRequest, RunObserver, RunReport } from "../../../src/domain/run/agent-run-request.js";
+import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
+import { runFilePaths, type RunFilePaths } from "../../../src/domain/run-log-paths.js";
+import { claudeStandInBinDirectory } from "../../../src/stand-in/stand-in-location.js";
+import { LoopbackKubeApi, type Kubelet } from "../loopback-kube-api/index.js";
+import { MortalServer } from "./mortal-server.js";
+import { RecordingPodRunnerKubelet } from "./recording-pod-runner-kubelet.js";
+
+export const NAMESPACE = "paperclip";
+export const SERVER_POD_NAME = "paperclip-0";
+/** Non-loopback, as a cluster pod needs; nothing ever calls it. */
+export const PAPERCLIP_API_URL = "http://paperclip.paperclip.svc:3100";
+export const RUN_TOKEN = "run-token-secret-value";
+/** The pods' SIGTERM → SIGKILL grace. */
+export const POD_KILL_GRACE_MS = 2_000;
+
+export interface Leftovers {
+  readonly jobs: string[];
+  readonly secrets: string[];
+  /** Every pod but the Paperclip server's own. */
+  readonly pods: string[];
+  /** Files (not directories) under the run-log root. */
+  readonly files: string[];
+  readonly liveProcessGroups: number[];
+}
+
+export const NOTHING_LEFT: Leftovers = { jobs: [], secrets: [], pods: [], files: [], liveProcessGroups: [] };
+
+/** A "Paperclip server process": its own client, container and orchestrator. */
+export interface Server {
+  readonly orchestrator: RunOrchestrator;
+  /** Stops everything this server does, as if its process was killed (see MortalServer). */
+  die(): void;
+}
+
+/** A run in progress: what it has delivered so far, and its report once it returns. */
+export interface StartedRun {
+  readonly done: Promise<RunReport>;
+  /** stdout chunks delivered to onLog, in order. */
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly statuses: string[];
+}
+
+export interface RunHarnessOptions {
+  /** Who runs the pods; default the local pod runner (real processes, real dash run script). */
+  readonly kubelet?: Kubelet;
+  /** Stand-in environment for every run (CLAUDE_STAND_IN_*), merged under each request's config.env. */
+  readonly standInEnv?: Readonly<Record<string, string>>;
+}
+
+export class RunHarness {
+  private readonly servers: MortalServer[] = [];
+
+  private constructor(
+    readonly api: LoopbackKubeApi,
+    readonly root: string,
+    readonly dataDirectory: string,
+    readonly podRunner: RecordingPodRunnerKubelet,
+    private readonly standInEnv: Readonly<Record<string, string>>,
+  ) {}
+
+  static async start(options: RunHarnessOptions = {}): Promise<RunHarness> {
+    const root = await mkdtemp(join(tmpdir(), "claude-k8s-run-"));
+    const dataDirectory = join(root, "paperclip");
+    await mkdir(dataDirectory);
+    const podRunner = new RecordingPodRunnerKubelet({
+      sandboxRoot: join(root, "pods"),
+      dataDirectory,
+      pathPrepend: [claudeStandInBinDirectory()],
+      killGraceMs: POD_KILL_GRACE_MS,
+      retryMs: 50,
+    });
+    const api = await LoopbackKubeApi.start({ kubelet: options.kubelet ?? podRunner });
+    api.seedPod({
+      metadata: { name: SERVER_POD_NAME, namespace: NAMESPACE, labels: { app: "paperclip" } },
+      spec: {
+        containers: [
+          {
+            name: "paperclip",
+            image: "ghcr.io/paperclipai/paperclip:2026.916.1",
+            env: [{ name: "PAPERCLIP_API_URL", value: PAPERCLIP_API_URL }],
+            volumeMounts: [{ name: "data", mountPath: dataDirectory }],
+          },
+        ],
+        volumes: [{ name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } }],
+      },
+      status: { phase: "Running" },
+    });
+    const standInEnv = { CLAUDE_STAND_IN_DELAY_MS: "5", ...options.standInEnv };
+    return new RunHarness(api, root, dataDirectory, podRunner, standInEnv);
+  }
+
+  get runLogRoot(): string {
+    return `${this.dataDirectory}/instances/default/data/run-logs`;
+  }
+
+  /** A fresh server process: new client-node client, new container, real file system and clock. */
+  server(): Server {
+    const kubernetes = new ClientNodeKubernetes({
+      kubeConfig: this.api.kubeConfig(NAMESPACE),
+      namespace: NAMESPACE,
+      ownPodName: SERVER_POD_NAME,
+    });
+    const mortal = new MortalServer(kubernetes, new NodeFileSystem(), new SystemClock());
+    this.servers.push(mortal);
+    const container = createContainer({
+      bindings: { kubernetes: mortal.kubernetes, fileSystem: mortal.fileSystem, clock: mortal.clock },
+    });
+    return { orchestrator: container.get(RunOrchestrator), die: () => mortal.die() };
+  }
+
+  request(overrides: Partial<AgentRunRequest> = {}, config: Partial<AdapterConfig> = {}): AgentRunRequest {
+    const agentId = overrides.agentId ?? "agent-1";
+    return {
+      runId: "run-1",
+      agentId,
+      companyId: "company-1",
+      taskId: "task-1",
+      config: {
+        ...defaultAdapterConfig(),
+        dataMountPath: this.dataDirectory,
+        ...config,
+        env: { ...this.standInEnv, ...config.env },
+      },
+      prompt: "Summarise the README.",
+      runLogRoot: this.runLogRoot,
+      workingDirectory: this.dataDirectory,
+      resumeSessionId: null,
+      appendSystemPromptFile: null,
+      addDirs: [],
+      env: { paperclip: { PAPERCLIP_AGENT_ID: agentId, PAPERCLIP_RUN_ID: overrides.runId ?? "run-1" }, context: {} },
+      authToken: RUN_TOKEN,
+      billingEnv: { useBedrock: false, hasApiKey: true },
+      allowLoopbackApiUrl: false,
+      ...overrides,
+    };
+  }
+
+  paths(request: AgentRunRequest): RunFilePaths {
+    return runFilePaths(request.runLogRoot, request);
+  }
+
+  /** Starts `request` on `server` (a fresh one by default); the caller awaits `done`. */
+  start(request: AgentRunRequest, options: { signal?: AbortSignal; server?: Server } = {}): StartedRun {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const statuses: string[] = [];
+    const observer: RunObserver = {
+      onLog: async (stream, chunk) => void (stream === "stdout" ? stdout : stderr).push(chunk),
+      onStatus: async (line) => void statuses.push(line),
+    };
+    const server = options.server ?? this.server();
+    const done = server.orchestrator.run(request, observer, options.signal ?? new AbortController().signal);
+    return { done, stdout, stderr, statuses };
+  }
+
+  /** The run's Job as the apiserver has it (the only one when `jobName` is omitted). */
+  jobNames(): string[] {
+    return this.api.list("jobs", NAMESPACE).map((job) => job.metadata.name ?? "");
+  }
+
+  /**
+   * What is left once pods have had their termination grace: a kubelet stops a deleted pod's
+   * processes asynchronously (SIGTERM, grace, SIGKILL), in a cluster as here, so live process
+   * groups get up to `graceMs` to go; everything else is read at once.
+   */
+  async leftoversAfterGrace(graceMs = POD_KILL_GRACE_MS + 1_000): Promise<Leftovers> {
+    const deadline = Date.now() + graceMs;
+    while (this.podRunner.liveProcessGroups().length > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.leftovers();
+  }
+
+  async leftovers(): Promise<Leftovers> {
+    const names = (objects: Array<{ metadata: { name?: string } }>) => objects.map((o) => o.metadata.name ?? "");
+    return {
+      jobs: names(this.api.list("jobs", NAMESPACE)),
+      secrets: names(this.api.list("secrets", NAMESPACE)),
+      pods: names(this.api.list("pods", NAMESPACE)).filter((name) => name !== SERVER_POD_NAME),
+      files: await filesUnder(this.runLogRoot),
+      liveProcessGroups: this.podRunner.liveProcessGroups(),
+    };
+  }
+
+  /** Kills every server, closes the apiserver (and so every pod), and removes the temp tree. */
+  async close(): Promise<void> {
+    for (const server of this.servers) server.die();
+    await this.api.close();
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name));
+}
