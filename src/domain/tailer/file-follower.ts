@@ -37,6 +37,8 @@ type ReadResult = { readonly buffer: Uint8Array; readonly count: number } | { re
 export class FileFollower {
   /** Reused read buffers, allocated on first use (one extra byte each for the verifying overlap). */
   private readonly buffers: (Uint8Array | undefined)[] = [undefined, undefined];
+  /** Bytes per read: starts small (most streams are quiet) and doubles up to `chunkBytes` on a backlog. */
+  private readSize: number;
   private file: OpenFile | null = null;
   private identity: FileIdentity | null = null;
   private position = 0;
@@ -47,7 +49,9 @@ export class FileFollower {
     private readonly fileSystem: FileSystemPort,
     readonly path: string,
     private readonly chunkBytes: number,
-  ) {}
+  ) {
+    this.readSize = Math.max(1, Math.floor(chunkBytes / 16));
+  }
 
   /** Bytes read from the file so far. */
   get offset(): number {
@@ -103,8 +107,9 @@ export class FileFollower {
   }
 
   /**
-   * Reads until a read returns 0, reading the next chunk ahead while the sink takes the current
-   * one (two buffers, the second allocated only once a read fills a whole chunk: a backlog).
+   * Reads until a read returns 0. A read that fills its buffer means a backlog: the next chunk is
+   * then read into the other buffer while the sink takes this one, and reads grow (up to
+   * `chunkBytes`), so catching up is fast while quiet streams keep small buffers.
    */
   private async readToEnd(consume: ChunkConsumer): Promise<FollowStep> {
     const file = this.file;
@@ -137,6 +142,7 @@ export class FileFollower {
         // A full buffer means a backlog: read the next chunk into the other buffer meanwhile.
         const backlog = count === buffer.length;
         if (backlog) {
+          this.readSize = Math.min(this.readSize * 2, this.chunkBytes);
           current = 1 - current;
           next = inFlight = this.readInto(file, current, this.position);
         }
@@ -151,7 +157,10 @@ export class FileFollower {
 
   /** Starts a read into buffer `index`; settles with the outcome, never rejects (it may not be awaited for a while). */
   private readInto(file: OpenFile, index: number, position: number): Promise<ReadResult> {
-    const buffer = (this.buffers[index] ??= new Uint8Array(this.chunkBytes + 1));
+    let buffer = this.buffers[index];
+    if (buffer === undefined || buffer.length < this.readSize + 1) {
+      buffer = this.buffers[index] = new Uint8Array(this.readSize + 1);
+    }
     return file.read(buffer, 0, buffer.length, position).then(
       (count) => ({ buffer, count }),
       (error: unknown) => ({ error }),

@@ -10,7 +10,7 @@ export interface TailOptions {
   /** Poll interval once the files have been idle for `idlePollsBeforeSlow` polls. */
   slowPollMs: number;
   idlePollsBeforeSlow: number;
-  /** Size of each follower's one reusable read buffer. */
+  /** Largest read per follower (two such buffers while reading ahead on a backlog). */
   chunkBytes: number;
   /** Consecutive polls that may fail with a transient error (ESTALE, EIO, ENOENT after open) before giving up. */
   readRetryLimit: number;
@@ -24,8 +24,8 @@ export const DEFAULT_TAIL_OPTIONS: Readonly<TailOptions> = {
   fastPollMs: 250,
   slowPollMs: 1_000,
   idlePollsBeforeSlow: 5,
-  // 256 KiB: few enough syscalls to catch up on a backlog fast, small enough for hundreds of runs per server.
-  chunkBytes: 256 * 1024,
+  // The largest read: reached only while catching up on a backlog (reads start at 1/16 of it).
+  chunkBytes: 1024 * 1024,
   readRetryLimit: 8,
   maxRetryBackoffMs: 4_000,
 };
