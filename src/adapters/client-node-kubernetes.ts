@@ -241,6 +241,21 @@ export class ClientNodeKubernetes implements KubernetesPort {
     );
   }
 
+  async readVolumeClaimAccessModes(namespace: string, claimName: string): Promise<readonly string[] | null> {
+    try {
+      return await this.call("readVolumeClaim", `${namespace}/${claimName}`, async (options) => {
+        const claim = await this.api("readVolumeClaim").core.readNamespacedPersistentVolumeClaim(
+          { name: claimName, namespace },
+          options,
+        );
+        return claim.spec?.accessModes ?? [];
+      });
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.kind === "not_found") return null;
+      throw error;
+    }
+  }
+
   async reviewAccess(checks: readonly AccessCheck[]): Promise<AccessDecision[]> {
     const { auth } = this.api("reviewAccess");
     return Promise.all(

@@ -89,6 +89,9 @@ export interface KubernetesPort {
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription;
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription;
 
+  /** A PersistentVolumeClaim's access modes (e.g. ReadWriteMany), or null when it does not exist. */
+  readVolumeClaimAccessModes(namespace: string, claimName: string): Promise<readonly string[] | null>;
+
   /** SelfSubjectAccessReview for each check. */
   reviewAccess(checks: readonly AccessCheck[]): Promise<AccessDecision[]>;
 }

@@ -28,6 +28,7 @@ export type FakeOperation =
   | "deleteJob"
   | "createOwnedSecret"
   | "listPods"
+  | "readVolumeClaim"
   | "reviewAccess";
 
 const STATUS_OF: Record<KubernetesErrorKind, number | undefined> = {
@@ -300,6 +301,14 @@ export class FakeKubernetes implements KubernetesPort {
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
     this.calls.push({ operation: "watchPods", detail: labelSelector });
     return this.addWatcher(this.podWatchers, this.pods, namespace, labelSelector, observer);
+  }
+
+  /** Access modes per claim name; a claim not listed does not exist. */
+  readonly volumeClaims = new Map<string, readonly string[]>([["paperclip-data", ["ReadWriteMany"]]]);
+
+  async readVolumeClaimAccessModes(_namespace: string, claimName: string): Promise<readonly string[] | null> {
+    this.enter("readVolumeClaim", claimName);
+    return this.volumeClaims.get(claimName) ?? null;
   }
 
   async reviewAccess(checks: readonly AccessCheck[]): Promise<AccessDecision[]> {

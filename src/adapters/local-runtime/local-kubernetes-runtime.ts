@@ -226,6 +226,12 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     return this.store.podWatches.subscribe(namespace, labelSelector, observer, existing);
   }
 
+  /** The local data directory is shared by every "pod" on this machine, like a ReadWriteMany claim. */
+  async readVolumeClaimAccessModes(_namespace: string, claimName: string): Promise<readonly string[] | null> {
+    this.assertOpen("readVolumeClaimAccessModes");
+    return claimName === (this.options.dataClaimName ?? DEFAULT_DATA_CLAIM_NAME) ? ["ReadWriteMany"] : null;
+  }
+
   async reviewAccess(checks: readonly AccessCheck[]): Promise<AccessDecision[]> {
     this.assertOpen("reviewAccess");
     return checks.map((check) => ({ check, allowed: true, reason: "the local runtime allows everything" }));

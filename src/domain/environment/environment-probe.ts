@@ -7,6 +7,8 @@ import type { FileSystemPort } from "../../ports/file-system-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { AccessCheck, KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { AdapterConfig } from "../config/config-fields.js";
+import { isLoopbackUrl } from "../job/api-url.js";
+import { serverContainerOf } from "../job/server-pod-inheritance.js";
 import { REQUIRED_ACCESS } from "./required-access.js";
 
 export type CheckLevel = "info" | "warn" | "error";
@@ -22,8 +24,6 @@ export interface EnvironmentReport {
   readonly status: "pass" | "warn" | "fail";
   readonly checks: readonly EnvironmentCheck[];
 }
-
-const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(:|\/|$)/i;
 
 export class EnvironmentProbe {
   constructor(
@@ -47,7 +47,7 @@ export class EnvironmentProbe {
           },
     );
     if (namespace) await this.checkAccess(namespace, checks);
-    if (pod) this.checkDataVolume(pod, config, checks);
+    if (pod) await this.checkDataVolume(pod, namespace, config, checks);
     await this.checkRunLogRoot(runLogRoot, probeName, checks);
     this.checkApiUrl(pod, config, checks);
     return { status: statusOf(checks), checks };
@@ -101,13 +101,12 @@ export class EnvironmentProbe {
     }
   }
 
-  private checkDataVolume(pod: Pod, config: AdapterConfig, checks: EnvironmentCheck[]): void {
-    const container = pod.spec.containers[0];
-    const mount = container?.volumeMounts?.find(
-      (m) => m.mountPath.replace(/\/+$/, "") === config.dataMountPath.replace(/\/+$/, ""),
-    );
-    const volume = pod.spec.volumes?.find((v) => v.name === mount?.name);
-    if (!mount || !volume?.persistentVolumeClaim) {
+  private async checkDataVolume(pod: Pod, namespace: string, config: AdapterConfig, checks: EnvironmentCheck[]) {
+    const container = serverContainerOf(pod);
+    const wanted = config.dataMountPath.replace(/\/+$/, "");
+    const mount = container?.volumeMounts?.find((m) => m.mountPath.replace(/\/+$/, "") === wanted);
+    const claimName = pod.spec.volumes?.find((v) => v.name === mount?.name)?.persistentVolumeClaim?.claimName;
+    if (!claimName) {
       checks.push({
         code: "data_volume_missing",
         level: "error",
@@ -116,11 +115,29 @@ export class EnvironmentProbe {
       });
       return;
     }
-    checks.push({
-      code: "data_volume_mounted",
-      level: "info",
-      message: `PVC ${volume.persistentVolumeClaim.claimName} is mounted at ${config.dataMountPath}`,
-    });
+    const modes = await this.kubernetes.readVolumeClaimAccessModes(pod.metadata.namespace ?? namespace, claimName).then(
+      (found) => found,
+      (error: unknown) => (error as Error).message,
+    );
+    const where = `PVC ${claimName} mounted at ${config.dataMountPath}`;
+    if (typeof modes === "string") {
+      checks.push({
+        code: "data_volume_mounted",
+        level: "warn",
+        message: `${where}; its access modes could not be read: ${modes}`,
+      });
+    } else if (modes === null) {
+      checks.push({ code: "data_volume_missing", level: "error", message: `${where} does not exist in the cluster` });
+    } else if (!modes.includes("ReadWriteMany")) {
+      checks.push({
+        code: "data_volume_not_rwx",
+        level: "warn",
+        message: `${where} is ${modes.join(", ") || "without access modes"}, not ReadWriteMany`,
+        hint: "Run pods on other nodes cannot mount it; use a ReadWriteMany storage class (NFS, EFS, CephFS).",
+      });
+    } else {
+      checks.push({ code: "data_volume_mounted", level: "info", message: `${where} is ReadWriteMany` });
+    }
   }
 
   private async checkRunLogRoot(root: string, probeName: string, checks: EnvironmentCheck[]): Promise<void> {
@@ -149,7 +166,9 @@ export class EnvironmentProbe {
   }
 
   private checkApiUrl(pod: Pod | null, config: AdapterConfig, checks: EnvironmentCheck[]): void {
-    const inherited = pod?.spec.containers[0]?.env?.find((e) => e.name === "PAPERCLIP_API_URL")?.value;
+    const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find(
+      (e) => e.name === "PAPERCLIP_API_URL",
+    )?.value;
     const url = config.paperclipApiUrl || inherited || "";
     const localRuntime = config.runtime === "local";
     if (!url) {
@@ -159,7 +178,7 @@ export class EnvironmentProbe {
         message: "No PAPERCLIP_API_URL a run pod could use",
         hint: "Set paperclipApiUrl (e.g. http://paperclip.<namespace>.svc:3100) or PAPERCLIP_API_URL on the server pod.",
       });
-    } else if (LOOPBACK.test(url) && !localRuntime) {
+    } else if (isLoopbackUrl(url) && !localRuntime) {
       checks.push({
         code: "paperclip_api_url_loopback",
         level: "error",

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
+import type { AdapterConfig } from "../../../src/domain/config/config-fields.js";
+import { EnvironmentProbe } from "../../../src/domain/environment/environment-probe.js";
+import { FakeKubernetes } from "../../fakes/fake-kubernetes.js";
+import { InMemoryFileSystem } from "../../fakes/in-memory-file-system.js";
+
+const ROOT = "/paperclip/instances/default/data/run-logs";
+
+function world(
+  env: Array<{ name: string; value: string }> = [
+    { name: "PAPERCLIP_API_URL", value: "http://paperclip.paperclip.svc:3100" },
+  ],
+) {
+  const kubernetes = new FakeKubernetes();
+  kubernetes.ownPod = {
+    metadata: { name: "paperclip-0", namespace: "paperclip" },
+    spec: {
+      containers: [
+        { name: "paperclip", image: "paperclip:1", env, volumeMounts: [{ name: "data", mountPath: "/paperclip" }] },
+      ],
+      volumes: [{ name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } }],
+    },
+  };
+  const files = new InMemoryFileSystem();
+  return { kubernetes, files, probe: new EnvironmentProbe(kubernetes, files) };
+}
+
+const config = (overrides: Partial<AdapterConfig> = {}): AdapterConfig => ({ ...defaultAdapterConfig(), ...overrides });
+const byCode = (checks: readonly { code: string; level: string }[], code: string) =>
+  checks.find((c) => c.code === code);
+
+describe("EnvironmentProbe", () => {
+  it("passes a healthy cluster with one named check per concern, and leaves no probe file behind", async () => {
+    const { probe, files } = world();
+    const report = await probe.probe(config(), ROOT, ".probe-1");
+    expect(report.status).toBe("pass");
+    const codes = report.checks.map((c) => c.code);
+    for (const code of [
+      "k8s_api_reachable",
+      "k8s_own_pod_found",
+      "k8s_namespace",
+      "k8s_rbac_create_jobs",
+      "k8s_rbac_watch_pods",
+      "data_volume_mounted",
+      "run_log_root_writable",
+      "paperclip_api_url",
+    ]) {
+      expect(codes).toContain(code);
+    }
+    expect(files.paths()).toEqual([]);
+  });
+
+  it("fails the RBAC check of exactly the verb that is denied, with a hint", async () => {
+    const { probe, kubernetes } = world();
+    kubernetes.deniedAccess.add("patch jobs");
+    const report = await probe.probe(config(), ROOT, ".probe-2");
+    expect(report.status).toBe("fail");
+    expect(byCode(report.checks, "k8s_rbac_patch_jobs")?.level).toBe("error");
+    expect(byCode(report.checks, "k8s_rbac_create_jobs")?.level).toBe("info");
+  });
+
+  it("warns when the data claim is not ReadWriteMany", async () => {
+    const { probe, kubernetes } = world();
+    kubernetes.volumeClaims.set("paperclip-data", ["ReadWriteOnce"]);
+    const report = await probe.probe(config(), ROOT, ".probe-3");
+    expect(report.status).toBe("warn");
+    expect(byCode(report.checks, "data_volume_not_rwx")?.level).toBe("warn");
+  });
+
+  it("fails when nothing is mounted at the data mount path", async () => {
+    const { probe } = world();
+    const report = await probe.probe(config({ dataMountPath: "/elsewhere" }), ROOT, ".probe-4");
+    expect(byCode(report.checks, "data_volume_missing")?.level).toBe("error");
+  });
+
+  it("fails when the run-log root cannot be written", async () => {
+    const { probe, files } = world();
+    files.failNext("writeFileAtomic", "EACCES");
+    const report = await probe.probe(config(), ROOT, ".probe-5");
+    expect(byCode(report.checks, "run_log_root_unwritable")?.level).toBe("error");
+  });
+
+  it("fails a loopback PAPERCLIP_API_URL for cluster pods but accepts it on the local runtime", async () => {
+    const loopback = [{ name: "PAPERCLIP_API_URL", value: "http://127.0.0.1:3100" }];
+    const cluster = await world(loopback).probe.probe(config(), ROOT, ".probe-6");
+    expect(byCode(cluster.checks, "paperclip_api_url_loopback")?.level).toBe("error");
+    const local = await world(loopback).probe.probe(config({ runtime: "local" }), ROOT, ".probe-7");
+    expect(byCode(local.checks, "paperclip_api_url")?.level).toBe("info");
+  });
+
+  it("reports an unreachable API and still checks what it can", async () => {
+    const { probe, kubernetes } = world();
+    kubernetes.failNext("readOwnPod", "network");
+    const report = await probe.probe(config(), ROOT, ".probe-8");
+    expect(byCode(report.checks, "k8s_api_unreachable")?.level).toBe("error");
+    expect(byCode(report.checks, "run_log_root_writable")?.level).toBe("info");
+  });
+});
