@@ -96,7 +96,9 @@ export class RunStreamer {
         statusLine(`trailer received: claude exited ${tail.trailer.exitCode}`),
         "trailer-received",
       );
-    if (!podEnd && !options.signal.aborted) podEnd = await this.settle(options.podEnded);
+    // How the pod ended only refines a COMPLETE tail: a tail failure is the verdict by itself, and
+    // waiting for a pod still running (e.g. writing somewhere else) would only delay it.
+    if (!podEnd && !options.signal.aborted && tail.ended === "complete") podEnd = await this.settle(options.podEnded);
     return { tail, stream: accumulator.summary, stderrTail: stderrTail.toString(), podEnd };
   }
 
