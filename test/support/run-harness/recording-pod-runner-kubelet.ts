@@ -2,8 +2,9 @@
  * The local runtime's pod runner as the loopback apiserver's kubelet, remembering every process
  * group any pod started, so a test can prove no process outlived its run.
  */
-import { isGroupAlive, LocalPodRunner, type LocalPodRunnerOptions } from "../../../src/adapters/local-runtime/index.js";
+import { LocalPodRunner, type LocalPodRunnerOptions } from "../../../src/adapters/local-runtime/index.js";
 import type { Kubelet } from "../loopback-kube-api/index.js";
+import { groupsWithLiveMembers } from "./live-processes.js";
 
 export class RecordingPodRunnerKubelet implements Kubelet {
   private readonly runner: LocalPodRunner;
@@ -24,8 +25,8 @@ export class RecordingPodRunnerKubelet implements Kubelet {
     return this.pods.length;
   }
 
-  /** Process groups of any pod that still have a live member. */
+  /** Process groups of any pod that still have a live (not zombie) member. */
   liveProcessGroups(): number[] {
-    return this.pods.flatMap((pod) => pod.processGroupIds()).filter((pgid) => isGroupAlive(pgid));
+    return groupsWithLiveMembers(this.pods.flatMap((pod) => pod.processGroupIds()));
   }
 }
