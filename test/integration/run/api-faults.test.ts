@@ -64,6 +64,25 @@ describe("a run while the apiserver misbehaves, through the real client-node", (
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
   });
 
+  it("rides out a burst of 500s on reads while the watches are down: retried, and the run still succeeds", async () => {
+    harness = await RunHarness.start();
+    const api = harness.api;
+    const run = harness.start(harness.request({}, { env: slow(20, 100) }));
+    await eventually("claude's first lines", () => run.stdout.length >= 2);
+
+    for (const resource of ["jobs", "pods"] as const) api.failNext({ verb: "list", resource, status: 500, times: 2 });
+    api.failNext({ verb: "get", resource: "jobs", status: 500, times: 2 });
+    api.dropWatches();
+    const report = await run.done;
+
+    expect(report.outcome.failure).toBeNull();
+    expect(run.statuses.some((line) => line.includes("failed (server_error 500"))).toBe(true);
+    const transcript = deliveredTranscript(run.stdout);
+    expect(transcript.types).toEqual(["system", ...Array<string>(20).fill("assistant"), "result"]);
+    expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);
+    expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
+  });
+
   it("succeeds with every line delivered once when the watches drop and then resume into a 410 Gone", async () => {
     harness = await RunHarness.start();
     const api = harness.api;
@@ -95,6 +114,7 @@ describe("a run while the apiserver misbehaves, through the real client-node", (
     const transcript = deliveredTranscript(run.stdout);
     expect(transcript.types).toEqual(["system", ...Array<string>(30).fill("assistant"), "result"]);
     expect(new Set(transcript.uuids).size).toBe(32);
+    expect(transcript.assistantTexts).toEqual(Array.from({ length: 30 }, (_, i) => `Still working (${i + 1}/30)…`));
     expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { deliveredTranscript } from "../../support/run-harness/delivered-transcript.js";
-import { NOTHING_LEFT, RunHarness } from "../../support/run-harness/run-harness.js";
+import { NAMESPACE, NOTHING_LEFT, RUN_TOKEN, RunHarness } from "../../support/run-harness/run-harness.js";
 
 describe("a run's outcome through the real client-node, loopback apiserver, real files and the dash run script", () => {
   let harness: RunHarness | undefined;
@@ -72,7 +72,7 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
   });
 
-  it("keeps the Job, its Secret and the run's files with retainJobs, but no process outlives the pod", async () => {
+  it("keeps the Job, its token-holding Secret and the run's files with retainJobs, but no process outlives the pod", async () => {
     harness = await RunHarness.start();
     const request = harness.request({}, { retainJobs: true });
     const report = await harness.start(request).done;
@@ -85,5 +85,10 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     expect(left.secrets).toHaveLength(1);
     expect(left.files.sort()).toEqual([paths.prompt, paths.stderr, paths.stdout, paths.trailer].sort());
     expect(left.liveProcessGroups).toEqual([]);
+    // The run token travels only in the run's Secret, never in the Job.
+    expect(JSON.stringify(harness.api.get("jobs", NAMESPACE, report.jobName ?? ""))).not.toContain(RUN_TOKEN);
+    const secret = harness.api.get("secrets", NAMESPACE, left.secrets[0] ?? "");
+    const decoded = Object.values(secret?.data ?? {}).map((value) => Buffer.from(value, "base64").toString("utf8"));
+    expect(decoded).toContain(RUN_TOKEN);
   });
 });

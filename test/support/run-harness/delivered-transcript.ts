@@ -7,15 +7,23 @@ export interface DeliveredTranscript {
   readonly types: string[];
   /** Event uuids in delivery order (the stand-in gives each event a fresh one). */
   readonly uuids: string[];
+  /** The first text block of each assistant event, in delivery order. */
+  readonly assistantTexts: string[];
   readonly bytes: number;
   /** Chunks that were not exactly one newline-terminated line. */
   readonly malformedChunks: string[];
 }
 
+interface StreamEvent {
+  readonly type?: string;
+  readonly uuid?: string;
+  readonly message?: { readonly content?: ReadonlyArray<{ readonly type?: string; readonly text?: string }> };
+}
+
 export function deliveredTranscript(chunks: readonly string[]): DeliveredTranscript {
   const events = chunks.map((chunk) => {
     try {
-      return JSON.parse(chunk) as { type?: string; uuid?: string };
+      return JSON.parse(chunk) as StreamEvent;
     } catch {
       return {};
     }
@@ -23,6 +31,10 @@ export function deliveredTranscript(chunks: readonly string[]): DeliveredTranscr
   return {
     types: events.map((event) => event.type ?? "(not json)"),
     uuids: events.map((event) => event.uuid ?? "").filter((uuid) => uuid !== ""),
+    assistantTexts: events
+      .filter((event) => event.type === "assistant")
+      .map((event) => event.message?.content?.find((block) => block.type === "text")?.text ?? "")
+      .filter((text) => text !== ""),
     bytes: chunks.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0),
     malformedChunks: chunks.filter((chunk) => !chunk.endsWith("\n") || chunk.indexOf("\n") !== chunk.length - 1),
   };
