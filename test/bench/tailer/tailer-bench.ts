@@ -5,7 +5,7 @@
  *   npx esbuild test/bench/tailer/tailer-bench.ts --bundle --platform=node --format=esm \
  *     --outfile=/tmp/tailer-bench/bench.mjs && node --expose-gc /tmp/tailer-bench/bench.mjs
  *
- * Env: BENCH_DIR (default /tmp/tailer-bench), BENCH_REPEAT (3), BENCH_IDLE_SAMPLES (12),
+ * Env: BENCH_DIR (default /tmp/tailer-bench-<pid>), BENCH_REPEAT (3), BENCH_IDLE_SAMPLES (12),
  * BENCH_ACTIVE_SECONDS (8), BENCH_PARTS (throughput,memory,latency). Big files are written to
  * BENCH_DIR and deleted at the end. Run the same bundle with another `node` to measure that version.
  */
@@ -21,7 +21,8 @@ import { naiveSeedTail } from "./naive-seed-tailer.js";
 import { writeStreamJsonFile } from "./stream-json-fixture.js";
 
 const MiB = 1024 * 1024;
-const DIR = process.env.BENCH_DIR ?? "/tmp/tailer-bench";
+// One directory per run (children inherit it), so two runs never delete each other's files.
+const DIR = (process.env.BENCH_DIR ??= `/tmp/tailer-bench-${process.pid}`);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const IDLE_SAMPLES = Number(process.env.BENCH_IDLE_SAMPLES ?? 12);
 const ACTIVE_SECONDS = Number(process.env.BENCH_ACTIVE_SECONDS ?? 8);
