@@ -178,10 +178,13 @@ function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | nu
     signalFromApiStatus(numberField(result, "api_error_status")) ??
     firstSignal([e.stderrTail, e.stream.errorTextTail]);
   if (signal) return signalFailure(signal, e);
+  // A result with no text of its own: claude's last stderr line is the operator's best clue.
+  const lastLine = lastNonEmptyLine(e.stderrTail) ?? lastNonEmptyLine(e.stream.errorTextTail);
+  const message = shorten(ownText) || (lastLine ? `no message; last error line: ${lastLine}` : "no message");
   return runFailure("claude_failed", {
     exitCode: effectiveExitCode(e.trailer, e.podTermination) ?? "?",
     job: e.jobName,
-    detail: `result ${subtype ?? "?"} with is_error: ${shorten(ownText) || "no message"}`,
+    detail: `result ${subtype ?? "?"} with is_error: ${message}`,
   });
 }
 

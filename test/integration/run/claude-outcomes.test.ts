@@ -28,13 +28,16 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
   });
 
-  it("names claude's exit 1 claude_failed with its exit code, its stderr delivered, and leaves nothing", async () => {
+  it("names claude's exit 1 claude_failed with its exit code and last stderr line, its stderr delivered, and leaves nothing", async () => {
     harness = await RunHarness.start();
     const run = harness.start(harness.request({}, { env: { CLAUDE_STAND_IN_SCENARIO: "exit-1" } }));
     const report = await run.done;
 
     expect(report.outcome.failure?.errorCode).toBe("claude_failed");
-    expect(report.outcome.failure?.errorMessage).toContain(`Claude exited with code 1 in Job ${report.jobName}`);
+    expect(report.outcome.failure?.errorMessage).toBe(
+      `Claude exited with code 1 in Job ${report.jobName}: result error_during_execution with is_error: ` +
+        "no message; last error line: Error: STAND-IN simulated crash during execution",
+    );
     expect(report.outcome.exitCode).toBe(1);
     expect(run.stderr).toEqual(["Error: STAND-IN simulated crash during execution\n"]);
     expect(deliveredTranscript(run.stdout).types.at(-1)).toBe("result");
