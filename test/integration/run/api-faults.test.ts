@@ -86,7 +86,7 @@ describe("a run while the apiserver misbehaves, through the real client-node", (
   it("succeeds with every line delivered once when the watches drop and then resume into a 410 Gone", async () => {
     harness = await RunHarness.start();
     const api = harness.api;
-    const run = harness.start(harness.request({}, { env: slow(30, 100) }));
+    const run = harness.start(harness.request({}, { env: slow(40, 100) }));
     await eventually("claude's first lines", () => run.stdout.length >= 2);
 
     api.dropWatches();
@@ -112,9 +112,9 @@ describe("a run while the apiserver misbehaves, through the real client-node", (
 
     expect(report.outcome.failure).toBeNull();
     const transcript = deliveredTranscript(run.stdout);
-    expect(transcript.types).toEqual(["system", ...Array<string>(30).fill("assistant"), "result"]);
-    expect(new Set(transcript.uuids).size).toBe(32);
-    expect(transcript.assistantTexts).toEqual(Array.from({ length: 30 }, (_, i) => `Still working (${i + 1}/30)…`));
+    expect(transcript.types).toEqual(["system", ...Array<string>(40).fill("assistant"), "result"]);
+    expect(new Set(transcript.uuids).size).toBe(42);
+    expect(transcript.assistantTexts).toEqual(Array.from({ length: 40 }, (_, i) => `Still working (${i + 1}/40)…`));
     expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
   });
