@@ -29,7 +29,12 @@ describe("reattaching after a server restart, through the real client-node and r
     expect(report.reattachedFromRunId).toBe("run-a");
     expect(report.outcome.failure).toBeNull();
     expect(runB.statuses.some((line) => line.startsWith("[claude-k8s] reattached to running Job"))).toBe(true);
-    expect(harness.api.requests.snapshot()["create jobs"]).toBe(1);
+    const requests = harness.api.requests.snapshot();
+    expect([requests["create jobs"], requests["delete jobs"]]).toEqual([1, 1]);
+    // The dead server never finished its run (nor cleaned up): only B did.
+    expect(await Promise.race([runA.done.then(() => "returned"), Promise.resolve("still pending")])).toBe(
+      "still pending",
+    );
     const transcript = deliveredTranscript(runB.stdout);
     expect(transcript.types).toEqual(["system", ...Array<string>(15).fill("assistant"), "result"]);
     expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);

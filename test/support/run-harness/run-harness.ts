@@ -39,9 +39,18 @@ export interface Leftovers {
   /** Files (not directories) under the run-log root. */
   readonly files: string[];
   readonly liveProcessGroups: number[];
+  /** Watch connections the apiserver still serves (every run's watch subscription must end). */
+  readonly openWatches: number;
 }
 
-export const NOTHING_LEFT: Leftovers = { jobs: [], secrets: [], pods: [], files: [], liveProcessGroups: [] };
+export const NOTHING_LEFT: Leftovers = {
+  jobs: [],
+  secrets: [],
+  pods: [],
+  files: [],
+  liveProcessGroups: [],
+  openWatches: 0,
+};
 
 /** A "Paperclip server process": its own client, container and orchestrator. */
 export interface Server {
@@ -172,20 +181,21 @@ export class RunHarness {
     return { done, stdout, stderr, statuses };
   }
 
-  /** The run's Job as the apiserver has it (the only one when `jobName` is omitted). */
+  /** Names of the Jobs the apiserver holds now. */
   jobNames(): string[] {
     return this.api.list("jobs", NAMESPACE).map((job) => job.metadata.name ?? "");
   }
 
   /**
    * What is left once pods have had their termination grace: a kubelet stops a deleted pod's
-   * processes asynchronously (SIGTERM, grace, SIGKILL), in a cluster as here, so live process
-   * groups get up to `graceMs` to go; everything else is read at once.
+   * processes asynchronously (SIGTERM, grace, SIGKILL), in a cluster as here, and the apiserver
+   * notices a closed watch connection a moment after the client closed it; so live process groups
+   * and open watches get up to `graceMs` to go. Everything else is read at once.
    */
   async leftoversAfterGrace(graceMs = POD_KILL_GRACE_MS + 1_000): Promise<Leftovers> {
     const deadline = Date.now() + graceMs;
-    while (this.podRunner.liveProcessGroups().length > 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const settling = () => this.podRunner.liveProcessGroups().length > 0 || this.api.openWatchCount > 0;
+    while (settling() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     return this.leftovers();
   }
 
@@ -197,6 +207,7 @@ export class RunHarness {
       pods: names(this.api.list("pods", NAMESPACE)).filter((name) => name !== SERVER_POD_NAME),
       files: await filesUnder(this.runLogRoot),
       liveProcessGroups: this.podRunner.liveProcessGroups(),
+      openWatches: this.api.openWatchCount,
     };
   }
 
