@@ -28,6 +28,23 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
   });
 
+  it("delivers a 2 MiB tool_result line whole, multi-byte characters intact, as one chunk", async () => {
+    harness = await RunHarness.start();
+    const run = harness.start(harness.request({}, { env: { CLAUDE_STAND_IN_SCENARIO: "huge-line" } }));
+    const report = await run.done;
+
+    expect(report.outcome.failure).toBeNull();
+    const transcript = deliveredTranscript(run.stdout);
+    expect(transcript.types).toEqual(["system", "assistant", "user", "assistant", "result"]);
+    expect(transcript.malformedChunks).toEqual([]);
+    expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);
+    const toolResult = run.stdout[2] ?? "";
+    expect(Buffer.byteLength(toolResult)).toBeGreaterThan(2 * 1024 * 1024);
+    expect(toolResult).toContain("café ✓ 🚀");
+    expect(toolResult).not.toContain("\uFFFD");
+    expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
+  });
+
   it("names claude's exit 1 claude_failed with its exit code and last stderr line, its stderr delivered, and leaves nothing", async () => {
     harness = await RunHarness.start();
     const run = harness.start(harness.request({}, { env: { CLAUDE_STAND_IN_SCENARIO: "exit-1" } }));
