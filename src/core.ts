@@ -14,6 +14,10 @@ export type { AgentRunRequest, RunObserver, RunReport, RunLaunch, RunPhase } fro
 export type { RunOutcome } from "./domain/outcome/classify-outcome.js";
 export { LogTailer, type TailSummary, type TailTarget, type LineSink } from "./domain/tailer/log-tailer.js";
 export { JobManifestFactory, type JobRunSpec, type RunManifests } from "./domain/job/job-manifest-factory.js";
-export { EnvironmentProbe, type EnvironmentReport, type EnvironmentCheck } from "./domain/environment/environment-probe.js";
+export {
+  EnvironmentProbe,
+  type EnvironmentReport,
+  type EnvironmentCheck,
+} from "./domain/environment/environment-probe.js";
 export { claudeSessionCodec, decideResume } from "./domain/session/session-codec.js";
 export { claudeStandInBinDirectory } from "./stand-in/stand-in-location.js";

@@ -13,7 +13,6 @@ import { createServerAdapter } from "../paperclip/server-adapter.js";
 import { claudeStandInBinDirectory } from "../stand-in/stand-in-location.js";
 import { findOnPath } from "./find-on-path.js";
 
-
 async function main(): Promise<number> {
   const wantsReal = process.argv.includes("--real");
   const realClaude = wantsReal ? await findOnPath("claude") : null;
