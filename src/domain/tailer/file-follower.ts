@@ -7,6 +7,12 @@
  * re-opens the file by path, which makes NFS revalidate (close-to-open), and checks the file's
  * identity: a new device/inode means it was replaced. Errors are classified for the caller;
  * transient ones leave the offset untouched, so a retry neither loses nor repeats a byte.
+ *
+ * Re-opening costs three calls (close, open, fstat), so with `quietReopenMs` set a file that has
+ * not grown for that long is re-opened at most that often: a run's quiet stderr no longer costs a
+ * re-open on every fast poll its busy stdout causes. A file that grew more recently, or one being
+ * drained, is re-opened on every quiet poll as before. After a quiet poll the next re-open goes
+ * first, skipping a read of the old handle that cannot show more than the fresh one.
  */
 import { runFailure, type RunFailure } from "../errors.js";
 import {
@@ -44,11 +50,17 @@ export class FileFollower {
   private position = 0;
   /** The byte just before `position`, to notice a file rewritten in place. */
   private lastByte = -1;
+  /** Clock times (caller's `now`) of the last growth and the last open; the last poll found nothing. */
+  private grewAt = Number.NEGATIVE_INFINITY;
+  private openedAt = Number.NEGATIVE_INFINITY;
+  private lastPollQuiet = false;
 
+  /** `quietReopenMs` 0 re-opens on every quiet poll. */
   constructor(
     private readonly fileSystem: FileSystemPort,
     readonly path: string,
     private readonly chunkBytes: number,
+    private readonly quietReopenMs = 0,
   ) {
     this.readSize = Math.max(1, Math.floor(chunkBytes / 16));
   }
@@ -63,30 +75,51 @@ export class FileFollower {
     return this.identity !== null;
   }
 
-  /** One poll: read everything new; if nothing, re-open by path, check identity, and read again. */
-  async poll(consume: ChunkConsumer): Promise<FollowStep> {
+  /**
+   * One poll: read everything new; if nothing, re-open by path, check identity, and read again.
+   * `now` is the caller's clock; `draining` re-opens on every quiet poll whatever `quietReopenMs` says.
+   */
+  async poll(consume: ChunkConsumer, now = 0, draining = false): Promise<FollowStep> {
+    const reopenDue = draining || this.reopenDue(now);
+    let step: FollowStep;
     try {
-      const freshlyOpened = this.file === null;
-      if (freshlyOpened) {
-        const opened = await this.open();
-        if (opened !== null) return opened;
+      if (this.file === null) {
+        step = (await this.open(now)) ?? (await this.readToEnd(consume));
+      } else if (this.lastPollQuiet && reopenDue) {
+        step = await this.reopenAndRead(consume, now);
+      } else {
+        step = await this.readToEnd(consume);
+        if (step.kind === "read" && step.bytes === 0 && reopenDue) step = await this.reopenAndRead(consume, now);
       }
-      const first = await this.readToEnd(consume);
-      if (first.kind !== "read" || first.bytes > 0 || freshlyOpened) return first;
-      await this.closeQuietly();
-      return (await this.open()) ?? (await this.readToEnd(consume));
     } catch (error) {
       await this.closeQuietly();
-      return this.classify(error);
+      step = this.classify(error);
     }
+    if (step.kind === "read") {
+      this.lastPollQuiet = step.bytes === 0;
+      if (step.bytes > 0) this.grewAt = now;
+    }
+    return step;
   }
 
   async close(): Promise<void> {
     await this.closeQuietly();
   }
 
+  /** A quiet file is re-opened when it grew recently, or when its last open is `quietReopenMs` old. */
+  private reopenDue(now: number): boolean {
+    return (
+      this.quietReopenMs <= 0 || now - this.grewAt < this.quietReopenMs || now - this.openedAt >= this.quietReopenMs
+    );
+  }
+
+  private async reopenAndRead(consume: ChunkConsumer, now: number): Promise<FollowStep> {
+    await this.closeQuietly();
+    return (await this.open(now)) ?? (await this.readToEnd(consume));
+  }
+
   /** Opens by path and checks it is still the same file; a step when the follow cannot go on. */
-  private async open(): Promise<FollowStep | null> {
+  private async open(now: number): Promise<FollowStep | null> {
     let file: OpenFile;
     try {
       file = await this.fileSystem.open(this.path);
@@ -97,6 +130,7 @@ export class FileFollower {
       throw error;
     }
     this.file = file;
+    this.openedAt = now;
     const status = await file.status();
     if (this.identity === null) {
       this.identity = { device: status.device, inode: status.inode };

@@ -116,10 +116,12 @@ export class TailRun {
   }
 
   private async pollStreams(): Promise<PollOutcome> {
+    const now = this.clock.now();
+    const draining = this.drainDeadline !== null;
     let grew = false;
     let transient: PollOutcome["transient"] = null;
     for (const { follower, delivery } of [this.stdout, this.stderr]) {
-      const step = await follower.poll((chunk) => delivery.accept(chunk));
+      const step = await follower.poll((chunk) => delivery.accept(chunk), now, draining);
       switch (step.kind) {
         case "absent":
           break;
@@ -203,6 +205,8 @@ export class TailRun {
   }
 
   private stream(path: string, delivery: StreamDelivery): FollowedStream {
-    return { follower: new FileFollower(this.fileSystem, path, this.options.chunkBytes), delivery };
+    // A quiet file is re-opened at the slow cadence even while the other stream keeps polls fast.
+    const follower = new FileFollower(this.fileSystem, path, this.options.chunkBytes, this.options.slowPollMs);
+    return { follower, delivery };
   }
 }

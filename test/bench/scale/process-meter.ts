@@ -13,6 +13,8 @@ export interface ProcessCost {
   readonly eventLoopUtilization: number;
   readonly peakRssBytes: number;
   readonly peakHeapBytes: number;
+  /** ArrayBuffers (read buffers, line carries) at the RSS peak: memory outside the V8 heap. */
+  readonly arrayBuffersAtPeakBytes: number;
 }
 
 export class ProcessMeter {
@@ -21,6 +23,7 @@ export class ProcessMeter {
   private readonly elu = performance.eventLoopUtilization();
   private peakRss = 0;
   private peakHeap = 0;
+  private arrayBuffersAtPeak = 0;
   private readonly sampler: ReturnType<typeof setInterval>;
 
   constructor() {
@@ -41,12 +44,13 @@ export class ProcessMeter {
       eventLoopUtilization: performance.eventLoopUtilization(this.elu).utilization,
       peakRssBytes: this.peakRss,
       peakHeapBytes: this.peakHeap,
+      arrayBuffersAtPeakBytes: this.arrayBuffersAtPeak,
     };
   }
 
   private sample(): void {
-    const { rss, heapUsed } = process.memoryUsage();
-    this.peakRss = Math.max(this.peakRss, rss);
+    const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+    if (rss > this.peakRss) [this.peakRss, this.arrayBuffersAtPeak] = [rss, arrayBuffers];
     this.peakHeap = Math.max(this.peakHeap, heapUsed);
   }
 }
