@@ -6,6 +6,9 @@
  */
 import { MARKER_TAIL_CHARS, readMarker } from "./bench-lines.js";
 
+/** Lines at least this long are also timed apart (the 1 MB tool results). */
+const BIG_LINE_MIN_CHARS = 64 * 1024;
+
 export interface StreamTally {
   /** Distinct sequence numbers in [0, expected) received. */
   readonly received: number;
@@ -24,8 +27,11 @@ export class StreamLedger {
   /** Adapter status lines (`[claude-k8s] …`) seen on this stream. */
   statusLines = 0;
 
-  /** `latencies` collects write→onLog milliseconds of every whole line, across runs. */
-  constructor(private readonly latencies: number[]) {}
+  /** `latencies` collects write→onLog milliseconds of every whole line, across runs; `big` those of long lines. */
+  constructor(
+    private readonly latencies: number[],
+    private readonly bigLatencies: number[],
+  ) {}
 
   accept(chunk: string, receivedAt: number): void {
     if (this.lineLength === 0 && chunk.startsWith("[claude-k8s]")) {
@@ -64,6 +70,7 @@ export class StreamLedger {
     } else {
       this.seen.add(marker.seq);
       this.latencies.push(receivedAt - marker.writtenAt);
+      if (marker.length >= BIG_LINE_MIN_CHARS) this.bigLatencies.push(receivedAt - marker.writtenAt);
     }
     this.lineLength = 0;
     this.lineEnd = "";
@@ -75,9 +82,9 @@ export class RunLedger {
   readonly stdout: StreamLedger;
   readonly stderr: StreamLedger;
 
-  constructor(latencies: number[]) {
-    this.stdout = new StreamLedger(latencies);
-    this.stderr = new StreamLedger(latencies);
+  constructor(latencies: number[], bigLatencies: number[]) {
+    this.stdout = new StreamLedger(latencies, bigLatencies);
+    this.stderr = new StreamLedger(latencies, bigLatencies);
   }
 
   accept(stream: "stdout" | "stderr", chunk: string): void {

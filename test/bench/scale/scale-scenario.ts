@@ -57,7 +57,14 @@ export interface ScenarioResult {
   readonly rssBeforeBytes: number;
   readonly requests: Readonly<Record<string, number>>;
   readonly runMinutes: number;
-  readonly writeToLogMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly count: number };
+  readonly writeToLogMs: {
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+    readonly count: number;
+    /** p99 of the 1 MB lines alone. */
+    readonly bigP99: number;
+  };
   readonly terminatedToReturnedMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly lost: number;
   readonly duplicated: number;
@@ -158,6 +165,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     };
 
     const latencies: number[] = [];
+    const bigLatencies: number[] = [];
     const ledgers = new Map<string, RunLedger>();
     const returned = new Map<string, { at: number; result: AdapterExecutionResult }>();
     const runIds = Array.from({ length: runs }, (_, i) => `scale-${mode}-${runs}-${i}`);
@@ -166,7 +174,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
 
     const launchMeter = new ProcessMeter();
     const executions = runIds.map((runId) => {
-      const ledger = new RunLedger(latencies);
+      const ledger = new RunLedger(latencies, bigLatencies);
       ledgers.set(runId, ledger);
       const abort = new AbortController();
       aborts.push(abort);
@@ -200,6 +208,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       rssBeforeBytes,
       requests,
       latencies,
+      bigLatencies,
       ledgers,
       returned,
       cluster,
@@ -221,6 +230,7 @@ interface Observations {
   readonly rssBeforeBytes: number;
   readonly requests: Readonly<Record<string, number>>;
   readonly latencies: readonly number[];
+  readonly bigLatencies: readonly number[];
   readonly ledgers: ReadonlyMap<string, RunLedger>;
   readonly returned: ReadonlyMap<string, { at: number; result: AdapterExecutionResult }>;
   readonly cluster: ClusterClient;
@@ -283,6 +293,7 @@ function judge(o: Observations): ScenarioResult {
       p99: percentile(o.latencies, 99),
       max: percentile(o.latencies, 100),
       count: o.latencies.length,
+      bigP99: percentile(o.bigLatencies, 99),
     },
     terminatedToReturnedMs: {
       p50: percentile(endLatencies, 50),

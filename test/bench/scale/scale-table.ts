@@ -74,7 +74,7 @@ export function details(r: ScenarioResult): string {
       `idle ${fixed(r.idle.wallMs / 1000, 1)} s at ${fixed(r.idle.cpuPercent, 2)} % CPU, ELU ${fixed(r.idle.eventLoopUtilization, 3)}; ` +
       `active ${fixed(r.active.wallMs / 1000, 1)} s at ${fixed(r.active.cpuPercent, 1)} % CPU, ELU ${fixed(r.active.eventLoopUtilization, 3)}, ` +
       `peak heap ${fixed(r.active.peakHeapBytes / MiB)} MB, array buffers at the RSS peak ${fixed(r.active.arrayBuffersAtPeakBytes / MiB)} MB; run-minutes ${fixed(r.runMinutes, 1)}; ` +
-      `lines timed ${r.writeToLogMs.count}, write→onLog max ${fixed(r.writeToLogMs.max)} ms, ` +
+      `lines timed ${r.writeToLogMs.count}, write→onLog max ${fixed(r.writeToLogMs.max)} ms (1 MB lines p99 ${fixed(r.writeToLogMs.bigP99)} ms), ` +
       `terminated→returned max ${fixed(r.terminatedToReturnedMs.max)} ms; cut lines ${r.corrupt}, incomplete runs ${r.incomplete}`,
     ...r.notes.map((n) => `  ${n}`),
   ];
