@@ -45,6 +45,7 @@ export class FileFollower {
   private readonly buffers: (Uint8Array | undefined)[] = [undefined, undefined];
   /** Bytes per read: starts small (most streams are quiet) and doubles up to `chunkBytes` on a backlog. */
   private readSize: number;
+  private readonly initialReadSize: number;
   private file: OpenFile | null = null;
   private identity: FileIdentity | null = null;
   private position = 0;
@@ -62,7 +63,7 @@ export class FileFollower {
     private readonly chunkBytes: number,
     private readonly quietReopenMs = 0,
   ) {
-    this.readSize = Math.max(1, Math.floor(chunkBytes / 16));
+    this.readSize = this.initialReadSize = Math.max(1, Math.floor(chunkBytes / 16));
   }
 
   /** Bytes read from the file so far. */
@@ -166,6 +167,7 @@ export class FileFollower {
           if (buffer[0] !== this.lastByte) return this.truncated("rewritten");
           skip = 1;
         } else if (count === 0) {
+          this.shrinkAfterBacklog();
           return { kind: "read", bytes: total };
         }
         if (count > skip) {
@@ -187,6 +189,21 @@ export class FileFollower {
       // Never leave a read in flight on a handle the caller may close next.
       if (inFlight !== null) await inFlight;
     }
+  }
+
+  /** Bytes of read buffers held between polls. */
+  get bufferedBytes(): number {
+    return (this.buffers[0]?.length ?? 0) + (this.buffers[1]?.length ?? 0);
+  }
+
+  /**
+   * Caught up: reads go back to their small size and grown buffers are let go, so a run that once
+   * caught up on a backlog (a megabyte tool result) does not hold megabytes for the rest of its life.
+   */
+  private shrinkAfterBacklog(): void {
+    if (this.readSize <= this.initialReadSize) return;
+    this.readSize = this.initialReadSize;
+    this.buffers[0] = this.buffers[1] = undefined;
   }
 
   /** Starts a read into buffer `index`; settles with the outcome, never rejects (it may not be awaited for a while). */

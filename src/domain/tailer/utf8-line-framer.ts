@@ -9,6 +9,9 @@
 
 const NEWLINE = 0x0a;
 const INITIAL_CARRY_BYTES = 4096;
+/** A carry grown past this for one long line is let go once the line is out, not kept for the run. */
+const RETAINED_CARRY_BYTES = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 
 export class Utf8LineFramer {
   private readonly decoder = new TextDecoder("utf-8");
@@ -56,6 +59,7 @@ export class Utf8LineFramer {
     const line = this.decoder.decode(this.carry.subarray(0, this.carried));
     this.lastBytes = this.carried + 1;
     this.carried = 0;
+    this.shrinkCarry();
     return line;
   }
 
@@ -65,7 +69,17 @@ export class Utf8LineFramer {
     const line = this.decoder.decode(this.carry.subarray(0, this.carried));
     this.lastBytes = this.carried;
     this.carried = 0;
+    this.shrinkCarry();
     return line;
+  }
+
+  /** Bytes of carry buffer held between lines (0 after a long line is out). */
+  get retainedBytes(): number {
+    return this.carry.length;
+  }
+
+  private shrinkCarry(): void {
+    if (this.carry.length > RETAINED_CARRY_BYTES) this.carry = EMPTY;
   }
 
   private release(): null {
