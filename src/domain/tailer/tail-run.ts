@@ -36,6 +36,8 @@ export class TailRun {
   private trailer: RunTrailer | null = null;
   private trailerProblem: string | null = null;
   private drainDeadline: number | null = null;
+  /** Ends the current pause early: by cancellation, or once by the writer's end (then renewed). */
+  private wake = new AbortController();
 
   constructor(
     private readonly fileSystem: FileSystemPort,
@@ -53,16 +55,22 @@ export class TailRun {
 
   /** The writer is gone (pod terminated, or its trailer was seen): from now on the wait is bounded. */
   markWriterTerminated(): void {
-    this.drainDeadline ??= this.clock.now() + this.options.drainTimeoutMs;
+    if (this.drainDeadline !== null) return;
+    this.drainDeadline = this.clock.now() + this.options.drainTimeoutMs;
+    // Poll at once instead of after the current pause: the end of a run is what its caller waits for.
+    this.wake.abort();
   }
 
   async run(): Promise<TailSummary> {
+    const cancel = () => this.wake.abort();
+    this.signal?.addEventListener("abort", cancel, { once: true });
     try {
       return await this.loop();
     } catch (error) {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return this.summarize("failed", runFailure("internal_error", { detail: `log tailer: ${detail}` }));
     } finally {
+      this.signal?.removeEventListener("abort", cancel);
       await this.stdout.follower.close();
       await this.stderr.follower.close();
     }
@@ -99,7 +107,10 @@ export class TailRun {
         // Waiting for the file to appear is always fast polling; idleness only counts once it exists.
         pause = this.stdout.follower.appeared ? this.cadence.next(outcome.grew) : this.options.fastPollMs;
       }
-      if ((await this.clock.sleep(pause, this.signal)) === "aborted") return this.summarize("cancelled", null);
+      if (this.drainDeadline !== null) pause = Math.min(pause, this.options.fastPollMs);
+      const slept = await this.clock.sleep(pause, this.wake.signal);
+      if (this.signal?.aborted) return this.summarize("cancelled", null);
+      if (slept === "aborted") this.wake = new AbortController();
     }
   }
 
