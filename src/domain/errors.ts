@@ -85,7 +85,8 @@ export const ERROR_CATALOG = {
     message: (p) => `Init container ${s(p.container)} of pod ${s(p.pod)} failed: ${s(p.detail)}.`,
   },
   k8s_volume_mount_failed: {
-    message: (p) => `Pod ${s(p.pod)} cannot mount its volumes: ${s(p.detail)}. Check the data PVC is ReadWriteMany.`,
+    message: (p) =>
+      `Pod ${s(p.pod)} cannot mount its volumes: ${s(p.detail)}. Check that the data PVC (ReadWriteMany) and every Secret or ConfigMap the pod mounts exist in its namespace.`,
   },
   k8s_pod_start_timeout: {
     message: (p) => `Pod for Job ${s(p.job)} did not start within ${s(p.seconds)} s (last state: ${s(p.detail)}).`,
