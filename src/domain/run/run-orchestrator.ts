@@ -17,6 +17,7 @@ import type { JobLauncher } from "./job-launcher.js";
 import type { PodLifecycle } from "./pod-lifecycle.js";
 import type { RunCleanup } from "./run-cleanup.js";
 import { RunEvidence } from "./run-evidence.js";
+import { statusReporter } from "./status-reporter.js";
 import { prepareRun } from "./run-preparation.js";
 import type { RunStreamer } from "./run-streamer.js";
 import { RunTarget } from "./run-target.js";
@@ -36,9 +37,10 @@ export class RunOrchestrator {
   ) {}
 
   async run(request: AgentRunRequest, observer: RunObserver, signal: AbortSignal): Promise<RunReport> {
+    const status = statusReporter(observer);
     /** Sinks of collaborators receive whole `[claude-k8s] …` lines; `say` adds the prefix. */
-    const line = (whole: string) => void observer.onStatus(whole);
-    const say = (text: string) => line(phaseLine(text));
+    const line = (whole: string) => void status.line(whole);
+    const say = (text: string) => void status.say(text);
     const evidence = new RunEvidence(request, this.clock);
     const prepared = prepareRun(request);
     if (!prepared.ok) return evidence.endedBeforeLaunch(prepared.failure);
@@ -160,13 +162,14 @@ export class RunOrchestrator {
     observer: RunObserver,
   ): Promise<RunReport> {
     const outcome = evidence.classify(target.jobName);
-    const line = (whole: string) => void observer.onStatus(whole);
-    const cleanup = await this.cleanup.cleanUp(target.cleanupTarget(), request.config.retainJobs, line);
-    for (const problem of cleanup.problems) line(phaseLine(`cleanup: ${problem}`));
-    await observer.onStatus(
-      phaseLine(cleanup.retained ? "retained the Job and its files (retainJobs)" : "cleaned up"),
-      "cleaned-up",
+    const status = statusReporter(observer);
+    const cleanup = await this.cleanup.cleanUp(
+      target.cleanupTarget(),
+      request.config.retainJobs,
+      (whole) => void status.line(whole),
     );
+    for (const problem of cleanup.problems) await status.say(`cleanup: ${problem}`);
+    await status.say(cleanup.retained ? "retained the Job and its files (retainJobs)" : "cleaned up", "cleaned-up");
     return {
       outcome,
       namespace: target.namespace,

@@ -12,7 +12,7 @@ import type { RunFilePaths } from "../run-log-paths.js";
 import type { LogTailer, TailSummary } from "../tailer/log-tailer.js";
 import type { RunObserver } from "./agent-run-request.js";
 import { BoundedTextTail } from "./bounded-text-tail.js";
-import { phaseLine as statusLine } from "../cluster/phase-line.js";
+import { statusReporter } from "./status-reporter.js";
 
 /** How the pod ended, as the cluster reported it. */
 export type PodEnd =
@@ -66,7 +66,7 @@ export class RunStreamer {
         lastOutputAt = this.clock.now();
         if (!sawOutput) {
           sawOutput = true;
-          await observer.onStatus(statusLine("first output received"), "first-output");
+          await statusReporter(observer).say("first output received", "first-output");
         }
         if (stream === "stdout") accumulator.push(chunk);
         else stderrTail.push(chunk);
@@ -92,8 +92,8 @@ export class RunStreamer {
     await silenceReporter;
 
     if (tail.trailer)
-      await observer.onStatus(
-        statusLine(`trailer received: claude exited ${tail.trailer.exitCode}`),
+      await statusReporter(observer).say(
+        `trailer received: claude exited ${tail.trailer.exitCode}`,
         "trailer-received",
       );
     // How the pod ended only refines a COMPLETE tail: a tail failure is the verdict by itself, and
@@ -119,7 +119,7 @@ export class RunStreamer {
     while ((await this.clock.sleep(SILENCE_STATUS_EVERY_MS, signal)) === "elapsed") {
       const silentFor = this.clock.now() - lastOutputAt();
       if (silentFor >= SILENCE_STATUS_EVERY_MS) {
-        await observer.onStatus(statusLine(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`));
+        await statusReporter(observer).say(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`);
       }
     }
   }

@@ -157,4 +157,15 @@ describe("RunOrchestrator on fakes", () => {
     await world.playPod();
     await world.clock.runUntil(() => run.report !== undefined);
   });
+
+  it("still completes truthfully when the host fails to record status lines", async () => {
+    const world = new RunWorld();
+    const failingStatus = { ...world.observer, onStatus: async () => Promise.reject(new Error("host log store down")) };
+    let report: Awaited<ReturnType<typeof world.orchestrator.run>> | undefined;
+    void world.orchestrator.run(makeRequest(), failingStatus, new AbortController().signal).then((r) => (report = r));
+    await world.playPod();
+    await world.clock.runUntil(() => report !== undefined);
+    expect(report!.outcome.failure).toBeNull();
+    expect(world.logs.filter(([s]) => s === "stdout")).toHaveLength(TRANSCRIPT.length);
+  });
 });
