@@ -21,6 +21,7 @@ import {
 import type { Job, Pod, Secret } from "../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
+  jobOwnerReference,
   type AccessCheck,
   type AccessDecision,
   type DeletePropagation,
@@ -171,16 +172,7 @@ export class ClientNodeKubernetes implements KubernetesPort {
       ...secret,
       metadata: {
         ...secret.metadata,
-        ownerReferences: [
-          {
-            apiVersion: "batch/v1",
-            kind: "Job",
-            name: owner.name,
-            uid: owner.uid,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [jobOwnerReference(owner)],
       },
     };
     // Our Secret is the API's JSON shape; client-node's model differs only in Date-typed fields we never set.

@@ -2,7 +2,7 @@
  * What a run needs from Kubernetes, shaped for the domain rather than for any client library.
  * Implemented over @kubernetes/client-node, by the embedded local runtime, and by a fake.
  */
-import type { Job, Pod, Secret, WatchEventType } from "./kubernetes-objects.js";
+import type { Job, OwnerReference, Pod, Secret, WatchEventType } from "./kubernetes-objects.js";
 
 /** API failures, classified so the domain can decide to retry, treat as gone, or fail. */
 export type KubernetesErrorKind =
@@ -38,6 +38,21 @@ export interface JobReference {
   readonly namespace: string;
   readonly name: string;
   readonly uid: string;
+}
+
+/**
+ * The reference an owned object (the run's Secret) carries to its Job: the garbage collector
+ * deletes it with the Job, and the Job's deletion waits for it under Foreground propagation.
+ */
+export function jobOwnerReference(owner: JobReference): OwnerReference {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    name: owner.name,
+    uid: owner.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export type DeletePropagation = "Background" | "Foreground" | "Orphan";

@@ -1,5 +1,6 @@
 import {
   KubernetesApiError,
+  jobOwnerReference,
   type AccessCheck,
   type AccessDecision,
   type DeletePropagation,
@@ -271,16 +272,7 @@ export class FakeKubernetes implements KubernetesPort {
       ...stored.metadata,
       namespace,
       uid: `uid-${this.uidCounter++}`,
-      ownerReferences: [
-        {
-          apiVersion: "batch/v1",
-          kind: "Job",
-          name: owner.name,
-          uid: owner.uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [jobOwnerReference(owner)],
     };
     this.touch(stored.metadata);
     this.secrets.set(key, stored);

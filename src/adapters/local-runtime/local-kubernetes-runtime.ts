@@ -17,6 +17,7 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
+  jobOwnerReference,
   type AccessCheck,
   type AccessDecision,
   type DeletePropagation,
@@ -185,16 +186,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       namespace,
       uid: randomUUID(),
       creationTimestamp: this.store.timestamp(),
-      ownerReferences: [
-        {
-          apiVersion: "batch/v1",
-          kind: "Job",
-          name: owner.name,
-          uid: owner.uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [jobOwnerReference(owner)],
     };
     this.store.touch(stored.metadata);
     this.store.secrets.set(key, stored);
