@@ -11,7 +11,7 @@ import {
   isPaperclipSkillSourceMissing,
   materializePaperclipSkillCopy,
   readPaperclipRuntimeSkillEntries,
-  resolvePaperclipDesiredSkillNames,
+  resolveLegacyPaperclipDesiredSkillNames,
   type PaperclipSkillEntry,
 } from "@paperclipai/adapter-utils/server-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
@@ -54,7 +54,8 @@ export class PromptBundles {
 
   private async selectSkills(ctx: AdapterExecutionContext): Promise<PaperclipSkillEntry[]> {
     const entries = await readPaperclipRuntimeSkillEntries(ctx.config, this.moduleDir).catch(() => []);
-    const desired = new Set(resolvePaperclipDesiredSkillNames(ctx.config, entries));
+    // Like Paperclip's own Claude adapter: the operational skill (how an agent calls Paperclip) stays mounted.
+    const desired = new Set(resolveLegacyPaperclipDesiredSkillNames(ctx.config, entries));
     const chosen = entries.filter((entry) => desired.has(entry.key));
     const missing = chosen.filter(isPaperclipSkillSourceMissing);
     for (const entry of missing) await this.warn(ctx, `skill ${entry.key} has no files on the server; skipped`);

@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
+import { PromptBundles } from "../../../src/paperclip/prompt-bundle.js";
+
+const scratch: string[] = [];
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup() {
+  const root = mkdtempSync(join(tmpdir(), "claude-k8s-bundle-"));
+  scratch.push(root);
+  const data = join(root, "data");
+  const skill = join(root, "skills", "reviewer");
+  mkdirSync(skill, { recursive: true });
+  writeFileSync(join(skill, "SKILL.md"), "# Reviewer\nReview code.\n");
+  const instructions = join(root, "AGENTS.md");
+  writeFileSync(instructions, "Always write tests.\n");
+  const warnings: string[] = [];
+  const bundles = new PromptBundles(join(root, "module"), async (_ctx, line) => {
+    warnings.push(line);
+  });
+  return { data, skill, instructions, warnings, bundles };
+}
+
+const ctxWith = (config: Record<string, unknown>) => ({ config }) as unknown as AdapterExecutionContext;
+
+describe("PromptBundles", () => {
+  it("writes the instructions and the chosen skills under the data mount and returns their paths", async () => {
+    const { data, skill, instructions, bundles } = setup();
+    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: instructions };
+    const ctx = ctxWith({
+      paperclipRuntimeSkills: [{ key: "acme/reviewer", runtimeName: "reviewer", source: skill }],
+      paperclipSkillSync: { desiredSkills: ["acme/reviewer"] },
+    });
+    const bundle = await bundles.prepare(ctx, config);
+
+    expect(bundle.appendSystemPromptFile?.startsWith(join(data, "claude-k8s", "bundles"))).toBe(true);
+    expect(readFileSync(bundle.appendSystemPromptFile ?? "", "utf8")).toBe("Always write tests.\n");
+    expect(bundle.addDirs).toHaveLength(1);
+    expect(readFileSync(join(bundle.addDirs[0] ?? "", ".claude", "skills", "reviewer", "SKILL.md"), "utf8")).toContain(
+      "Reviewer",
+    );
+  });
+
+  it("gives the same content the same bundle directory", async () => {
+    const { data, instructions, bundles } = setup();
+    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: instructions };
+    const first = await bundles.prepare(ctxWith({}), config);
+    const second = await bundles.prepare(ctxWith({}), config);
+    expect(second.appendSystemPromptFile).toBe(first.appendSystemPromptFile);
+  });
+
+  it("needs no bundle when there are neither instructions nor skills", async () => {
+    const { data, bundles } = setup();
+    const bundle = await bundles.prepare(ctxWith({ paperclipRuntimeSkills: [] }), {
+      ...defaultAdapterConfig(),
+      dataMountPath: data,
+    });
+    expect(bundle).toEqual({ appendSystemPromptFile: null, addDirs: [] });
+    expect(existsSync(join(data, "claude-k8s"))).toBe(false);
+  });
+
+  it("warns and continues when the instructions file cannot be read", async () => {
+    const { data, warnings, bundles } = setup();
+    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: "/nonexistent/AGENTS.md" };
+    const bundle = await bundles.prepare(ctxWith({ paperclipRuntimeSkills: [] }), config);
+    expect(bundle.appendSystemPromptFile).toBeNull();
+    expect(warnings.join("\n")).toContain("/nonexistent/AGENTS.md");
+  });
+});
