@@ -41,9 +41,9 @@ export class RunEvidence {
     return this;
   }
 
-  /** A run that ended before anything was created: nothing to clean up. */
-  endedBeforeLaunch(failure: RunFailure, namespace: string | null = null): RunReport {
-    this.earlierFailure = failure;
+  /** A run that ended before anything was created (refused, or cancelled first): nothing to clean up. */
+  endedBeforeLaunch(failure: RunFailure | null, namespace: string | null = null): RunReport {
+    if (failure) this.earlierFailure = failure;
     return {
       outcome: this.classify(null),
       namespace,

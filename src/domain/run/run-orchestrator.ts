@@ -7,7 +7,7 @@ import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import { asApiError, apiFailure } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
-import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
+import { fail, ok, type Result, type RunFailure } from "../errors.js";
 import type { JobManifestFactory } from "../job/job-manifest-factory.js";
 import type { PromptDelivery } from "../job/prompt-delivery.js";
 import type { ServerPodReader } from "../server-pod-reader.js";
@@ -51,7 +51,7 @@ export class RunOrchestrator {
     const decision = await this.guard.decide(target.namespace, request, line);
     if (!decision.ok) return evidence.endedBeforeLaunch(decision.failure, target.namespace);
     if (signal.aborted)
-      return evidence.endedBeforeLaunch(runFailure("cancelled", { job: "(not created)" }), target.namespace);
+      return evidence.cancelled(target.acknowledgeNow(this.clock)).endedBeforeLaunch(null, target.namespace);
     if (decision.value.kind === "adopt") {
       target.adopt(decision.value.jobName, decision.value.paths, decision.value.runId);
       say(`reattached to running Job ${target.namespace}/${decision.value.jobName} of run ${decision.value.runId}`);
@@ -62,7 +62,8 @@ export class RunOrchestrator {
     }
     const release = this.pods.hold(target.namespace, target.jobName ?? "");
     try {
-      await observer.onLaunched?.(target.launchInfo(prepared.value.promptBytes));
+      // The host's record of the invocation is informational: failing to store it must not orphan the Job.
+      await observer.onLaunched?.(target.launchInfo(prepared.value.promptBytes)).catch(() => undefined);
       const cancellation = target.watchCancellation(signal, this.clock, () => this.cancelJob(target, line));
       const started = await this.pods.awaitStart(
         target.namespace,

@@ -66,6 +66,11 @@ export class RunTarget {
     return { namespace: this.namespace, jobName: this.jobName, files: this.files };
   }
 
+  /** A cancel that arrived before anything was created: nothing to stop, so it is acknowledged at once. */
+  acknowledgeNow(clock: ClockPort): CancelResult {
+    return { acknowledgedAt: new Date(clock.now()).toISOString(), forced: false };
+  }
+
   /**
    * On the operator's cancel, deletes the Job at once (when there is one) and resolves with the
    * acknowledgement once the delete was accepted or the Job was already gone.

@@ -168,4 +168,25 @@ describe("RunOrchestrator on fakes", () => {
     expect(report!.outcome.failure).toBeNull();
     expect(world.logs.filter(([s]) => s === "stdout")).toHaveLength(TRANSCRIPT.length);
   });
+
+  it("acknowledges a cancel that arrives before launch without creating anything", async () => {
+    const world = new RunWorld();
+    const controller = new AbortController();
+    controller.abort();
+    const report = await world.orchestrator.run(makeRequest(), world.observer, controller.signal);
+    expect(report.outcome.failure?.errorCode).toBe("cancelled");
+    expect(report.outcome.cancellation?.state).toBe("acknowledged");
+    expect(world.kubernetes.calls.map((c) => c.operation)).not.toContain("createJob");
+  });
+
+  it("still runs and cleans up when the host fails to record the invocation", async () => {
+    const world = new RunWorld();
+    const observer = { ...world.observer, onLaunched: async () => Promise.reject(new Error("meta store down")) };
+    let report: Awaited<ReturnType<typeof world.orchestrator.run>> | undefined;
+    void world.orchestrator.run(makeRequest(), observer, new AbortController().signal).then((r) => (report = r));
+    await world.playPod();
+    await world.clock.runUntil(() => report !== undefined);
+    expect(report!.outcome.failure).toBeNull();
+    expect(world.kubernetes.jobs.size).toBe(0);
+  });
 });
