@@ -9,7 +9,11 @@ import type {
   AdapterExecutionResult,
   AdapterInvocationMeta,
 } from "@paperclipai/adapter-utils";
-import { isForbiddenConfigEnvKey, redactEnvForLogs } from "@paperclipai/adapter-utils/server-utils";
+import {
+  isForbiddenConfigEnvKey,
+  redactCommandTextForLogs,
+  redactEnvForLogs,
+} from "@paperclipai/adapter-utils/server-utils";
 import { parseAdapterConfig } from "../domain/config/parse-config.js";
 import { runFailure } from "../domain/errors.js";
 import type { RunLaunch, RunObserver } from "../domain/run/agent-run-request.js";
@@ -82,7 +86,7 @@ function invocationMeta(
   return {
     adapterType: ADAPTER_TYPE,
     command: launch.command[0] ?? "claude",
-    commandArgs: [...launch.command.slice(1)],
+    commandArgs: launch.command.slice(1).map((arg) => redactCommandTextForLogs(arg)),
     commandNotes: notes,
     cwd: request.workingDirectory,
     env: redactEnvForLogs({ ...request.env.paperclip, ...request.env.context, ...request.config.env }),

@@ -72,10 +72,11 @@ export class RunOrchestrator {
         signal,
         line,
       );
-      if (started.kind === "failed")
-        return this.finish(request, target, evidence.failedEarly(started.failure), observer);
+      // Our own cancel deletes the Job, which the start wait may see first as a deletion: cancel wins.
       if (started.kind === "cancelled" || signal.aborted)
         return this.finish(request, target, evidence.cancelled(await cancellation), observer);
+      if (started.kind === "failed")
+        return this.finish(request, target, evidence.failedEarly(started.failure), observer);
 
       const streamed = await this.streamer.stream(
         {

@@ -81,4 +81,37 @@ describe("the server adapter module", () => {
       cwd: "/w",
     });
   });
+
+  it("redacts secrets from the invocation it reports to the host", async () => {
+    const { adapter, kubernetes } = adapterOnFakes();
+    kubernetes.ownPod = {
+      metadata: { name: "paperclip-0", namespace: "paperclip" },
+      spec: {
+        containers: [
+          { name: "paperclip", image: "paperclip:1", volumeMounts: [{ name: "data", mountPath: "/paperclip" }] },
+        ],
+        volumes: [{ name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } }],
+      },
+    };
+    const metas: unknown[] = [];
+    const ctx = context({
+      paperclipApiUrl: "http://paperclip.paperclip.svc:3100",
+      env: { ANTHROPIC_API_KEY: "sk-ant-api03-supersecret" },
+      extraArgs: ["--api-key=sk-ant-api03-supersecret"],
+      podStartTimeoutSec: 1,
+    });
+    ctx.onMeta = async (meta) => {
+      metas.push(meta);
+    };
+    const controller = new AbortController();
+    ctx.signal = controller.signal;
+    const running = adapter.execute(ctx);
+    for (let i = 0; i < 100 && metas.length === 0; i++) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    const result = await running;
+    expect(metas).toHaveLength(1);
+    expect(JSON.stringify(metas)).not.toContain("supersecret");
+    expect(JSON.stringify(metas)).not.toContain('"token"');
+    expect(result.errorCode).toBe("cancelled");
+  });
 });

@@ -189,4 +189,16 @@ describe("RunOrchestrator on fakes", () => {
     expect(report!.outcome.failure).toBeNull();
     expect(world.kubernetes.jobs.size).toBe(0);
   });
+
+  it("reports a cancel during pod start as cancelled, not as a Job deleted by someone else", async () => {
+    const world = new RunWorld();
+    const controller = new AbortController();
+    const run = world.start(makeRequest(), controller.signal);
+    await world.until(() => world.kubernetes.podOf(world.jobName) !== undefined, "pod created");
+    controller.abort();
+    await world.clock.runUntil(() => run.report !== undefined);
+    expect(run.report!.outcome.failure?.errorCode).toBe("cancelled");
+    expect(run.report!.outcome.cancellation?.state).toBe("acknowledged");
+    expect(world.kubernetes.jobs.size).toBe(0);
+  });
 });
