@@ -3,33 +3,27 @@
  *
  * Framing happens on bytes and only whole lines are decoded, so a multi-byte character split
  * between two reads is never corrupted (0x0A never occurs inside a UTF-8 sequence). There is no
- * line-length ceiling, and memory is bounded by the longest line plus the caller's read chunk.
- *
- * An unfinished line is carried in a small buffer; one longer than that is kept as a list of copied
- * reads and joined once, at its exact size, when its newline comes. Doubling one buffer instead
- * allocated twice the line and held a buffer up to 2× its size (16 MiB for a 10 MB line); the list
- * lowered peak RSS on the 1 GiB bench by about 5 MiB on Node 20 and 6 MiB on Node 24.
+ * line-length ceiling: an unfinished line is carried in one growable buffer, so memory is bounded
+ * by the longest line plus the caller's read chunk, and nothing else is kept.
  */
 
 const NEWLINE = 0x0a;
 const INITIAL_CARRY_BYTES = 4096;
-/** The carry never grows past this; a longer unfinished line goes to the list of pieces. */
-const MAX_CARRY_BYTES = 64 * 1024;
+/** A carry grown past this for one long line is let go once the line is out, not kept for the run. */
+const RETAINED_CARRY_BYTES = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 
 export class Utf8LineFramer {
   private readonly decoder = new TextDecoder("utf-8");
   private carry = new Uint8Array(0);
   private carried = 0;
-  /** Copies of the reads of a line longer than the carry, in order, with their total size. */
-  private pieces: Uint8Array[] = [];
-  private piecesBytes = 0;
   private chunk: Uint8Array = new Uint8Array(0);
   private position = 0;
   private lastBytes = 0;
 
   /** Bytes of the unfinished line held so far. */
   get heldBytes(): number {
-    return this.piecesBytes + this.carried;
+    return this.carried;
   }
 
   /** Byte length (including the "\n") of the line `next()` returned last. */
@@ -57,45 +51,35 @@ export class Utf8LineFramer {
       return this.release();
     }
     this.position = newline + 1;
-    if (this.heldBytes === 0) {
+    if (this.carried === 0) {
       this.lastBytes = newline + 1 - start;
       return this.decoder.decode(chunk.subarray(start, newline));
     }
     this.hold(chunk.subarray(start, newline));
-    this.lastBytes = this.heldBytes + 1;
-    return this.takeHeldLine();
+    const line = this.decoder.decode(this.carry.subarray(0, this.carried));
+    this.lastBytes = this.carried + 1;
+    this.carried = 0;
+    this.shrinkCarry();
+    return line;
   }
 
   /** At end of stream: the unfinished line, if any, as a final line (its byte length in `lastLineBytes`). */
   flush(): string | null {
-    if (this.heldBytes === 0) return null;
-    this.lastBytes = this.heldBytes;
-    return this.takeHeldLine();
-  }
-
-  /** Bytes of buffers held for unfinished lines: the carry (at most 64 KiB) and any pieces. */
-  get retainedBytes(): number {
-    return this.carry.length + this.piecesBytes;
-  }
-
-  /** The held line decoded as one string; empties the carry and the pieces. */
-  private takeHeldLine(): string {
-    const line = this.decoder.decode(this.piecesBytes === 0 ? this.carry.subarray(0, this.carried) : this.joinPieces());
+    if (this.carried === 0) return null;
+    const line = this.decoder.decode(this.carry.subarray(0, this.carried));
+    this.lastBytes = this.carried;
     this.carried = 0;
-    this.pieces = [];
-    this.piecesBytes = 0;
+    this.shrinkCarry();
     return line;
   }
 
-  private joinPieces(): Uint8Array {
-    const joined = new Uint8Array(this.piecesBytes + this.carried);
-    let at = 0;
-    for (const piece of this.pieces) {
-      joined.set(piece, at);
-      at += piece.length;
-    }
-    joined.set(this.carry.subarray(0, this.carried), at);
-    return joined;
+  /** Bytes of carry buffer held between lines (0 after a long line is out). */
+  get retainedBytes(): number {
+    return this.carry.length;
+  }
+
+  private shrinkCarry(): void {
+    if (this.carry.length > RETAINED_CARRY_BYTES) this.carry = EMPTY;
   }
 
   private release(): null {
@@ -105,24 +89,9 @@ export class Utf8LineFramer {
   }
 
   private hold(bytes: Uint8Array): void {
-    if (this.piecesBytes === 0 && this.carried + bytes.length <= MAX_CARRY_BYTES) {
-      this.append(bytes);
-      return;
-    }
-    if (this.carried > 0) this.addPiece(this.carry.subarray(0, this.carried));
-    this.carried = 0;
-    this.addPiece(bytes);
-  }
-
-  private addPiece(bytes: Uint8Array): void {
-    this.pieces.push(bytes.slice());
-    this.piecesBytes += bytes.length;
-  }
-
-  private append(bytes: Uint8Array): void {
     const needed = this.carried + bytes.length;
     if (needed > this.carry.length) {
-      // Doubling up to MAX_CARRY_BYTES: lines split between two reads cost no allocation per line.
+      // Doubling keeps the copying linear for a line of any length.
       const grown = new Uint8Array(Math.max(needed, this.carry.length * 2, INITIAL_CARRY_BYTES));
       grown.set(this.carry.subarray(0, this.carried));
       this.carry = grown;
