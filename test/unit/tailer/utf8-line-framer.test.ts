@@ -62,6 +62,19 @@ describe("Utf8LineFramer", () => {
     expect(framer.next()).toBe("held-part");
   });
 
+  it("delivers lines longer than the 64 KiB retained carry whole and uncorrupted across reads of every size", () => {
+    const long = `${"😀 ü ✓ ".repeat(30_000)}end`; // about 360 KB
+    const bytes = encoder.encode(`short\n${long}\n${long.slice(0, 70_000)}`);
+    for (const size of [1, 3, 4096, 65_535, 65_537, 200_001, bytes.length]) {
+      const chunks: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.slice(at, at + size));
+      const { lines, sizes } = frame(chunks);
+
+      expect(lines).toEqual(["short\n", `${long}\n`, `${long.slice(0, 70_000)}\n`]);
+      expect(sizes).toEqual([6, encoder.encode(long).length + 1, encoder.encode(long.slice(0, 70_000)).length]);
+    }
+  });
+
   it("replaces invalid UTF-8 with U+FFFD rather than failing", () => {
     expect(frame([Uint8Array.of(0x61, 0xff, 0x62, 0x0a)]).lines).toEqual(["a\uFFFDb\n"]);
   });
