@@ -138,3 +138,13 @@ export function createContainer(options: ContainerOptions = {}): Container {
     );
   return container;
 }
+
+/**
+ * Releases what a container holds: the shared cluster watches and, on the local runtime, every pod
+ * it started and its sandboxes. Call it when the embedding process is done with the container.
+ */
+export async function disposeContainer(container: Container): Promise<void> {
+  container.get(ClusterWatchHub).shutdown();
+  const kubernetes = container.get<KubernetesPort>(KUBERNETES_PORT);
+  if (kubernetes instanceof LocalKubernetesRuntime) await kubernetes.shutdown();
+}

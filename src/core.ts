@@ -2,7 +2,13 @@
  * The embedding surface for orchestrators other than Paperclip: the composition root, the ports,
  * and the domain services with their request and result types. Nothing here depends on Paperclip.
  */
-export { createContainer, type ContainerOptions, type PortBindings, type RuntimeSelection } from "./container.js";
+export {
+  createContainer,
+  disposeContainer,
+  type ContainerOptions,
+  type PortBindings,
+  type RuntimeSelection,
+} from "./container.js";
 export * from "./ports/index.js";
 export * from "./domain/errors.js";
 export { CONFIG_FIELDS, type AdapterConfig, type ConfigFieldKey } from "./domain/config/config-fields.js";
