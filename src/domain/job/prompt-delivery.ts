@@ -17,14 +17,34 @@ export const PROMPT_FILE_MODE = 0o640;
 
 const encoder = new TextEncoder();
 
+/** The prompt's size as UTF-8 (lone surrogates count as U+FFFD, as TextEncoder writes them), without encoding it. */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The one prompt-size rule: its UTF-8 size, or `prompt_too_large` when over the limit. */
+export function checkPromptSize(prompt: string, maxPromptBytes: number): Result<number> {
+  const bytes = utf8ByteLength(prompt);
+  return bytes > maxPromptBytes ? fail(runFailure("prompt_too_large", { bytes, limit: maxPromptBytes })) : ok(bytes);
+}
+
 export class PromptDelivery {
   constructor(private readonly fs: FileSystemPort) {}
 
   async write(paths: RunFilePaths, prompt: string, maxPromptBytes: number): Promise<Result<{ bytes: number }>> {
+    const size = checkPromptSize(prompt, maxPromptBytes);
+    if (!size.ok) return size;
     const bytes = encoder.encode(prompt);
-    if (bytes.length > maxPromptBytes) {
-      return fail(runFailure("prompt_too_large", { bytes: bytes.length, limit: maxPromptBytes }));
-    }
     try {
       await this.fs.makeDirectory(paths.directory);
       await this.fs.writeFileAtomic(paths.prompt, bytes, PROMPT_FILE_MODE);

@@ -3,6 +3,7 @@
  * path, and a prompt over the configured limit. Pure: no I/O happens here.
  */
 import { fail, ok, runFailure, type Result } from "../errors.js";
+import { checkPromptSize } from "../job/prompt-delivery.js";
 import { runFilePaths, type RunFilePaths } from "../run-log-paths.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 
@@ -10,8 +11,6 @@ export interface PreparedRun {
   readonly paths: RunFilePaths;
   readonly promptBytes: number;
 }
-
-const encoder = new TextEncoder();
 
 export function prepareRun(request: AgentRunRequest): Result<PreparedRun> {
   let paths: RunFilePaths;
@@ -22,9 +21,7 @@ export function prepareRun(request: AgentRunRequest): Result<PreparedRun> {
     const field = /^Invalid (\w+)/.exec(message)?.[1] ?? "id";
     return fail(runFailure("invalid_run_input", { field, reason: message }));
   }
-  const promptBytes = encoder.encode(request.prompt).length;
-  if (promptBytes > request.config.maxPromptBytes) {
-    return fail(runFailure("prompt_too_large", { bytes: promptBytes, limit: request.config.maxPromptBytes }));
-  }
-  return ok({ paths, promptBytes });
+  const promptBytes = checkPromptSize(request.prompt, request.config.maxPromptBytes);
+  if (!promptBytes.ok) return promptBytes;
+  return ok({ paths, promptBytes: promptBytes.value });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROMPT_FILE_MODE, PromptDelivery } from "../../../src/domain/job/prompt-delivery.js";
+import { PROMPT_FILE_MODE, PromptDelivery, utf8ByteLength } from "../../../src/domain/job/prompt-delivery.js";
 import { runFilePaths } from "../../../src/domain/run-log-paths.js";
 import { InMemoryFileSystem } from "../../fakes/in-memory-file-system.js";
 
@@ -56,5 +56,13 @@ describe("PromptDelivery", () => {
     expect(result.failure.errorCode).toBe("prompt_write_failed");
     expect(result.failure.errorMessage).toContain(paths.prompt);
     expect(result.failure.errorMessage).toContain("EACCES");
+  });
+});
+
+describe("utf8ByteLength", () => {
+  it("counts exactly the bytes TextEncoder writes, lone surrogates included", () => {
+    for (const text of ["", "ascii", "café", "€ ✓", "🚀 emoji", "lone \ud800 high", "lone \udc00 low", "end \ud83d"]) {
+      expect(utf8ByteLength(text), text).toBe(new TextEncoder().encode(text).length);
+    }
   });
 });
