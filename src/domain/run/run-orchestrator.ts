@@ -17,7 +17,7 @@ import type { JobLauncher } from "./job-launcher.js";
 import type { PodLifecycle } from "./pod-lifecycle.js";
 import type { RunCleanup } from "./run-cleanup.js";
 import { RunEvidence } from "./run-evidence.js";
-import { statusReporter } from "./status-reporter.js";
+import { statusReporter, type StatusReporter } from "./status-reporter.js";
 import { prepareRun } from "./run-preparation.js";
 import type { RunStreamer } from "./run-streamer.js";
 import { RunTarget } from "./run-target.js";
@@ -57,7 +57,7 @@ export class RunOrchestrator {
       say(`reattached to running Job ${target.namespace}/${decision.value.jobName} of run ${decision.value.runId}`);
     } else {
       const launched = await this.launch(request, target, located.value.serverPod, line);
-      if (!launched.ok) return this.finish(request, target, evidence.failedEarly(launched.failure), observer);
+      if (!launched.ok) return this.finish(request, target, evidence.failedEarly(launched.failure), status);
       say(`Job ${target.namespace}/${target.jobName} created`);
     }
     const release = this.pods.hold(target.namespace, target.jobName ?? "");
@@ -74,9 +74,8 @@ export class RunOrchestrator {
       );
       // Our own cancel deletes the Job, which the start wait may see first as a deletion: cancel wins.
       if (started.kind === "cancelled" || signal.aborted)
-        return this.finish(request, target, evidence.cancelled(await cancellation), observer);
-      if (started.kind === "failed")
-        return this.finish(request, target, evidence.failedEarly(started.failure), observer);
+        return this.finish(request, target, evidence.cancelled(await cancellation), status);
+      if (started.kind === "failed") return this.finish(request, target, evidence.failedEarly(started.failure), status);
 
       const streamed = await this.streamer.stream(
         {
@@ -93,7 +92,7 @@ export class RunOrchestrator {
         request,
         target,
         evidence.streamed(streamed, signal.aborted ? await cancellation : null),
-        observer,
+        status,
       );
     } finally {
       release();
@@ -161,10 +160,9 @@ export class RunOrchestrator {
     request: AgentRunRequest,
     target: RunTarget,
     evidence: RunEvidence,
-    observer: RunObserver,
+    status: StatusReporter,
   ): Promise<RunReport> {
     const outcome = evidence.classify(target.jobName);
-    const status = statusReporter(observer);
     const cleanup = await this.cleanup.cleanUp(
       target.cleanupTarget(),
       request.config.retainJobs,

@@ -7,12 +7,12 @@
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { ContainerStateTerminated } from "../../ports/kubernetes-objects.js";
 import type { RunFailure } from "../errors.js";
+import { BoundedTextTail } from "../outcome/bounded-text.js";
 import { StreamJsonAccumulator, type StreamSummary } from "../outcome/stream-json-accumulator.js";
 import type { RunFilePaths } from "../run-log-paths.js";
 import type { LogTailer, TailSummary } from "../tailer/log-tailer.js";
 import type { RunObserver } from "./agent-run-request.js";
-import { BoundedTextTail } from "./bounded-text-tail.js";
-import { statusReporter } from "./status-reporter.js";
+import { statusReporter, type StatusReporter } from "./status-reporter.js";
 
 /** How the pod ended, as the cluster reported it. */
 export type PodEnd =
@@ -57,6 +57,7 @@ export class RunStreamer {
   async stream(options: StreamOptions, observer: RunObserver): Promise<StreamedRun> {
     const accumulator = new StreamJsonAccumulator();
     const stderrTail = new BoundedTextTail(STDERR_TAIL_CHARS);
+    const status = statusReporter(observer);
     let lastOutputAt = this.clock.now();
     let sawOutput = false;
 
@@ -66,10 +67,10 @@ export class RunStreamer {
         lastOutputAt = this.clock.now();
         if (!sawOutput) {
           sawOutput = true;
-          await statusReporter(observer).say("first output received", "first-output");
+          await status.say("first output received", "first-output");
         }
         if (stream === "stdout") accumulator.push(chunk);
-        else stderrTail.push(chunk);
+        else stderrTail.append(chunk);
         await observer.onLog(stream, chunk);
       },
       { signal: options.signal, appearTimeoutMs: options.appearTimeoutMs, drainTimeoutMs: options.drainTimeoutMs },
@@ -84,22 +85,18 @@ export class RunStreamer {
     const heartbeat = new AbortController();
     const stopHeartbeat = () => heartbeat.abort();
     options.signal.addEventListener("abort", stopHeartbeat, { once: true });
-    const silenceReporter = this.reportSilence(options.jobName, () => lastOutputAt, heartbeat.signal, observer);
+    const silenceReporter = this.reportSilence(options.jobName, () => lastOutputAt, heartbeat.signal, status);
 
     const tail = await session.done;
     heartbeat.abort();
     options.signal.removeEventListener("abort", stopHeartbeat);
     await silenceReporter;
 
-    if (tail.trailer)
-      await statusReporter(observer).say(
-        `trailer received: claude exited ${tail.trailer.exitCode}`,
-        "trailer-received",
-      );
+    if (tail.trailer) await status.say(`trailer received: claude exited ${tail.trailer.exitCode}`, "trailer-received");
     // How the pod ended only refines a COMPLETE tail: a tail failure is the verdict by itself, and
     // waiting for a pod still running (e.g. writing somewhere else) would only delay it.
     if (!podEnd && !options.signal.aborted && tail.ended === "complete") podEnd = await this.settle(options.podEnded);
-    return { tail, stream: accumulator.summary, stderrTail: stderrTail.toString(), podEnd };
+    return { tail, stream: accumulator.summary, stderrTail: stderrTail.value, podEnd };
   }
 
   private async settle(podEnded: Promise<PodEnd>): Promise<PodEnd | null> {
@@ -114,12 +111,12 @@ export class RunStreamer {
     jobName: string,
     lastOutputAt: () => number,
     signal: AbortSignal,
-    observer: RunObserver,
+    status: StatusReporter,
   ): Promise<void> {
     while ((await this.clock.sleep(SILENCE_STATUS_EVERY_MS, signal)) === "elapsed") {
       const silentFor = this.clock.now() - lastOutputAt();
       if (silentFor >= SILENCE_STATUS_EVERY_MS) {
-        await statusReporter(observer).say(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`);
+        await status.say(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`);
       }
     }
   }

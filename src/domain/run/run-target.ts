@@ -83,7 +83,7 @@ export class RunTarget {
     return new Promise((resolve) => {
       const onAbort = async () => {
         const failure = this.jobName ? await deleteJob() : null;
-        resolve(failure ? { failure } : { acknowledgedAt: new Date(clock.now()).toISOString(), forced: false });
+        resolve(failure ? { failure } : this.acknowledgeNow(clock));
       };
       if (signal.aborted) void onAbort();
       else signal.addEventListener("abort", () => void onAbort(), { once: true });
