@@ -7,8 +7,8 @@ import type { FileSystemPort } from "../../ports/file-system-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { AccessCheck, KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { AdapterConfig } from "../config/config-fields.js";
-import { isLoopbackUrl } from "../job/api-url.js";
-import { serverContainerOf } from "../job/server-pod-inheritance.js";
+import { API_URL_ENV, isLoopbackUrl, resolvePodApiUrl } from "../job/api-url.js";
+import { inheritFromServerPod, serverContainerOf } from "../job/server-pod-inheritance.js";
 import { REQUIRED_ACCESS } from "./required-access.js";
 
 export type CheckLevel = "info" | "warn" | "error";
@@ -102,15 +102,16 @@ export class EnvironmentProbe {
   }
 
   private async checkDataVolume(pod: Pod, namespace: string, config: AdapterConfig, checks: EnvironmentCheck[]) {
-    const container = serverContainerOf(pod);
-    const wanted = config.dataMountPath.replace(/\/+$/, "");
-    const mount = container?.volumeMounts?.find((m) => m.mountPath.replace(/\/+$/, "") === wanted);
-    const claimName = pod.spec.volumes?.find((v) => v.name === mount?.name)?.persistentVolumeClaim?.claimName;
-    if (!claimName) {
+    // The same lookup the Job manifest makes, so the check and the runs cannot disagree.
+    const inherited = inheritFromServerPod(pod, config.dataMountPath);
+    const claimName = inherited.ok ? inherited.value.dataVolume.volume.persistentVolumeClaim?.claimName : undefined;
+    if (!inherited.ok || !claimName) {
       checks.push({
         code: "data_volume_missing",
         level: "error",
-        message: `No PersistentVolumeClaim is mounted at ${config.dataMountPath} in the Paperclip pod`,
+        message: inherited.ok
+          ? `No PersistentVolumeClaim is mounted at ${config.dataMountPath}`
+          : inherited.failure.errorMessage,
         hint: "Mount a ReadWriteMany PVC at the data mount path: run pods mount the same claim to share their logs.",
       });
       return;
@@ -165,29 +166,34 @@ export class EnvironmentProbe {
     }
   }
 
+  /** The same rule the Job manifest applies (`resolvePodApiUrl`), so a passing check means runs get a URL. */
   private checkApiUrl(pod: Pod | null, config: AdapterConfig, checks: EnvironmentCheck[]): void {
-    const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find(
-      (e) => e.name === "PAPERCLIP_API_URL",
-    )?.value;
-    const url = config.paperclipApiUrl || inherited || "";
-    const localRuntime = config.runtime === "local";
-    if (!url) {
+    const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find((e) => e.name === API_URL_ENV)?.value;
+    const resolved = resolvePodApiUrl({
+      configured: config.paperclipApiUrl,
+      serverPodValue: inherited ?? null,
+      paperclipEnvValue: null,
+      allowLoopback: config.runtime === "local",
+    });
+    if (resolved.ok) {
       checks.push({
-        code: "paperclip_api_url_missing",
-        level: "error",
-        message: "No PAPERCLIP_API_URL a run pod could use",
-        hint: "Set paperclipApiUrl (e.g. http://paperclip.<namespace>.svc:3100) or PAPERCLIP_API_URL on the server pod.",
+        code: "paperclip_api_url",
+        level: "info",
+        message: `Run pods reach Paperclip at ${resolved.value}`,
       });
-    } else if (isLoopbackUrl(url) && !localRuntime) {
-      checks.push({
-        code: "paperclip_api_url_loopback",
-        level: "error",
-        message: `PAPERCLIP_API_URL ${url} is a loopback address, which a run pod cannot reach`,
-        hint: "Set paperclipApiUrl to the Paperclip Service's cluster address.",
-      });
-    } else {
-      checks.push({ code: "paperclip_api_url", level: "info", message: `Run pods reach Paperclip at ${url}` });
+      return;
     }
+    const candidate = (config.paperclipApiUrl || inherited || "").trim();
+    checks.push({
+      code: !candidate
+        ? "paperclip_api_url_missing"
+        : isLoopbackUrl(candidate)
+          ? "paperclip_api_url_loopback"
+          : "paperclip_api_url_unreachable",
+      level: "error",
+      message: resolved.failure.errorMessage,
+      hint: "Set paperclipApiUrl to the Paperclip Service's cluster address (e.g. http://paperclip.<namespace>.svc:3100).",
+    });
   }
 }
 

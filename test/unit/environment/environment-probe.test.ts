@@ -96,4 +96,13 @@ describe("EnvironmentProbe", () => {
     expect(byCode(report.checks, "k8s_api_unreachable")?.level).toBe("error");
     expect(byCode(report.checks, "run_log_root_writable")?.level).toBe("info");
   });
+
+  it("fails a PAPERCLIP_API_URL the Job manifest would refuse (not http), like the runs would", async () => {
+    const report = await world([{ name: "PAPERCLIP_API_URL", value: "paperclip:3100" }]).probe.probe(
+      config(),
+      ROOT,
+      ".probe-9",
+    );
+    expect(byCode(report.checks, "paperclip_api_url_unreachable")?.level).toBe("error");
+  });
 });
