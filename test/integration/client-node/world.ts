@@ -2,6 +2,7 @@
 import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
 import type { Job } from "../../../src/ports/kubernetes-objects.js";
 import { LoopbackKubeApi, type LoopbackKubeApiOptions } from "../../support/loopback-kube-api/index.js";
+import { eventually as pollUntil } from "../../support/eventually.js";
 
 export const NAMESPACE = "agents";
 export const RUN_LABEL = "app.kubernetes.io/managed-by=claude-k8s";
@@ -42,18 +43,12 @@ export function suspendedJob(name: string, spec: Partial<Job["spec"]> = {}): Job
   };
 }
 
-/** Polls a condition every 10 ms (real I/O is involved, so no fake timers); fails after `ms`. */
-export async function eventually<T>(
+/** Waits for `read` to yield a value (see test/support/eventually.ts), up to 5 s by default. */
+export function eventually<T>(
   read: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 5_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return pollUntil("condition", read, ms);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

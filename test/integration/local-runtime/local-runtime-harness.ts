@@ -8,6 +8,7 @@ import {
 import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
 import { claudeStandInBinDirectory } from "../../../src/stand-in/stand-in-location.js";
 import type { BuiltRun } from "./run-job-builder.js";
+import { eventually as pollUntil } from "../../support/eventually.js";
 
 export const NAMESPACE = "local";
 
@@ -53,18 +54,13 @@ export async function writePrompt(run: BuiltRun, prompt = "Say hello"): Promise<
 }
 
 /** Polls (real time) until `check` returns a value; fails the test with `what` after the timeout. */
-export async function eventually<T>(
+/** Waits for `check` to yield a value (see test/support/eventually.ts), up to 15 s by default. */
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return pollUntil(what, check, timeoutMs);
 }
 
 export function conditionOf(job: Job | null, type: string) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
-import { eventually } from "../../support/run-harness/eventually.js";
+import { eventually } from "../../support/eventually.js";
 import { NAMESPACE, NOTHING_LEFT, RunHarness } from "../../support/run-harness/run-harness.js";
 
 const SLOW = { CLAUDE_STAND_IN_SCENARIO: "slow", CLAUDE_STAND_IN_DURATION_S: "60", CLAUDE_STAND_IN_TICK_MS: "100" };

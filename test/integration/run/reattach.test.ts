@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { deliveredTranscript } from "../../support/run-harness/delivered-transcript.js";
-import { eventually } from "../../support/run-harness/eventually.js";
+import { eventually } from "../../support/eventually.js";
 import { NOTHING_LEFT, RunHarness } from "../../support/run-harness/run-harness.js";
 
 describe("reattaching after a server restart, through the real client-node and real pods", () => {
