@@ -18,6 +18,7 @@ import type {
   Secret,
   WatchEventType,
 } from "../../src/ports/kubernetes-objects.js";
+import { matchesLabelSelector } from "../../src/adapters/local-runtime/label-selector.js";
 
 export type FakeOperation =
   | "currentNamespace"
@@ -60,14 +61,8 @@ interface Watcher<T> {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-/** `a=b,c=d` equality selectors, the only kind the adapter uses. */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: string): boolean {
-  if (selector.trim() === "") return true;
-  return selector.split(",").every((term) => {
-    const [key = "", value] = term.split("=");
-    return value === undefined ? labels?.[key.trim()] !== undefined : labels?.[key.trim()] === value.trim();
-  });
-}
+/** Label selection as the cluster does it: the local runtime's selector matcher, shared. */
+export const matchesSelector = matchesLabelSelector;
 
 /**
  * Kubernetes in memory. Jobs, pods and Secrets live in a store with resourceVersions; resuming a
