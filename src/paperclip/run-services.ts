@@ -5,6 +5,7 @@
  */
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
 import { createContainer, type RuntimeSelection } from "../container.js";
+import { phaseLine } from "../domain/cluster/phase-line.js";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
 import { EnvironmentProbe } from "../domain/environment/environment-probe.js";
 import { RunOrchestrator } from "../domain/run/run-orchestrator.js";
@@ -53,9 +54,7 @@ export class ContainerRunServices implements RunServicesProvider {
       services = {
         orchestrator: container.get(RunOrchestrator),
         environment: container.get(EnvironmentProbe),
-        bundles: new PromptBundles(this.options.moduleDir, (ctx, line) =>
-          ctx.onLog("stdout", `[claude-k8s] ${line}\n`),
-        ),
+        bundles: new PromptBundles(this.options.moduleDir, (ctx, line) => ctx.onLog("stdout", `${phaseLine(line)}\n`)),
       };
       this.cache.set(key, services);
     }
