@@ -113,6 +113,18 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `Pod log file ${s(p.path)} holds ${s(p.actual)} bytes but the pod's trailer promised ${s(p.expected)}; something else wrote to it after claude exited.`,
   },
+  k8s_pod_log_not_regular: {
+    message: (p) =>
+      `Run file ${s(p.path)} is ${s(p.found)}, not a regular file with one link; nothing was read from it. A process in the run's pod put it there: check what the agent ran.`,
+  },
+  k8s_run_path_unsafe: {
+    message: (p) =>
+      `Run path ${s(p.path)} was refused for ${s(p.operation)}: ${s(p.found)}. Nothing was read, written or removed through it; check what the agent ran and the run-log root's directories.`,
+  },
+  k8s_fs_call_stuck: {
+    message: (p) =>
+      `A file-system call (${s(p.operation)} of ${s(p.path)}) ${s(p.detail)}, so the run was stopped; check the shared volume's health (a hung NFS or CephFS mount).`,
+  },
   log_sink_failed: {
     message: (p) =>
       `Delivering ${s(p.stream)} line ${s(p.line)} of ${s(p.path)} to onLog failed: ${s(p.detail)}. Output streaming stopped at that line.`,

@@ -5,6 +5,10 @@
 
 const SAFE_PATH_COMPONENT = /^[a-zA-Z0-9-]+$/;
 
+export function isSafePathComponent(value: string): boolean {
+  return SAFE_PATH_COMPONENT.test(value);
+}
+
 /** Refuses any id that could escape or confuse a path ("..", "/", spaces, unicode, ...). */
 export function assertSafePathComponent(field: string, value: string): void {
   if (!SAFE_PATH_COMPONENT.test(value)) {
@@ -19,6 +23,8 @@ export interface RunIdentity {
 }
 
 export interface RunFilePaths {
+  /** The run-log root: every path below lies under it, and file-system calls are confined to it. */
+  readonly root: string;
   /** Directory holding this agent's run files. */
   readonly directory: string;
   /** claude's stream-json stdout. */
@@ -43,6 +49,7 @@ export function runFilePaths(runLogRoot: string, run: RunIdentity): RunFilePaths
   const directory = `${trimTrailingSlash(runLogRoot)}/${run.companyId}/${run.agentId}`;
   const base = `${directory}/${run.runId}`;
   return {
+    root: trimTrailingSlash(runLogRoot),
     directory,
     stdout: `${base}.pod.ndjson`,
     stderr: `${base}.pod.stderr.log`,

@@ -1,21 +1,55 @@
 /**
- * What the domain needs from a file system shared with another node (NFS, EFS, CephFS).
- * Shaped for a tailer: open by path (close-to-open revalidation), read at an offset into the
- * caller's buffer (bounded memory), and the file's identity to detect replacement.
+ * What the domain needs from a file system shared with another node (NFS, EFS, CephFS) that a
+ * hostile pod writes to. Shaped for a tailer: open by path (close-to-open revalidation), read at an
+ * offset into the caller's buffer (bounded memory), and the file's identity to detect replacement.
+ *
+ * Every path the domain names lies under a trusted directory it passes as `scope.under` (the
+ * run-log root). The adapter walks the components below it without following any symlink, so a
+ * pod cannot redirect a read, a write or an unlink outside the root; and it opens files without
+ * blocking and accepts only a regular file with exactly one link.
  */
 
 /** The errno-style codes the domain reacts to; anything else arrives as "EOTHER". */
-export type FileSystemErrorCode = "ENOENT" | "ESTALE" | "EIO" | "EACCES" | "EEXIST" | "ENOTDIR" | "EISDIR" | "EOTHER";
+export type FileSystemErrorCode =
+  | "ENOENT"
+  | "ESTALE"
+  | "EIO"
+  | "EACCES"
+  | "EEXIST"
+  | "ENOTDIR"
+  | "EISDIR"
+  /** The path names something other than a regular file with one link (`found` says what). */
+  | "ENOTREGULAR"
+  /** The path leaves its scope: outside `under`, or through a symlink or non-directory (`found` says what). */
+  | "EUNSAFEPATH"
+  /** The call did not settle within the watchdog's bound (it may still be running underneath). */
+  | "ETIMEDOUT"
+  /** The caller's signal abandoned the call. */
+  | "ECANCELED"
+  | "EOTHER";
 
 export class FileSystemError extends Error {
   constructor(
     readonly code: FileSystemErrorCode,
     readonly path: string,
     message: string,
+    /** For ENOTREGULAR / EUNSAFEPATH: what was found instead, in words ("a FIFO", "a symlinked directory at …"). */
+    readonly found?: string,
   ) {
     super(message);
     this.name = "FileSystemError";
   }
+}
+
+/** Where a call may act, and how long its caller still cares. */
+export interface PathScope {
+  /**
+   * A trusted directory (the run-log root): the path must lie below it, and every component
+   * between them must be a real directory, never a symlink.
+   */
+  readonly under: string;
+  /** Abandons the call's wait (the call may still finish underneath; anything it opened is closed). */
+  readonly signal?: AbortSignal;
 }
 
 /** Device + inode: two opens of the same path see the same file only if these match. */
@@ -37,19 +71,27 @@ export interface OpenFile {
   close(): Promise<void>;
 }
 
+/**
+ * Paths are absolute. The domain always passes a scope; without one only the last component is
+ * checked (no symlink, regular file with one link for reads).
+ */
 export interface FileSystemPort {
-  /** Opens for reading. Throws FileSystemError("ENOENT") when the path does not exist. */
-  open(path: string): Promise<OpenFile>;
-  /** Status of what the path names now, or null when it does not exist. */
-  status(path: string): Promise<FileStatus | null>;
-  /** Reads a small whole file (a trailer, a probe); refuses files over `maxBytes`. */
-  readSmallFile(path: string, maxBytes: number): Promise<Uint8Array>;
-  /** Writes via a temporary file and a rename, so readers see all of it or none of it. */
-  writeFileAtomic(path: string, data: Uint8Array | string, mode?: number): Promise<void>;
-  /** Creates the directory and its parents; succeeds if it exists. */
-  makeDirectory(path: string, mode?: number): Promise<void>;
-  /** Removes a file; returns false if it was already gone. */
-  unlink(path: string): Promise<boolean>;
+  /**
+   * Opens for reading without following a symlink or blocking (FIFO, device). Throws
+   * FileSystemError "ENOENT" when the path does not exist, "ENOTREGULAR" when it is not a regular
+   * file with exactly one link, "EUNSAFEPATH" when its directory chain leaves the scope.
+   */
+  open(path: string, scope?: PathScope): Promise<OpenFile>;
+  /** Status of what the path names now (a symlink is not followed), or null when it does not exist. */
+  status(path: string, scope?: PathScope): Promise<FileStatus | null>;
+  /** Reads a small whole file (a trailer, a probe) with `open`'s checks; refuses files over `maxBytes`. */
+  readSmallFile(path: string, maxBytes: number, scope?: PathScope): Promise<Uint8Array>;
+  /** Writes via a temporary file and a rename in the same (verified) directory: all of it or none of it. */
+  writeFileAtomic(path: string, data: Uint8Array | string, mode?: number, scope?: PathScope): Promise<void>;
+  /** Creates the directory and its parents (each a real directory, never through a symlink); succeeds if it exists. */
+  makeDirectory(path: string, mode?: number, scope?: PathScope): Promise<void>;
+  /** Removes a file (a symlink itself, never its target); returns false if it was already gone. */
+  unlink(path: string, scope?: PathScope): Promise<boolean>;
 }
 
 export const FILE_SYSTEM_PORT = Symbol.for("claude-k8s.FileSystemPort");

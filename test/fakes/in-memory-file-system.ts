@@ -4,6 +4,7 @@ import {
   type FileSystemErrorCode,
   type FileSystemPort,
   type OpenFile,
+  type PathScope,
 } from "../../src/ports/file-system-port.js";
 
 interface FileNode {
@@ -20,7 +21,12 @@ interface FileNode {
   /** Hidden files exist for the writer but not yet for readers (late visibility). */
   hidden: boolean;
   mode: number;
+  /** Directory entries naming this node (a hard link adds one). */
+  links: number;
 }
+
+/** What a pod can put at a path instead of a regular file, as the adapter describes it. */
+export type PlantedKind = "a FIFO" | "a socket" | "a directory" | "a character device" | "a block device";
 
 type Operation = "open" | "read" | "status" | "readSmallFile" | "writeFileAtomic" | "makeDirectory" | "unlink";
 
@@ -50,6 +56,14 @@ export class InMemoryFileSystem implements FileSystemPort {
 
   private readonly files = new Map<string, FileNode>();
   private readonly faults: InjectedFault[] = [];
+  private readonly planted = new Map<string, PlantedKind>();
+  /** Symlinks by path (a file's or a directory's), to their target. */
+  private readonly symlinks = new Map<string, string>();
+  private readonly stalls: { operation: Operation; path: string | undefined; release: Promise<void> }[] = [];
+  /** Every path opened or read whole, in order (to prove what was never read). */
+  readonly readPaths: string[] = [];
+  /** Calls made without a scope (the domain always passes one). */
+  readonly unscopedCalls: string[] = [];
   private nextInode = 1000;
 
   // ---- writer side (test knobs) -------------------------------------------------------------
@@ -118,6 +132,37 @@ export class InMemoryFileSystem implements FileSystemPort {
 
   remove(path: string): void {
     this.files.delete(path);
+    this.planted.delete(path);
+    this.symlinks.delete(path);
+  }
+
+  /** A pod puts a special file (FIFO, socket, directory, device) at `path`. */
+  plant(path: string, kind: PlantedKind): void {
+    this.remove(path);
+    this.planted.set(path, kind);
+    if (kind === "a directory") this.directories.add(path);
+  }
+
+  /** A pod puts a symlink at `path` (to a file, or in place of a directory of the chain). */
+  symlink(path: string, target: string): void {
+    this.remove(path);
+    this.directories.delete(path);
+    this.symlinks.set(path, target);
+  }
+
+  /** A pod hard-links `existing` (any file it can see) at `path`: both names share one node. */
+  hardLink(existing: string, path: string): void {
+    const node = this.node(existing);
+    node.links++;
+    this.files.set(path, node);
+  }
+
+  /** The next `operation` (on `path`, or any) never settles until the returned function is called. */
+  stallNext(operation: Operation, path?: string): () => void {
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.stalls.push({ operation, path, release: released });
+    return release;
   }
 
   /** Fails the next `times` calls of `operation` (on `path`, or any path) with `code`. */
@@ -146,10 +191,11 @@ export class InMemoryFileSystem implements FileSystemPort {
 
   // ---- FileSystemPort ---------------------------------------------------------------------
 
-  async open(path: string): Promise<OpenFile> {
-    this.maybeFail("open", path);
+  async open(path: string, scope?: PathScope): Promise<OpenFile> {
+    await this.enter("open", path, scope);
+    this.readPaths.push(path);
     this.counters.opens++;
-    const node = this.visibleNode(path);
+    const node = this.regularNode(path);
     const visibleAtOpen = node.visibleLength;
     let closed = false;
     return {
@@ -172,38 +218,44 @@ export class InMemoryFileSystem implements FileSystemPort {
     };
   }
 
-  async status(path: string): Promise<FileStatus | null> {
-    this.maybeFail("status", path);
+  async status(path: string, scope?: PathScope): Promise<FileStatus | null> {
+    await this.enter("status", path, scope);
     const node = this.files.get(path);
     if (!node || node.hidden) return null;
     return { device: DEVICE, inode: node.inode, size: node.reportedSize };
   }
 
-  async readSmallFile(path: string, maxBytes: number): Promise<Uint8Array> {
-    this.maybeFail("readSmallFile", path);
-    const node = this.visibleNode(path);
+  async readSmallFile(path: string, maxBytes: number, scope?: PathScope): Promise<Uint8Array> {
+    await this.enter("readSmallFile", path, scope);
+    this.readPaths.push(path);
+    const node = this.regularNode(path);
     if (node.visibleLength > maxBytes) {
       throw new FileSystemError("EOTHER", path, `${path} is larger than ${maxBytes} bytes`);
     }
     return node.data.slice(0, node.visibleLength);
   }
 
-  async writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
-    this.maybeFail("writeFileAtomic", path);
+  async writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600, scope?: PathScope): Promise<void> {
+    await this.enter("writeFileAtomic", path, scope);
     this.requireParent(path);
+    if (this.planted.get(path) === "a directory") throw new FileSystemError("EISDIR", path, `EISDIR: ${path}`);
+    this.remove(path);
     this.replace(path, data);
     this.node(path).mode = mode;
   }
 
-  async makeDirectory(path: string): Promise<void> {
-    this.maybeFail("makeDirectory", path);
+  async makeDirectory(path: string, _mode?: number, scope?: PathScope): Promise<void> {
+    await this.enter("makeDirectory", path, scope, true);
     const parts = path.split("/").filter(Boolean);
     for (let i = 1; i <= parts.length; i++) this.directories.add(`/${parts.slice(0, i).join("/")}`);
   }
 
-  async unlink(path: string): Promise<boolean> {
-    this.maybeFail("unlink", path);
-    return this.files.delete(path);
+  async unlink(path: string, scope?: PathScope): Promise<boolean> {
+    await this.enter("unlink", path, scope);
+    const special = this.planted.delete(path) || this.symlinks.delete(path);
+    const node = this.files.get(path);
+    if (node) node.links--;
+    return this.files.delete(path) || special;
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -219,6 +271,7 @@ export class InMemoryFileSystem implements FileSystemPort {
       holdVisibility: false,
       hidden: false,
       mode: 0o644,
+      links: 1,
     };
     this.files.set(path, node);
     return node;
@@ -234,6 +287,56 @@ export class InMemoryFileSystem implements FileSystemPort {
     const node = this.files.get(path);
     if (!node || node.hidden) throw new FileSystemError("ENOENT", path, `ENOENT: no such file ${path}`);
     return node;
+  }
+
+  /** A regular file with one link, or the refusal the adapter gives for what is there instead. */
+  private regularNode(path: string): FileNode {
+    const found =
+      this.planted.get(path) ??
+      (this.symlinks.has(path) ? "a symlink" : undefined) ??
+      ((this.files.get(path)?.links ?? 1) > 1 ? `a hard link (${this.files.get(path)?.links} links)` : undefined);
+    if (found !== undefined) {
+      throw new FileSystemError("ENOTREGULAR", path, `${path} is ${found}, not a regular file with one link`, found);
+    }
+    return this.visibleNode(path);
+  }
+
+  /** Faults, stalls and the scope check every call goes through, as the adapter's walk does. */
+  private async enter(
+    operation: Operation,
+    path: string,
+    scope: PathScope | undefined,
+    wholePath = false,
+  ): Promise<void> {
+    const stall = this.stalls.find((s) => s.operation === operation && (s.path === undefined || s.path === path));
+    if (stall) {
+      this.stalls.splice(this.stalls.indexOf(stall), 1);
+      await stall.release;
+    }
+    this.maybeFail(operation, path);
+    if (!scope) {
+      this.unscopedCalls.push(`${operation} ${path}`);
+      return;
+    }
+    const root = scope.under.replace(/\/+$/, "");
+    const unsafe = (found: string) => new FileSystemError("EUNSAFEPATH", path, `${path} is refused: ${found}`, found);
+    const below = path.startsWith(`${root}/`) ? path.slice(root.length + 1).split("/") : null;
+    if (below === null || below.some((part) => part === "" || part === "." || part === "..")) {
+      throw unsafe(`it is not inside the run-log root ${scope.under}`);
+    }
+    const directories = wholePath ? below : below.slice(0, -1);
+    let current = root;
+    for (const component of directories) {
+      current = `${current}/${component}`;
+      const found = this.symlinks.has(current)
+        ? "a symlink"
+        : this.files.has(current)
+          ? "a regular file"
+          : this.planted.has(current) && this.planted.get(current) !== "a directory"
+            ? this.planted.get(current)
+            : undefined;
+      if (found !== undefined) throw unsafe(`${found} stands where the directory "${component}" should be`);
+    }
   }
 
   private requireParent(path: string): void {

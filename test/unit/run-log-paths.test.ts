@@ -9,6 +9,7 @@ describe("run file paths", () => {
       runId: "run-3",
     });
     expect(paths).toEqual({
+      root: "/paperclip/instances/default/data/run-logs",
       directory: "/paperclip/instances/default/data/run-logs/co-1/ag-2",
       stdout: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.ndjson",
       stderr: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.stderr.log",

@@ -144,11 +144,12 @@ export class EnvironmentProbe {
   private async checkRunLogRoot(root: string, probeName: string, checks: EnvironmentCheck[]): Promise<void> {
     const probe = `${root.replace(/\/+$/, "")}/${probeName}`;
     const text = `claude-k8s probe ${probeName}`;
+    const scope = { under: root };
     try {
       await this.fileSystem.makeDirectory(root);
-      await this.fileSystem.writeFileAtomic(probe, text, 0o644);
-      const read = new TextDecoder().decode(await this.fileSystem.readSmallFile(probe, 1024));
-      await this.fileSystem.unlink(probe);
+      await this.fileSystem.writeFileAtomic(probe, text, 0o644, scope);
+      const read = new TextDecoder().decode(await this.fileSystem.readSmallFile(probe, 1024, scope));
+      await this.fileSystem.unlink(probe, scope);
       if (read !== text) throw new Error("the probe file read back different bytes");
       checks.push({
         code: "run_log_root_writable",
@@ -156,7 +157,7 @@ export class EnvironmentProbe {
         message: `Run-log root ${root} is writable and readable`,
       });
     } catch (error) {
-      await this.fileSystem.unlink(probe).catch(() => false);
+      await this.fileSystem.unlink(probe, scope).catch(() => false);
       checks.push({
         code: "run_log_root_unwritable",
         level: "error",

@@ -1,7 +1,8 @@
 /**
  * The labels and annotations every run Job (and its pod) carries. Labels are for selection (the
- * shared watches, the concurrency guard); annotations carry the exact values a later reattach
- * needs — the run id and the paths of THAT Job's files — so nothing is rebuilt from a new run.
+ * shared watches, the concurrency guard); annotations carry the run id a later reattach needs, so
+ * nothing is rebuilt from a new run. The path annotations are for operators (kubectl describe):
+ * a reattach recomputes every path from the ids and the server's run-log root, never from them.
  */
 import type { Job } from "../../ports/kubernetes-objects.js";
 import { shortHash } from "./short-hash.js";

@@ -6,6 +6,7 @@
  */
 import { FileSystemError, type FileSystemPort } from "../../ports/file-system-port.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
+import { fileSystemRefusal } from "../file-system-failure.js";
 import type { RunFilePaths } from "../run-log-paths.js";
 
 /**
@@ -45,10 +46,14 @@ export class PromptDelivery {
     const size = checkPromptSize(prompt, maxPromptBytes);
     if (!size.ok) return size;
     const bytes = encoder.encode(prompt);
+    // Confined to the run-log root: a symlinked directory below it is refused, never written through.
+    const scope = { under: paths.root };
     try {
-      await this.fs.makeDirectory(paths.directory);
-      await this.fs.writeFileAtomic(paths.prompt, bytes, PROMPT_FILE_MODE);
+      await this.fs.makeDirectory(paths.directory, undefined, scope);
+      await this.fs.writeFileAtomic(paths.prompt, bytes, PROMPT_FILE_MODE, scope);
     } catch (error) {
+      const refusal = fileSystemRefusal(error, "the prompt write");
+      if (refusal !== null) return fail(refusal);
       const detail =
         error instanceof FileSystemError
           ? `${error.code}: ${error.message}`

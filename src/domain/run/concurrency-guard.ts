@@ -1,7 +1,9 @@
 /**
  * One running Job per agent. Before launching, the guard lists the agent's Jobs: a still-running
  * Job of THIS run (a retried execute) or, after a server restart, an orphan working on the same
- * task and session is adopted — the run follows THAT Job's own files, named in its annotations.
+ * task and session is adopted — the run follows THAT Job's own files. Their paths are recomputed from
+ * the ids (this agent's company and agent, the orphan's validated run id) and the server's run-log
+ * root: annotations are written by whoever can edit a Job, so they never decide what is read or deleted.
  * Anything else running for the agent blocks the run with a named error. A failed list fails
  * closed: launching blind could start a second writer.
  */
@@ -10,8 +12,14 @@ import type { Job } from "../../ports/kubernetes-objects.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { apiFailure } from "../cluster/api-failure.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
-import { ANNOTATION_KEYS, agentRunsSelector, readRunAnnotations, type RunAnnotations } from "../job/job-labels.js";
-import type { RunFilePaths } from "../run-log-paths.js";
+import {
+  ANNOTATION_KEYS,
+  LABEL_KEYS,
+  agentRunsSelector,
+  readRunAnnotations,
+  sanitizeLabelValue,
+} from "../job/job-labels.js";
+import { isSafePathComponent, runFilePaths, type RunFilePaths } from "../run-log-paths.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 import { retryRunCall } from "./api-retry.js";
 
@@ -21,7 +29,7 @@ export type GuardDecision =
       readonly kind: "adopt";
       readonly jobName: string;
       readonly runId: string;
-      readonly paths: Pick<RunFilePaths, "stdout" | "stderr" | "trailer" | "prompt">;
+      readonly paths: RunFilePaths;
     };
 
 export class ConcurrencyGuard {
@@ -44,7 +52,7 @@ export class ConcurrencyGuard {
 
     const running = listed.value.filter(isStillRunning).sort(newestFirst);
     const own = running.find((job) => readRunAnnotations(job)?.runId === request.runId);
-    if (own) return ok(adoption(own));
+    if (own) return ok(adoption(own, request, request.runId));
     const [orphan] = running;
     if (!orphan) return ok({ kind: "launch" });
 
@@ -62,24 +70,26 @@ export class ConcurrencyGuard {
     if (orphanSession && request.resumeSessionId && orphanSession !== request.resumeSessionId) {
       return blocked(`it runs session ${orphanSession}, this run resumes ${request.resumeSessionId}`);
     }
-    if (!readRunAnnotations(orphan)) return blocked("it carries no log paths to reattach to");
-    return ok(adoption(orphan));
+    const orphanRunId = validatedRunId(orphan);
+    if (orphanRunId === null) return blocked("it carries no valid run id to recompute its file paths from");
+    return ok(adoption(orphan, request, orphanRunId));
   }
 }
 
-function adoption(job: Job): GuardDecision {
-  const annotations = readRunAnnotations(job) as RunAnnotations;
-  return {
-    kind: "adopt",
-    jobName: job.metadata.name ?? "",
-    runId: annotations.runId,
-    paths: {
-      stdout: annotations.stdoutPath,
-      stderr: annotations.stderrPath,
-      trailer: annotations.trailerPath,
-      prompt: annotations.promptPath,
-    },
-  };
+/** The adopted Job's files, recomputed from the ids under the server's run-log root. */
+function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecision {
+  const paths = runFilePaths(request.runLogRoot, { companyId: request.companyId, agentId: request.agentId, runId });
+  return { kind: "adopt", jobName: job.metadata.name ?? "", runId, paths };
+}
+
+/**
+ * The Job's run id when it is a safe path component and agrees with the run-id label the adapter
+ * wrote beside it; null otherwise (a hand-edited or foreign Job is not adopted).
+ */
+function validatedRunId(job: Job): string | null {
+  const runId = job.metadata.annotations?.[ANNOTATION_KEYS.runId];
+  if (!runId || !isSafePathComponent(runId)) return null;
+  return job.metadata.labels?.[LABEL_KEYS.runId] === sanitizeLabelValue(runId) ? runId : null;
 }
 
 function isStillRunning(job: Job): boolean {

@@ -15,7 +15,7 @@ import type { KubernetesApiError } from "../../ports/kubernetes-port.js";
 export interface CleanupTarget {
   readonly namespace: string;
   readonly jobName: string | null;
-  readonly files: Pick<RunFilePaths, "stdout" | "stderr" | "trailer" | "prompt">;
+  readonly files: Pick<RunFilePaths, "root" | "stdout" | "stderr" | "trailer" | "prompt">;
 }
 
 export interface CleanupResult {
@@ -49,7 +49,8 @@ export class RunCleanup {
     }
     for (const path of [target.files.stdout, target.files.stderr, target.files.trailer, target.files.prompt]) {
       try {
-        await this.fileSystem.unlink(path);
+        // Confined to the run-log root: a symlinked directory below it is refused, never followed.
+        await this.fileSystem.unlink(path, { under: target.files.root });
       } catch (error) {
         problems.push(`${path} not removed: ${(error as Error).message}`);
       }

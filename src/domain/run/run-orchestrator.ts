@@ -126,7 +126,7 @@ export class RunOrchestrator {
       namespace: target.namespace,
       config: request.config,
       serverPod,
-      paths: { ...target.paths, directory: target.directory },
+      paths: target.paths,
       workingDirectory: request.workingDirectory,
       claude: {
         resumeSessionId: request.resumeSessionId,
@@ -139,11 +139,7 @@ export class RunOrchestrator {
     });
     if (!built.ok) return built;
     target.planned(built.value);
-    const written = await this.prompts.write(
-      { ...target.paths, directory: target.directory },
-      request.prompt,
-      request.config.maxPromptBytes,
-    );
+    const written = await this.prompts.write(target.paths, request.prompt, request.config.maxPromptBytes);
     if (!written.ok) return written;
     const launched = await this.launcher.launch(target.namespace, request.runId, built.value, line);
     if (launched.ok) target.launched(launched.value.reference.name);

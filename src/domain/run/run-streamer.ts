@@ -34,7 +34,7 @@ export interface StreamedRun {
 }
 
 export interface StreamOptions {
-  readonly paths: Pick<RunFilePaths, "stdout" | "stderr" | "trailer">;
+  readonly paths: Pick<RunFilePaths, "root" | "stdout" | "stderr" | "trailer">;
   readonly jobName: string;
   readonly appearTimeoutMs: number;
   readonly drainTimeoutMs: number;
@@ -62,7 +62,12 @@ export class RunStreamer {
     let sawOutput = false;
 
     const session = this.tailer.follow(
-      { stdoutPath: options.paths.stdout, stderrPath: options.paths.stderr, trailerPath: options.paths.trailer },
+      {
+        root: options.paths.root,
+        stdoutPath: options.paths.stdout,
+        stderrPath: options.paths.stderr,
+        trailerPath: options.paths.trailer,
+      },
       async (stream, chunk) => {
         lastOutputAt = this.clock.now();
         if (!sawOutput) {

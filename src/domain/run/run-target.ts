@@ -14,25 +14,20 @@ import type { CleanupTarget } from "./run-cleanup.js";
 export type CancelResult =
   { readonly acknowledgedAt: string; readonly forced: boolean } | { readonly failure: RunFailure };
 
-type RunFiles = Pick<RunFilePaths, "stdout" | "stderr" | "trailer" | "prompt">;
-
 export class RunTarget {
   jobName: string | null = null;
   reattachedFromRunId: string | null = null;
   private manifests: RunManifests | null = null;
-  private files: RunFiles;
-
-  readonly directory: string;
+  private files: RunFilePaths;
 
   constructor(
     readonly namespace: string,
     paths: RunFilePaths,
   ) {
     this.files = paths;
-    this.directory = paths.directory;
   }
 
-  get paths(): RunFiles {
+  get paths(): RunFilePaths {
     return this.files;
   }
 
@@ -44,7 +39,7 @@ export class RunTarget {
     this.jobName = jobName;
   }
 
-  adopt(jobName: string, files: RunFiles, fromRunId: string): void {
+  adopt(jobName: string, files: RunFilePaths, fromRunId: string): void {
     this.jobName = jobName;
     this.files = files;
     this.reattachedFromRunId = fromRunId;

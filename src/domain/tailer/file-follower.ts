@@ -15,11 +15,13 @@
  * first, skipping a read of the old handle that cannot show more than the fresh one.
  */
 import { runFailure, type RunFailure } from "../errors.js";
+import { fileSystemRefusal, isCancelledCall } from "../file-system-failure.js";
 import {
   FileSystemError,
   type FileIdentity,
   type FileSystemPort,
   type OpenFile,
+  type PathScope,
 } from "../../ports/file-system-port.js";
 
 export type FollowStep =
@@ -56,12 +58,13 @@ export class FileFollower {
   private openedAt = Number.NEGATIVE_INFINITY;
   private lastPollQuiet = false;
 
-  /** `quietReopenMs` 0 re-opens on every quiet poll. */
+  /** `quietReopenMs` 0 re-opens on every quiet poll; `scope` confines every open to the run-log root. */
   constructor(
     private readonly fileSystem: FileSystemPort,
     readonly path: string,
     private readonly chunkBytes: number,
     private readonly quietReopenMs = 0,
+    private readonly scope?: PathScope,
   ) {
     this.readSize = this.initialReadSize = Math.max(1, Math.floor(chunkBytes / 16));
   }
@@ -123,7 +126,7 @@ export class FileFollower {
   private async open(now: number): Promise<FollowStep | null> {
     let file: OpenFile;
     try {
-      file = await this.fileSystem.open(this.path);
+      file = await this.fileSystem.open(this.path, this.scope);
     } catch (error) {
       if (error instanceof FileSystemError && error.code === "ENOENT" && this.identity === null) {
         return { kind: "absent" };
@@ -226,6 +229,10 @@ export class FileFollower {
   }
 
   private classify(error: unknown): FollowStep {
+    if (isCancelledCall(error)) return { kind: "stopped" };
+    // A FIFO, socket, link or redirected directory at the path, or a call that never settled: the run ends.
+    const refusal = fileSystemRefusal(error, "read");
+    if (refusal !== null) return { kind: "failed", failure: refusal };
     if (error instanceof FileSystemError && TRANSIENT_CODES.has(error.code)) {
       return { kind: "transient", detail: `${error.code}: ${error.message}` };
     }

@@ -3,7 +3,7 @@
  * cadence and the deadlines together, and always ends with a summary (never a rejection).
  */
 import type { ClockPort } from "../../ports/clock-port.js";
-import type { FileSystemPort } from "../../ports/file-system-port.js";
+import type { FileSystemPort, PathScope } from "../../ports/file-system-port.js";
 import { runFailure, type RunFailure } from "../errors.js";
 import type { RunTrailer } from "../run-trailer.js";
 import { describeMissing, judgeProgress, type EndOfStreamState } from "./end-of-stream.js";
@@ -83,10 +83,14 @@ export class TailRun {
       if (this.signal?.aborted) return this.summarize("cancelled", null);
       // While the files grow the writer is usually not done, so until the drain window opens the
       // trailer is looked for only after a quiet poll (fewer opens on the shared volume).
-      if (this.trailer === null && (!grewLastPoll || this.drainDeadline !== null)) await this.lookForTrailer();
+      let refused: RunFailure | null = null;
+      if (this.trailer === null && (!grewLastPoll || this.drainDeadline !== null))
+        refused = await this.lookForTrailer();
       const outcome = await this.pollStreams();
       grewLastPoll = outcome.grew;
       if (outcome.summary !== null) return outcome.summary;
+      // A refused trailer ends the run, after delivering what the logs already hold.
+      if (refused !== null) return this.fail(refused);
 
       const now = this.clock.now();
       const drainOver = this.drainDeadline !== null && now >= this.drainDeadline;
@@ -114,8 +118,10 @@ export class TailRun {
     }
   }
 
-  private async lookForTrailer(): Promise<void> {
-    const lookup = await lookUpTrailer(this.fileSystem, this.target.trailerPath);
+  /** Looks for the trailer; returns the failure that ends the run when what is there is refused. */
+  private async lookForTrailer(): Promise<RunFailure | null> {
+    const lookup = await lookUpTrailer(this.fileSystem, this.target.trailerPath, this.scope());
+    if (lookup.kind === "refused") return lookup.failure;
     if (lookup.kind === "found") {
       this.trailer = lookup.trailer;
       this.trailerProblem = null;
@@ -124,6 +130,12 @@ export class TailRun {
     } else {
       this.trailerProblem = lookup.kind === "absent" ? null : lookup.detail;
     }
+    return null;
+  }
+
+  /** Every call stays under the run-log root, and is abandoned when the run is cancelled. */
+  private scope(): PathScope {
+    return this.signal ? { under: this.target.root, signal: this.signal } : { under: this.target.root };
   }
 
   private async pollStreams(): Promise<PollOutcome> {
@@ -217,7 +229,13 @@ export class TailRun {
 
   private stream(path: string, delivery: StreamDelivery): FollowedStream {
     // A quiet file is re-opened at the slow cadence even while the other stream keeps polls fast.
-    const follower = new FileFollower(this.fileSystem, path, this.options.chunkBytes, this.options.slowPollMs);
+    const follower = new FileFollower(
+      this.fileSystem,
+      path,
+      this.options.chunkBytes,
+      this.options.slowPollMs,
+      this.scope(),
+    );
     return { follower, delivery };
   }
 }

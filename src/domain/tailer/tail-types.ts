@@ -12,6 +12,8 @@ export type LineSink = (stream: LogStream, chunk: string) => Promise<void> | voi
 
 /** The three files a run's pod writes on the shared volume (see run-log-paths.ts). */
 export interface TailTarget {
+  /** The run-log root: the tailer never reads outside it, nor through a symlinked directory below it. */
+  readonly root: string;
   readonly stdoutPath: string;
   readonly stderrPath: string;
   readonly trailerPath: string;

@@ -32,11 +32,13 @@ type Impl = "ours" | "naive";
 const nowMs = () => performance.timeOrigin + performance.now();
 
 interface Paths {
+  root: string;
   stdoutPath: string;
   stderrPath: string;
   trailerPath: string;
 }
 const pathsFor = (name: string): Paths => ({
+  root: DIR,
   stdoutPath: join(DIR, `${name}.pod.ndjson`),
   stderrPath: join(DIR, `${name}.pod.stderr.log`),
   trailerPath: join(DIR, `${name}.pod.trailer.json`),

@@ -38,6 +38,7 @@ describe("LogTailer on the real file system with a separate writer process", () 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), "tailer-it-"));
     target = {
+      root: directory,
       stdoutPath: join(directory, "r.pod.ndjson"),
       stderrPath: join(directory, "r.pod.stderr.log"),
       trailerPath: join(directory, "r.pod.trailer.json"),

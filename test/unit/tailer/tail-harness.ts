@@ -9,6 +9,7 @@ import { InMemoryFileSystem } from "../../fakes/in-memory-file-system.js";
 import { ManualClock } from "../../fakes/manual-clock.js";
 
 export const TARGET = {
+  root: "/paperclip/run-logs",
   stdoutPath: "/paperclip/run-logs/c/a/r1.pod.ndjson",
   stderrPath: "/paperclip/run-logs/c/a/r1.pod.stderr.log",
   trailerPath: "/paperclip/run-logs/c/a/r1.pod.trailer.json",
