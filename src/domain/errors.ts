@@ -125,6 +125,10 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `A file-system call (${s(p.operation)} of ${s(p.path)}) ${s(p.detail)}, so the run was stopped; check the shared volume's health (a hung NFS or CephFS mount).`,
   },
+  k8s_pod_output_limit_exceeded: {
+    message: (p) =>
+      `The run's pod wrote past its ${s(p.limit)} limit of ${s(p.max)} ${s(p.unit)} (stdout and stderr together; reading ${s(p.path)}); the Job was stopped and the rest of its output discarded. Raise ${s(p.limit)} in the agent's adapter settings if the agent really needs more.`,
+  },
   log_sink_failed: {
     message: (p) =>
       `Delivering ${s(p.stream)} line ${s(p.line)} of ${s(p.path)} to onLog failed: ${s(p.detail)}. Output streaming stopped at that line.`,

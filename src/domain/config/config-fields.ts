@@ -4,6 +4,8 @@
  * generated from this table, so they cannot disagree.
  */
 import type { ResourceRequirements, Toleration } from "../../ports/kubernetes-objects.js";
+import { DEFAULT_OUTPUT_LIMITS } from "../tailer/output-budget.js";
+import { DEFAULT_MAX_LINE_BYTES } from "../tailer/utf8-line-framer.js";
 
 export type FieldKind =
   "string" | "integer" | "boolean" | "enum" | "stringList" | "stringMap" | "tolerations" | "resources";
@@ -335,6 +337,33 @@ export const CONFIG_FIELDS = {
     group: "Run",
     label: "Drain window (s)",
     hint: "After the pod ends, how long to wait for the last bytes to become visible on the shared volume.",
+  },
+  maxLineBytes: {
+    kind: "integer",
+    default: DEFAULT_MAX_LINE_BYTES,
+    min: 1024,
+    max: 256 * MiB,
+    group: "Run",
+    label: "Max line size (bytes)",
+    hint: "The longest output line held in server memory; a longer line is delivered cut, its head plus a '[claude-k8s: line cut at maxLineBytes …]' marker, and is not read as an event.",
+  },
+  maxOutputBytes: {
+    kind: "integer",
+    default: DEFAULT_OUTPUT_LIMITS.maxOutputBytes,
+    min: MiB,
+    max: 64 * 1024 * MiB,
+    group: "Run",
+    label: "Max output per run (bytes)",
+    hint: "Bytes of stdout and stderr together a run may write; past it the Job is stopped and the run fails with k8s_pod_output_limit_exceeded.",
+  },
+  maxOutputLines: {
+    kind: "integer",
+    default: DEFAULT_OUTPUT_LIMITS.maxOutputLines,
+    min: 1000,
+    max: 100_000_000,
+    group: "Run",
+    label: "Max output lines per run",
+    hint: "Lines of stdout and stderr together a run may write; past it the Job is stopped and the run fails with k8s_pod_output_limit_exceeded.",
   },
 
   // --- Paperclip ----------------------------------------------------------------------------

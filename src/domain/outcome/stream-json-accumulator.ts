@@ -38,6 +38,8 @@ export interface StreamSummary {
   readonly errorTextTail: string;
   /** Lines that parsed as stream-json events (the rest are blank-free non-JSON lines). */
   readonly eventCount?: number;
+  /** Lines cut at maxLineBytes by the tailer (counted in lineCount, never parsed). */
+  readonly cutLineCount?: number;
   readonly rateLimit?: RateLimitNotice | null;
   /** Usage summed over assistant messages: the billing fallback when no result event arrived. */
   readonly assistantUsage?: TokenUsage | null;
@@ -69,6 +71,7 @@ export class StreamJsonAccumulator {
 
   private lines = 0;
   private events = 0;
+  private cutLines = 0;
   private initEvent: StreamInit | null = null;
   private lastSessionId: string | null = null;
   private initModel: string | null = null;
@@ -106,6 +109,16 @@ export class StreamJsonAccumulator {
     this.onEvent(event, text.length);
   }
 
+  /**
+   * A stdout line the tailer cut at maxLineBytes: only its head arrived, so it is never parsed
+   * (its head might be a valid-looking event); it is counted and noted as an error line instead.
+   */
+  pushCut(maxLineBytes: number): void {
+    this.lines += 1;
+    this.cutLines += 1;
+    this.noteError(`stdout line longer than maxLineBytes (${maxLineBytes} bytes) was cut and not read as an event`);
+  }
+
   get summary(): StreamSummary {
     const assistantUsage = this.openMessage ? addUsage(this.settledUsage, this.openMessage.usage) : this.settledUsage;
     return {
@@ -118,6 +131,7 @@ export class StreamJsonAccumulator {
       assistantTextTail: this.assistantText.value,
       errorTextTail: this.errorText.value,
       eventCount: this.events,
+      cutLineCount: this.cutLines,
       rateLimit: this.lastRateLimit,
       assistantUsage,
     };

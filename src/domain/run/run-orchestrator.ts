@@ -5,9 +5,9 @@
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
-import { asApiError, apiFailure } from "../cluster/api-failure.js";
+import { asApiError, apiFailure, describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
-import { fail, ok, type Result, type RunFailure } from "../errors.js";
+import { fail, ok, type ErrorCode, type Result, type RunFailure } from "../errors.js";
 import type { JobManifestFactory } from "../job/job-manifest-factory.js";
 import type { PromptDelivery } from "../job/prompt-delivery.js";
 import type { ServerPodReader } from "../server-pod-reader.js";
@@ -21,6 +21,8 @@ import { statusReporter, type StatusReporter } from "./status-reporter.js";
 import { prepareRun } from "./run-preparation.js";
 import type { RunStreamer } from "./run-streamer.js";
 import { RunTarget } from "./run-target.js";
+
+const OUTPUT_LIMIT: ErrorCode = "k8s_pod_output_limit_exceeded";
 
 export class RunOrchestrator {
   constructor(
@@ -83,11 +85,17 @@ export class RunOrchestrator {
           jobName: target.jobName ?? "",
           appearTimeoutMs: request.config.logAppearTimeoutSec * 1000,
           drainTimeoutMs: request.config.drainTimeoutSec * 1000,
+          limits: {
+            maxLineBytes: request.config.maxLineBytes,
+            maxOutputBytes: request.config.maxOutputBytes,
+            maxOutputLines: request.config.maxOutputLines,
+          },
           podEnded: this.pods.awaitEnd(target.namespace, target.jobName ?? "", request.config, signal, line),
           signal,
         },
         observer,
       );
+      if (streamed.tail.failure?.errorCode === OUTPUT_LIMIT) await this.stopFloodingJob(target, line);
       return this.finish(
         request,
         target,
@@ -150,6 +158,16 @@ export class RunOrchestrator {
     line(phaseLine(`cancel requested: deleting Job ${target.namespace}/${target.jobName}`));
     const deleted = await this.cleanup.deleteJob(target.namespace, target.jobName ?? "", line);
     return deleted.ok ? null : apiFailure(deleted.failure);
+  }
+
+  /**
+   * A pod past the run's output caps would go on writing: its Job is deleted now, even when the
+   * operator retains Jobs (its files are still kept then).
+   */
+  private async stopFloodingJob(target: RunTarget, line: (whole: string) => void): Promise<void> {
+    line(phaseLine(`run output cap passed: deleting Job ${target.namespace}/${target.jobName}`));
+    const deleted = await this.cleanup.deleteJob(target.namespace, target.jobName ?? "", line);
+    if (!deleted.ok) line(phaseLine(`Job ${target.jobName} not deleted: ${describeApiError(deleted.failure)}`));
   }
 
   private async finish(

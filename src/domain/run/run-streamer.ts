@@ -10,7 +10,7 @@ import type { RunFailure } from "../errors.js";
 import { BoundedTextTail } from "../outcome/bounded-text.js";
 import { StreamJsonAccumulator, type StreamSummary } from "../outcome/stream-json-accumulator.js";
 import type { RunFilePaths } from "../run-log-paths.js";
-import type { LogTailer, TailSummary } from "../tailer/log-tailer.js";
+import type { LogTailer, TailOptions, TailSummary } from "../tailer/log-tailer.js";
 import type { RunObserver } from "./agent-run-request.js";
 import { statusReporter, type StatusReporter } from "./status-reporter.js";
 
@@ -38,6 +38,8 @@ export interface StreamOptions {
   readonly jobName: string;
   readonly appearTimeoutMs: number;
   readonly drainTimeoutMs: number;
+  /** Memory and output bounds of the tail (see the config fields of the same names). */
+  readonly limits: Pick<TailOptions, "maxLineBytes" | "maxOutputBytes" | "maxOutputLines">;
   /** Resolves when the pod has ended; rejects never (failures are values). */
   readonly podEnded: Promise<PodEnd>;
   readonly signal: AbortSignal;
@@ -68,17 +70,23 @@ export class RunStreamer {
         stderrPath: options.paths.stderr,
         trailerPath: options.paths.trailer,
       },
-      async (stream, chunk) => {
+      async (stream, chunk, cut) => {
         lastOutputAt = this.clock.now();
         if (!sawOutput) {
           sawOutput = true;
           await status.say("first output received", "first-output");
         }
-        if (stream === "stdout") accumulator.push(chunk);
-        else stderrTail.append(chunk);
+        if (stream === "stderr") stderrTail.append(chunk);
+        else if (cut) accumulator.pushCut(options.limits.maxLineBytes);
+        else accumulator.push(chunk);
         await observer.onLog(stream, chunk);
       },
-      { signal: options.signal, appearTimeoutMs: options.appearTimeoutMs, drainTimeoutMs: options.drainTimeoutMs },
+      {
+        signal: options.signal,
+        appearTimeoutMs: options.appearTimeoutMs,
+        drainTimeoutMs: options.drainTimeoutMs,
+        ...options.limits,
+      },
     );
 
     let podEnd: PodEnd | null = null;

@@ -1,8 +1,11 @@
 /**
  * The LogTailer: follows the files a run's pod writes on the shared volume (stdout, stderr and the
  * end-of-stream trailer) and hands every line to the sink as it appears. Lossless (every byte once,
- * in order, UTF-8 intact), bounded (one read chunk plus the longest line per stream, no transcript)
- * and ended by the trailer protocol, with a named failure for everything that can go wrong.
+ * in order, UTF-8 intact) up to its bounds: memory is one read chunk plus at most `maxLineBytes` per
+ * stream, no transcript (a longer line reaches the sink cut, head plus marker, flagged `cut`), and a
+ * run's output is capped (`maxOutputBytes`, `maxOutputLines`: k8s_pod_output_limit_exceeded). It is
+ * ended by the trailer protocol, which counts bytes read (a cut line's skipped rest included), with
+ * a named failure for everything that can go wrong.
  *
  * Decisions where the protocol is silent:
  * - stdout must appear within `appearTimeoutMs`; stderr is followed once it appears, and its

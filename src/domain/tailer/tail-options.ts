@@ -1,4 +1,6 @@
 /** The tailer's tunables, their defaults (from the issue), and their validation. */
+import { DEFAULT_OUTPUT_LIMITS } from "./output-budget.js";
+import { DEFAULT_MAX_LINE_BYTES, MIN_LINE_BYTES } from "./utf8-line-framer.js";
 
 export interface TailOptions {
   /** How long to wait for the stdout file to appear. */
@@ -16,6 +18,12 @@ export interface TailOptions {
   readRetryLimit: number;
   /** Longest pause between retries of a transient error (the backoff doubles from `fastPollMs` up to this). */
   maxRetryBackoffMs: number;
+  /** The longest line held in memory; a longer one is delivered cut, with a marker. */
+  maxLineBytes: number;
+  /** Per run, stdout and stderr together: file bytes read as lines before the tail fails with `k8s_pod_output_limit_exceeded`. */
+  maxOutputBytes: number;
+  /** Per run, stdout and stderr together: lines delivered before the tail fails with `k8s_pod_output_limit_exceeded`. */
+  maxOutputLines: number;
 }
 
 export const DEFAULT_TAIL_OPTIONS: Readonly<TailOptions> = {
@@ -28,6 +36,8 @@ export const DEFAULT_TAIL_OPTIONS: Readonly<TailOptions> = {
   chunkBytes: 1024 * 1024,
   readRetryLimit: 8,
   maxRetryBackoffMs: 4_000,
+  maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+  ...DEFAULT_OUTPUT_LIMITS,
 };
 
 const MINIMUM: Readonly<TailOptions> = {
@@ -39,6 +49,9 @@ const MINIMUM: Readonly<TailOptions> = {
   chunkBytes: 1,
   readRetryLimit: 0,
   maxRetryBackoffMs: 1,
+  maxLineBytes: MIN_LINE_BYTES,
+  maxOutputBytes: 1,
+  maxOutputLines: 1,
 };
 
 /** Undefined entries fall back, so callers may spread partial objects with holes. */

@@ -8,10 +8,11 @@ import { runFailure, type RunFailure } from "../errors.js";
 import type { RunTrailer } from "../run-trailer.js";
 import { describeMissing, judgeProgress, type EndOfStreamState } from "./end-of-stream.js";
 import { FileFollower } from "./file-follower.js";
+import { OutputBudget } from "./output-budget.js";
 import { PollCadence, RetryBackoff } from "./poll-cadence.js";
 import { StreamDelivery } from "./stream-delivery.js";
 import type { TailOptions } from "./tail-options.js";
-import type { LineSink, TailEnding, TailSummary, TailTarget } from "./tail-types.js";
+import type { LineSink, LogStream, TailEnding, TailSummary, TailTarget } from "./tail-types.js";
 import { lookUpTrailer } from "./trailer-reader.js";
 
 interface FollowedStream {
@@ -47,8 +48,12 @@ export class TailRun {
     private readonly options: TailOptions,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.stdout = this.stream(target.stdoutPath, new StreamDelivery("stdout", sink, signal));
-    this.stderr = this.stream(target.stderrPath, new StreamDelivery("stderr", sink, signal));
+    // One budget for both streams: the caps are per run.
+    const budget = new OutputBudget(options);
+    const delivery = (stream: LogStream, path: string) =>
+      new StreamDelivery(stream, sink, signal, { path, budget, maxLineBytes: options.maxLineBytes });
+    this.stdout = this.stream(target.stdoutPath, delivery("stdout", target.stdoutPath));
+    this.stderr = this.stream(target.stderrPath, delivery("stderr", target.stderrPath));
     this.cadence = new PollCadence(options);
     this.retry = new RetryBackoff(options);
   }
@@ -164,16 +169,28 @@ export class TailRun {
   }
 
   private stopped(follower: FileFollower, delivery: StreamDelivery): TailSummary {
-    if (delivery.stopped !== "sink_failed") return this.summarize("cancelled", null);
-    return this.summarize("failed", this.sinkFailure(follower, delivery));
+    const failure = this.deliveryFailure(follower, delivery);
+    return failure === null ? this.summarize("cancelled", null) : this.summarize("failed", failure);
   }
 
   /** The tail is whole: deliver any final line without a newline, then report success. */
   private async complete(): Promise<TailSummary> {
     for (const { follower, delivery } of [this.stdout, this.stderr]) {
-      if (!(await delivery.flush())) return this.summarize("failed", this.sinkFailure(follower, delivery));
+      if (!(await delivery.flush())) return this.stopped(follower, delivery);
     }
     return this.summarize("complete", null);
+  }
+
+  /** Why delivery failed (the sink threw, or the run's output cap was passed); null for a cancel. */
+  private deliveryFailure(follower: FileFollower, delivery: StreamDelivery): RunFailure | null {
+    switch (delivery.stopped) {
+      case "sink_failed":
+        return this.sinkFailure(follower, delivery);
+      case "output_limit":
+        return delivery.budgetFailure;
+      default:
+        return null;
+    }
   }
 
   /** Ends as failed, first delivering the unfinished lines already read: output is never dropped. */

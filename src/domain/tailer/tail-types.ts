@@ -7,8 +7,12 @@ import type { RunTrailer } from "../run-trailer.js";
 
 export type LogStream = "stdout" | "stderr";
 
-/** Receives one line plus "\n" at a time; a returned promise is awaited before the next line (backpressure). */
-export type LineSink = (stream: LogStream, chunk: string) => Promise<void> | void;
+/**
+ * Receives one line plus "\n" at a time; a returned promise is awaited before the next line
+ * (backpressure). `cut` is true for a line longer than `maxLineBytes`: `chunk` is then its head
+ * plus a visible marker, and is not the line the pod wrote (never parse it as an event).
+ */
+export type LineSink = (stream: LogStream, chunk: string, cut: boolean) => Promise<void> | void;
 
 /** The three files a run's pod writes on the shared volume (see run-log-paths.ts). */
 export interface TailTarget {
@@ -20,7 +24,7 @@ export interface TailTarget {
 }
 
 export interface StreamTotals {
-  /** File bytes handed to the sink (each line's bytes including its "\n"). */
+  /** File bytes consumed as lines (each line's bytes including its "\n"; a cut line's skipped rest too). */
   readonly bytes: number;
   readonly lines: number;
 }

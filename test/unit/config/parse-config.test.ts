@@ -213,6 +213,28 @@ const CASES: Record<ConfigFieldKey, { accept: Array<[unknown, unknown]>; reject:
     ],
     reject: [-1],
   },
+  maxLineBytes: {
+    accept: [
+      [1024, 1024],
+      ["67108864", 64 * 1024 * 1024],
+      [256 * 1024 * 1024, 256 * 1024 * 1024],
+    ],
+    reject: [0, 1023, 256 * 1024 * 1024 + 1, "16MiB", 1.5],
+  },
+  maxOutputBytes: {
+    accept: [
+      [1024 * 1024, 1024 * 1024],
+      ["8589934592", 8 * 1024 * 1024 * 1024],
+    ],
+    reject: [0, 1024 * 1024 - 1, 64 * 1024 * 1024 * 1024 + 1, "1G"],
+  },
+  maxOutputLines: {
+    accept: [
+      [1000, 1000],
+      ["5000000", 5_000_000],
+    ],
+    reject: [0, 999, 100_000_001, -5],
+  },
   dataMountPath: {
     accept: [
       ["/data/", "/data/"],

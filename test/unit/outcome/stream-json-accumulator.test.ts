@@ -124,6 +124,19 @@ describe("StreamJsonAccumulator", () => {
     expect(accumulator.summary.result?.subtype).toBe("success");
   });
 
+  it("never reads a line the tailer cut at maxLineBytes as an event, and says so in the error text", () => {
+    const accumulator = new StreamJsonAccumulator();
+    accumulator.push('{"type":"system","subtype":"init","session_id":"s-1"}');
+    accumulator.pushCut(1024);
+    const summary = accumulator.summary;
+
+    expect(summary.result).toBeNull();
+    expect(summary).toMatchObject({ lineCount: 2, eventCount: 1, cutLineCount: 1, sessionId: "s-1" });
+    expect(summary.errorTextTail).toBe(
+      "stdout line longer than maxLineBytes (1024 bytes) was cut and not read as an event\n",
+    );
+  });
+
   it("an empty summary has seen nothing", () => {
     expect(emptyStreamSummary()).toMatchObject({ sawAnyLine: false, lineCount: 0, init: null, result: null });
   });

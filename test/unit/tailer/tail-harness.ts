@@ -2,6 +2,7 @@
 import {
   LogTailer,
   type FollowOptions,
+  type LineSink,
   type LogStream,
   type TailSession,
 } from "../../../src/domain/tailer/log-tailer.js";
@@ -32,7 +33,7 @@ export class TailWorld {
   session: TailSession | null = null;
 
   /** Starts following TARGET; `sink` replaces the recording sink when given. */
-  follow(options: FollowOptions = {}, sink?: (stream: LogStream, chunk: string) => Promise<void> | void): TailSession {
+  follow(options: FollowOptions = {}, sink?: LineSink): TailSession {
     const tailer = new LogTailer(this.fs, this.clock);
     const recorder = sink ?? ((stream: LogStream, chunk: string) => void this.delivered.push({ stream, chunk }));
     this.session = tailer.follow(TARGET, recorder, options);

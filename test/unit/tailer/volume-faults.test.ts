@@ -139,7 +139,8 @@ describe("LogTailer on a misbehaving shared volume", () => {
     const tail = '"}}';
     const line = head + "x".repeat(size - head.length - tail.length - 1) + "é" + tail;
     world.fs.append(TARGET.stdoutPath, '{"type":"system"}\n');
-    world.follow();
+    // Above the default maxLineBytes (16 MiB): an operator who expects such lines raises it.
+    world.follow({ maxLineBytes: 64 * 1024 * 1024 });
     await world.clock.advance(250);
     for (let start = 0; start < line.length; start += 7 * 1024 * 1024) {
       world.fs.append(TARGET.stdoutPath, line.slice(start, start + 7 * 1024 * 1024));
