@@ -21,7 +21,7 @@ import { phaseLine } from "../domain/cluster/phase-line.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
 import { buildRunRequest, resolveRunLogRoot, type BuiltRunRequest } from "./build-run-request.js";
 import { executionResult, failureResult } from "./execution-result.js";
-import { splitLogChunk } from "./log-chunks.js";
+import { escapePodLine, splitLogChunk } from "./log-chunks.js";
 import type { RunServicesProvider } from "./run-services.js";
 
 export function createExecute(services: RunServicesProvider, hostEnv: NodeJS.ProcessEnv = process.env) {
@@ -60,7 +60,7 @@ async function executeRun(
 function observerFor(ctx: AdapterExecutionContext, built: BuiltRunRequest): RunObserver {
   return {
     onLog: async (stream, chunk) => {
-      for (const piece of splitLogChunk(chunk)) await ctx.onLog(stream, piece);
+      for (const piece of splitLogChunk(escapePodLine(chunk))) await ctx.onLog(stream, piece);
     },
     onStatus: (line) => ctx.onLog("stdout", `${line}\n`),
     onLaunched: async (launch) => {

@@ -1,6 +1,7 @@
 /**
  * Maps one line of a run's stdout log to Paperclip transcript entries: Claude's stream-json
- * events, the adapter's own `[claude-k8s] …` status lines, and anything else as plain stdout.
+ * events, the adapter's own `[claude-k8s] …` status lines, and anything else as plain stdout. A pod
+ * line that starts like a status line arrives escaped with `[pod] ` and is shown as the agent's output.
  *
  * This file is bundled into ONE self-contained CommonJS file that Paperclip's browser evaluates in
  * a sandbox with no `require`: it must not import anything at run time (type imports are erased).
@@ -11,6 +12,8 @@ import type { TranscriptEntry } from "@paperclipai/adapter-utils";
 type Json = Record<string, unknown>;
 
 const STATUS_PREFIX = "[claude-k8s]";
+/** The edge escapes pod lines that start like a status line with this marker (log-chunks.ts): they are the agent's output. */
+const POD_LINE_MARKER = "[pod] ";
 /** Status lines that report a failure are shown as stderr so they stand out. */
 const FAILURE_STATUS = /^\[claude-k8s\]\s+(error|failed|failure)\b/i;
 /** tool_use id → tool name, so a tool_result can say which tool it answers. Bounded. */
@@ -199,6 +202,7 @@ function eventEntries(event: Json, ts: string): TranscriptEntry[] | null {
 export function parseStdoutLine(line: string, ts: string): TranscriptEntry[] {
   const text = typeof line === "string" ? line.replace(/\r?\n$/, "") : String(line);
   if (text.trim() === "") return [];
+  if (text.startsWith(POD_LINE_MARKER)) return [{ kind: "stdout", ts, text: text.slice(POD_LINE_MARKER.length) }];
   if (text.startsWith(STATUS_PREFIX)) {
     return [{ kind: FAILURE_STATUS.test(text) ? "stderr" : "system", ts, text }];
   }
