@@ -2,7 +2,10 @@
  * The one error model. Every failure a run can end with has a stable `errorCode` here and a
  * message template that names what failed, where, and what to do. Failures travel as values
  * (`RunFailure`) until the Paperclip edge turns them into an `AdapterExecutionResult`.
+ * Every parameter is made printable (one line, bounded, no escapes, no `[claude-k8s]` copy): a
+ * message may quote claude's own words, never raw bytes a pod wrote.
  */
+import { printableText } from "./printable-text.js";
 
 type Params = Record<string, string | number | undefined>;
 
@@ -12,6 +15,13 @@ interface ErrorSpec {
 }
 
 const s = (value: string | number | undefined): string => (value === undefined ? "?" : String(value));
+
+function printableParams(details: Params): Params {
+  const clean: Params = {};
+  for (const [key, value] of Object.entries(details))
+    clean[key] = typeof value === "string" ? printableText(value) : value;
+  return clean;
+}
 
 export const ERROR_CATALOG = {
   invalid_config: {
@@ -165,7 +175,8 @@ export interface RunFailure {
 
 export function runFailure(errorCode: ErrorCode, details: Params = {}): RunFailure {
   const spec: ErrorSpec = ERROR_CATALOG[errorCode];
-  return { errorCode, errorMessage: spec.message(details), details };
+  const clean = printableParams(details);
+  return { errorCode, errorMessage: spec.message(clean), details: clean };
 }
 
 /** Carries a RunFailure through code that can only throw (for example a port callback). */

@@ -232,7 +232,7 @@ function signalFailure(signal: FailureSignal, e: OutcomeEvidence): RunFailure {
 function deadlineNote(e: OutcomeEvidence): string | null {
   if (e.jobFailureReason === DEADLINE_REASON) return "the Job's activeDeadlineSeconds expired (DeadlineExceeded)";
   if (e.podTermination?.reason === DEADLINE_REASON) {
-    return `the pod was stopped at its deadline (DeadlineExceeded${e.podTermination.message ? `: ${e.podTermination.message}` : ""})`;
+    return "the pod was stopped at its deadline (DeadlineExceeded)";
   }
   return null;
 }

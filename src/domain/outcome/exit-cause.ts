@@ -46,7 +46,10 @@ export function wasKilled(trailer: RunTrailer | null, pod: PodTermination | null
 /** One clause naming why the run ended, e.g. "the container was OOMKilled (exit 137): raise its memory limit". */
 export function describeExitCause(trailer: RunTrailer | null, pod: PodTermination | null): string {
   const exitCode = effectiveExitCode(trailer, pod);
-  const podNote = pod?.message ? ` (${pod.message.trim().slice(0, 200)})` : "";
+  // The terminated state's message is the pod's own termination log (pod-written): named, never quoted.
+  const podNote = pod?.message?.trim()
+    ? ` (the container left a ${pod.message.length}-character termination message)`
+    : "";
   if (pod?.reason === "OOMKilled") {
     return `the container was OOMKilled (exit ${pod.exitCode}): raise the Job's memory limit${podNote}`;
   }

@@ -5,19 +5,17 @@
 import { FileSystemError, type FileSystemPort, type PathScope } from "../../ports/file-system-port.js";
 import type { RunFailure } from "../errors.js";
 import { fileSystemRefusal } from "../file-system-failure.js";
-import { parseRunTrailer, TRAILER_MAX_BYTES, type RunTrailer } from "../run-trailer.js";
+import { describeTrailerProblem, parseRunTrailer, TRAILER_MAX_BYTES, type RunTrailer } from "../run-trailer.js";
 
 export type TrailerLookup =
   | { readonly kind: "absent" }
   | { readonly kind: "found"; readonly trailer: RunTrailer }
-  /** Present but not a well-formed trailer; `detail` says what was seen. */
+  /** Present but not a well-formed trailer; `detail` describes it (never quotes the pod's bytes). */
   | { readonly kind: "malformed"; readonly detail: string }
   /** Could not be read just now (ESTALE, EIO, ...); worth looking again. */
   | { readonly kind: "unreadable"; readonly detail: string }
   /** Not a regular file with one link, under a redirected directory, or stuck: the run must end. */
   | { readonly kind: "refused"; readonly failure: RunFailure };
-
-const EXCERPT_CHARS = 120;
 
 export async function lookUpTrailer(
   fileSystem: FileSystemPort,
@@ -37,6 +35,5 @@ export async function lookUpTrailer(
   const text = new TextDecoder().decode(bytes);
   const trailer = parseRunTrailer(text);
   if (trailer !== null) return { kind: "found", trailer };
-  const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}...` : text;
-  return { kind: "malformed", detail: `the trailer is not valid (${JSON.stringify(excerpt.trim())})` };
+  return { kind: "malformed", detail: describeTrailerProblem(text, bytes.length) };
 }

@@ -195,7 +195,9 @@ describe("classifyOutcome precedence and field traps", () => {
     );
 
     expect(outcome.failure?.errorCode).toBe("timeout");
-    expect(outcome.failure?.errorMessage).toContain("longer than the specified deadline");
+    expect(outcome.failure?.errorMessage).toContain("stopped at its deadline (DeadlineExceeded)");
+    // The container's termination message is the pod's own file: named by Kubernetes' reason, never quoted.
+    expect(outcome.failure?.errorMessage).not.toContain("longer than the specified deadline");
   });
 });
 
