@@ -7,6 +7,7 @@ import "reflect-metadata";
 import { Container } from "inversify";
 import { ClientNodeKubernetes, type ClientNodeKubernetesOptions } from "./adapters/client-node-kubernetes.js";
 import { LocalKubernetesRuntime } from "./adapters/local-runtime/index.js";
+import { BoundedFileSystem, defaultFileSystemBounds, type FileSystemBounds } from "./adapters/bounded-file-system.js";
 import { NodeFileSystem } from "./adapters/node-file-system.js";
 import { SystemClock } from "./adapters/system-clock.js";
 import { ClusterWatchHub } from "./domain/cluster/cluster-watch-hub.js";
@@ -49,6 +50,8 @@ export interface ContainerOptions {
   readonly bindings?: PortBindings;
   /** The runtime to build when no KubernetesPort is bound; default: client-node in-cluster. */
   readonly runtime?: RuntimeSelection;
+  /** The file-system watchdog and thread-pool shares; default: 10 s per call, half of libuv's pool. */
+  readonly fileSystemBounds?: FileSystemBounds;
   /** @deprecated use `runtime: { kind: "kubernetes", ... }`. */
   readonly kubernetes?: ClientNodeKubernetesOptions;
 }
@@ -75,9 +78,13 @@ export function createContainer(options: ContainerOptions = {}): Container {
   const container = new Container({ defaultScope: "Singleton" });
   const clock = options.bindings?.clock ?? new SystemClock();
 
-  container
-    .bind<FileSystemPort>(FILE_SYSTEM_PORT)
-    .toConstantValue(options.bindings?.fileSystem ?? new NodeFileSystem());
+  container.bind<FileSystemPort>(FILE_SYSTEM_PORT).toConstantValue(
+    // Bounded whatever the binding: no file-system call can hold a run or starve the host's thread pool.
+    new BoundedFileSystem(
+      options.bindings?.fileSystem ?? new NodeFileSystem(),
+      options.fileSystemBounds ?? defaultFileSystemBounds(),
+    ),
+  );
   container.bind<ClockPort>(CLOCK_PORT).toConstantValue(clock);
   container.bind<KubernetesPort>(KUBERNETES_PORT).toConstantValue(kubernetesFor(options, clock));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClientNodeKubernetes } from "../../src/adapters/client-node-kubernetes.js";
+import { BoundedFileSystem } from "../../src/adapters/bounded-file-system.js";
 import { NodeFileSystem } from "../../src/adapters/node-file-system.js";
 import { SystemClock } from "../../src/adapters/system-clock.js";
 import { createContainer } from "../../src/container.js";
@@ -12,7 +13,11 @@ import { ManualClock } from "../fakes/manual-clock.js";
 describe("composition root", () => {
   it("binds the real adapters by default and resolves the domain services", () => {
     const container = createContainer({ kubernetes: { kubeconfigPath: "/nonexistent/kubeconfig" } });
-    expect(container.get(FILE_SYSTEM_PORT)).toBeInstanceOf(NodeFileSystem);
+    const fileSystem = container.get(FILE_SYSTEM_PORT);
+    // The real file system, always behind the watchdog and thread-pool shares.
+    expect(fileSystem).toBeInstanceOf(BoundedFileSystem);
+    expect((fileSystem as BoundedFileSystem).inner).toBeInstanceOf(NodeFileSystem);
+    expect((fileSystem as BoundedFileSystem).bounds).toEqual({ callTimeoutMs: 10_000, maxInFlight: 2 });
     expect(container.get(CLOCK_PORT)).toBeInstanceOf(SystemClock);
     expect(container.get(KUBERNETES_PORT)).toBeInstanceOf(ClientNodeKubernetes);
     expect(container.get(ServerPodReader)).toBeInstanceOf(ServerPodReader);
@@ -23,7 +28,7 @@ describe("composition root", () => {
     const container = createContainer({
       bindings: { fileSystem: new InMemoryFileSystem(), kubernetes, clock: new ManualClock() },
     });
-    expect(container.get(FILE_SYSTEM_PORT)).toBeInstanceOf(InMemoryFileSystem);
+    expect((container.get(FILE_SYSTEM_PORT) as BoundedFileSystem).inner).toBeInstanceOf(InMemoryFileSystem);
     expect(container.get(CLOCK_PORT)).toBeInstanceOf(ManualClock);
     const pod = await container.get(ServerPodReader).read();
     expect(pod.metadata.name).toBe("paperclip-server-0");
