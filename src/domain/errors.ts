@@ -14,7 +14,12 @@ interface ErrorSpec {
   readonly message: (p: Params) => string;
 }
 
-const s = (value: string | number | undefined): string => (value === undefined ? "?" : String(value));
+/**
+ * A parameter as text. Quoted words often end a sentence of their own ("… the specified resource."):
+ * that single closing full stop is dropped so the template's own punctuation is never doubled.
+ */
+const s = (value: string | number | undefined): string =>
+  value === undefined ? "?" : String(value).replace(/(?<!\.)\.\s*$/, "");
 
 function printableParams(details: Params): Params {
   const clean: Params = {};
@@ -51,10 +56,15 @@ export const ERROR_CATALOG = {
   },
   claude_auth_required: {
     message: (p) =>
-      `Claude is not logged in inside Job ${s(p.job)}: ${s(p.detail)}. Provide ANTHROPIC_API_KEY or credentials on the data volume.`,
+      `Claude has no usable Anthropic credentials in Job ${s(p.job)}: ${s(p.detail)}. Provide a valid ANTHROPIC_API_KEY, or log claude in with credentials on the data volume.`,
+  },
+  claude_auth_forbidden: {
+    message: (p) =>
+      `Anthropic refused claude's credentials access in Job ${s(p.job)}: ${s(p.detail)}. The credentials are known but not allowed this request; check the key's or account's organisation, workspace and model access.`,
   },
   max_turns_exhausted: {
-    message: (p) => `Claude stopped after reaching the max-turns limit (${s(p.detail)}).`,
+    message: (p) =>
+      `Claude stopped at its max-turns limit in Job ${s(p.job)}: ${s(p.detail)}. Raise maxTurnsPerRun or split the task.`,
   },
   session_unavailable: {
     message: (p) => `Claude session ${s(p.sessionId)} cannot be resumed; the next run starts a fresh session.`,

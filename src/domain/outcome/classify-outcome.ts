@@ -13,8 +13,8 @@
  *       a. `subtype: "error_max_turns"` → `max_turns_exhausted`; `stop_reason: "refusal"` → `claude_refusal`;
  *       b. `is_error` decides success vs failure (it wins over `subtype`; `subtype` only when it is absent);
  *       c. a failed result is named by its own text, then its `api_error_status`, then stderr, then
- *          the stream's error lines: session_unavailable, claude_auth_required, model_not_found,
- *          provider_quota, claude_transient_upstream, claude_refusal; else `claude_failed`.
+ *          the stream's error lines: session_unavailable, claude_auth_required, claude_auth_forbidden,
+ *          model_not_found, provider_quota, claude_transient_upstream, claude_refusal; else `claude_failed`.
  *  4. No result: the Job's deadline (DeadlineExceeded) → `timeout`.
  *  5. No result: the Job was deleted by someone else → `k8s_job_deleted_externally`.
  *  6. No result: claude or the pod was killed (OOMKilled, SIGKILL/137, SIGTERM/143, any signal) →
@@ -161,13 +161,15 @@ function decideFailure(e: OutcomeEvidence): RunFailure | null {
 
 function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | null {
   const subtype = stringField(result, "subtype");
+  const ownText = [stringField(result, "result") ?? "", errorsText(result)].join("\n").trim();
   if (subtype === "error_max_turns" || stringField(result, "terminal_reason") === "max_turns") {
+    // claude's own "Reached maximum number of turns (1)" names the limit; num_turns counts the turn it stopped in.
     const turns = numberField(result, "num_turns");
     return runFailure("max_turns_exhausted", {
-      detail: `${turns ?? "?"} turns in Job ${e.jobName}; raise maxTurnsPerRun or split the task`,
+      job: e.jobName,
+      detail: shorten(ownText) || `it stopped after ${turns ?? "?"} turns`,
     });
   }
-  const ownText = [stringField(result, "result") ?? "", errorsText(result)].join("\n").trim();
   if (stringField(result, "stop_reason") === "refusal") {
     return signalFailure({ code: "claude_refusal", detail: shorten(ownText) || "stop_reason refusal" }, e);
   }
@@ -175,7 +177,7 @@ function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | nu
   if (!isError) return null;
   const signal =
     matchSignal(ownText) ??
-    signalFromApiStatus(numberField(result, "api_error_status")) ??
+    signalFromApiStatus(numberField(result, "api_error_status"), ownText) ??
     firstSignal([e.stderrTail, e.stream.errorTextTail]);
   if (signal) return signalFailure(signal, e);
   // A result with no text of its own: claude's last stderr line is the operator's best clue.

@@ -9,6 +9,7 @@ export type SignalCode = Extract<
   ErrorCode,
   | "session_unavailable"
   | "claude_auth_required"
+  | "claude_auth_forbidden"
   | "model_not_found"
   | "provider_quota"
   | "claude_transient_upstream"
@@ -27,10 +28,23 @@ const RULES: ReadonlyArray<{ readonly code: SignalCode; readonly pattern: RegExp
     code: "session_unavailable",
     pattern: /no conversation found with session id|(?:session|conversation) [\w-]{8,} (?:was )?not found/i,
   },
+  // Credentials that a new login fixes, even when the API said 403 (a revoked OAuth token).
   {
     code: "claude_auth_required",
     pattern:
-      /invalid api key|please run \/login|not logged in|authentication_(?:error|failed)|oauth token (?:has )?expired|token has been revoked|invalid (?:x-api-key|bearer token)|api error: 40[13]\b|could not resolve authentication|no api key/i,
+      /not logged in|oauth (?:token|session) (?:has )?(?:expired|been revoked|revoked)|oauth token revoked|token has been revoked/i,
+  },
+  // A 403 reaches an account that exists but may not do this: logging in again does not fix it. Claude
+  // words it "Failed to authenticate. API Error: 403 …", so this rule comes before the general login one.
+  {
+    code: "claude_auth_forbidden",
+    pattern:
+      /api error: 403\b|error_status=403\b|permission_error|does not have permission|does not have access to claude|not allowed for this organi[sz]ation|api key authentication is disabled/i,
+  },
+  {
+    code: "claude_auth_required",
+    pattern:
+      /invalid api key|please run \/login|failed to authenticate|authentication_(?:error|failed)|session (?:has )?expired|invalid (?:x-api-key|bearer token)|api error: 401\b|error_status=401\b|could not resolve authentication|no api key/i,
   },
   {
     code: "model_not_found",
@@ -40,7 +54,7 @@ const RULES: ReadonlyArray<{ readonly code: SignalCode; readonly pattern: RegExp
   {
     code: "provider_quota",
     pattern:
-      /usage limit|rate[_ ]limit|too many requests|api error: 429\b|error_status=429\b|\bquota\b|credit balance is too low|billing_error|limit reached|hit your limit|out of extra usage/i,
+      /usage limit|rate[_ ]limit|too many requests|api error: 429\b|error_status=429\b|\bquota\b|credit balance is too low|billing_error|limit reached|(?:hit|reached) your [^\n]{0,40}\blimit|out of (?:extra )?usage|usage credits|spend limit/i,
   },
   {
     code: "claude_transient_upstream",
@@ -74,17 +88,27 @@ export function firstSignal(sources: readonly string[]): FailureSignal | null {
   return null;
 }
 
-/** The API status a result event reports (`api_error_status`), mapped to what it means for the run. */
-export function signalFromApiStatus(status: number | null): FailureSignal | null {
+/**
+ * The API status a result event reports (`api_error_status`), mapped to what it means for the run.
+ * `ownText` is what claude said about it: the detail keeps claude's words, with the status.
+ */
+export function signalFromApiStatus(status: number | null, ownText = ""): FailureSignal | null {
   if (status === null) return null;
-  const detail = `the Anthropic API answered HTTP ${status}`;
-  if (status === 401 || status === 403) return { code: "claude_auth_required", detail };
+  const said = firstLine(ownText);
+  const detail = said ? `${said} (HTTP ${status})` : `the Anthropic API answered HTTP ${status}`;
+  if (status === 401) return { code: "claude_auth_required", detail };
+  if (status === 403) return { code: "claude_auth_forbidden", detail };
   if (status === 404) return { code: "model_not_found", detail };
   if (status === 429) return { code: "provider_quota", detail };
   if (status === 408 || status === 529 || (status >= 500 && status <= 599)) {
     return { code: "claude_transient_upstream", detail };
   }
   return null;
+}
+
+function firstLine(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === "" ? "" : lineAround(trimmed, 0);
 }
 
 function lineAround(text: string, index: number): string {

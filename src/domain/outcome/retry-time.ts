@@ -70,28 +70,72 @@ function relativeDelay(text: string, nowMs: number): number | null {
   return nowMs + Math.round(Number(match[1]) * (UNIT_MS[key] ?? 1_000));
 }
 
-/** "resets 4pm", "resets at 11:30 PM (Europe/Berlin)", "try again at 23:15": the next such time. */
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * Claude prints a reset in the pod's local zone: "resets 4pm (UTC)", "resets 8:36pm (Europe/Berlin)",
+ * "resets at 11:30 PM", and beyond a day with a date: "resets Dec 3, 3am (UTC)", "resets Jan 2, 2027,
+ * 3am (UTC)" (the year only when it differs from the current one).
+ */
+const RESET_CLOCK = new RegExp(
+  String.raw`(?:resets?|try again|available again)(?:\s+(?:at|on))?\s+` +
+    String.raw`(?:(${MONTHS.join("|")})[a-z]*\.?\s+(\d{1,2})(?:,\s*(\d{4}))?(?:,?\s+(?=\d)|(?=\s*\())?)?` +
+    String.raw`(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm)?)?` +
+    String.raw`(?:\s*\(([A-Za-z][\w+-]*(?:\/[\w+-]+)*)\))?`,
+  "gi",
+);
+
+/** The announced reset as an instant: the next such wall-clock time in the printed zone (UTC when none). */
 function clockTime(text: string, nowMs: number): number | null {
-  const match =
-    /(?:resets?|try again|available again)(?: at)?\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?:\s*\(([A-Za-z_]+(?:\/[A-Za-z_+-]+)*)\))?/i.exec(
-      text,
-    );
-  if (!match?.[1]) return null;
-  let hour = Number(match[1]);
-  const minute = Number(match[2] ?? "0");
-  const meridiem = match[3]?.toLowerCase();
-  if (meridiem === undefined && match[2] === undefined) return null; // a bare number is not a time
+  for (const match of text.matchAll(RESET_CLOCK)) {
+    const at = resetInstant(match, nowMs);
+    if (at !== null) return at;
+  }
+  return null;
+}
+
+function resetInstant(match: RegExpMatchArray, nowMs: number): number | null {
+  const [, monthName, dayText, yearText, hourText, minuteText, meridiemText, zone] = match;
+  const hasDate = monthName !== undefined;
+  const meridiem = meridiemText?.toLowerCase();
+  if (!hasDate && (hourText === undefined || (meridiem === undefined && minuteText === undefined))) {
+    return null; // a bare number is not a time
+  }
+  let hour = Number(hourText ?? "0");
+  const minute = Number(minuteText ?? "0");
+  if (meridiem !== undefined && (hour < 1 || hour > 12)) return null;
   if (meridiem === "pm" && hour < 12) hour += 12;
   if (meridiem === "am" && hour === 12) hour = 0;
   if (hour > 23 || minute > 59) return null;
-  const offsetMs = zoneOffsetMs(match[4] ?? "UTC", nowMs);
-  if (offsetMs === null) return null;
-  // Wall-clock "now" in the zone, then the next occurrence of hour:minute there.
-  const wallNow = new Date(nowMs + offsetMs);
-  let candidate =
-    Date.UTC(wallNow.getUTCFullYear(), wallNow.getUTCMonth(), wallNow.getUTCDate(), hour, minute) - offsetMs;
-  if (candidate <= nowMs) candidate += 24 * 3_600_000;
-  return candidate;
+  const zoneName = zone ?? "UTC";
+  if (zoneOffsetMs(zoneName, nowMs) === null) return null;
+  const wallNow = new Date(nowMs + (zoneOffsetMs(zoneName, nowMs) ?? 0));
+
+  if (monthName === undefined) {
+    const today = Date.UTC(wallNow.getUTCFullYear(), wallNow.getUTCMonth(), wallNow.getUTCDate(), hour, minute);
+    const candidate = wallToInstant(today, zoneName);
+    return candidate !== null && candidate <= nowMs ? wallToInstant(today + DAY_MS, zoneName) : candidate;
+  }
+  const month = MONTHS.indexOf(monthName.slice(0, 3).toLowerCase());
+  const day = Number(dayText);
+  if (month < 0 || day < 1 || day > 31) return null;
+  const wallAt = (year: number): number | null => {
+    const wall = Date.UTC(year, month, day, hour, minute);
+    return new Date(wall).getUTCDate() === day ? wallToInstant(wall, zoneName) : null; // no "Feb 31"
+  };
+  if (yearText !== undefined) return wallAt(Number(yearText));
+  // No year: this year's date, unless it has passed (printed in December for January): next year's.
+  const thisYear = wallAt(wallNow.getUTCFullYear());
+  return thisYear !== null && thisYear < nowMs - DAY_MS ? wallAt(wallNow.getUTCFullYear() + 1) : thisYear;
+}
+
+/** The instant at which the zone's wall clock shows `wallMs` (read as UTC fields); offsets taken at that instant. */
+function wallToInstant(wallMs: number, zone: string): number | null {
+  const first = zoneOffsetMs(zone, wallMs);
+  if (first === null) return null;
+  const second = zoneOffsetMs(zone, wallMs - first);
+  return wallMs - (second ?? first);
 }
 
 /** The zone's UTC offset at `atMs` (positive east of Greenwich), or null for an unknown zone. */

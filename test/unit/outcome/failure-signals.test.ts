@@ -8,6 +8,26 @@ describe("matchSignal", () => {
     ["Invalid API key · Please run /login", "claude_auth_required"],
     ['API Error: 401 {"type":"error","error":{"type":"authentication_error"}}', "claude_auth_required"],
     ["OAuth token has expired. Please obtain a new token or refresh your existing token.", "claude_auth_required"],
+    // claude 2.1's wordings for credentials that a login fixes, and for a 403 that it does not.
+    ["Invalid API key · Fix external API key", "claude_auth_required"],
+    ["Not logged in · Please run /login", "claude_auth_required"],
+    ["Failed to authenticate: OAuth session expired", "claude_auth_required"],
+    ["OAuth token revoked · Please run /login", "claude_auth_required"],
+    [
+      "Failed to authenticate. API Error: 403 Your API key does not have permission to use the specified resource.",
+      "claude_auth_forbidden",
+    ],
+    ["Please run /login · API Error: 403 Request not allowed", "claude_auth_forbidden"],
+    [
+      "Your account does not have access to Claude. Please login again or contact your administrator.",
+      "claude_auth_forbidden",
+    ],
+    // Quota in claude's words, with or without the rate_limit error kind.
+    ["You've hit your session limit · resets 3pm (UTC)", "provider_quota"],
+    ["You've hit your 5-hour limit · resets 8:36pm (UTC)", "provider_quota"],
+    ["You've hit your weekly limit · resets Dec 3, 3am (UTC)", "provider_quota"],
+    ["You've hit your org's monthly spend limit", "provider_quota"],
+    ["You're out of usage credits", "provider_quota"],
     ["There's an issue with the selected model (claude-opus-9). It may not exist", "model_not_found"],
     [
       'API Error: 404 {"type":"error","error":{"type":"not_found_error","message":"model: claude-x"}}',
@@ -41,13 +61,20 @@ describe("matchSignal", () => {
 describe("signalFromApiStatus", () => {
   it.each([
     [401, "claude_auth_required"],
-    [403, "claude_auth_required"],
+    [403, "claude_auth_forbidden"],
     [404, "model_not_found"],
     [429, "provider_quota"],
     [529, "claude_transient_upstream"],
     [503, "claude_transient_upstream"],
   ])("%i → %s", (status, code) => {
     expect(signalFromApiStatus(status)?.code).toBe(code);
+  });
+
+  it("keeps claude's own words with the status, and says only the status when claude said nothing", () => {
+    expect(signalFromApiStatus(429, "You've hit your 5-hour limit · resets 8:36pm (UTC)\nmore")?.detail).toBe(
+      "You've hit your 5-hour limit · resets 8:36pm (UTC) (HTTP 429)",
+    );
+    expect(signalFromApiStatus(429)?.detail).toBe("the Anthropic API answered HTTP 429");
   });
 
   it("leaves a 400 unexplained", () => {
