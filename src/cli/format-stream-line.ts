@@ -3,6 +3,13 @@
  * lines per event. Status lines and non-JSON pass through unchanged; partial-message deltas are
  * suppressed (null). Never throws.
  */
+import {
+  otherEventNote,
+  SYNTHETIC_USER_LABEL,
+  syntheticUserText,
+  systemNote,
+  type EventNote,
+} from "../ui-parser/event-notes.js";
 import { COLOR, PLAIN, type Styles } from "./ansi.js";
 
 export interface FormatOptions {
@@ -56,12 +63,13 @@ function formatSystem(event: Json, s: Styles): string {
     const session = asText(event.session_id) || "no session id";
     return s.cyan(`● session ${session} · model ${model}${tools}`);
   }
-  if (subtype === "api_retry") {
-    const attempt = asNumber(event.attempt);
-    const status = event.error_status === undefined ? "" : ` after error ${String(event.error_status)}`;
-    return s.yellow(`↻ API retry${attempt === null ? "" : ` #${attempt}`}${status}`);
-  }
-  return s.dim(`· system: ${subtype || "event"}`);
+  return formatNote(systemNote(event), s);
+}
+
+function formatNote(note: EventNote, s: Styles): string {
+  if (note.severity === "error") return s.red(`! ${note.text}`);
+  if (note.severity === "warning") return s.yellow(`↻ ${note.text}`);
+  return s.dim(`· ${note.text}`);
 }
 
 function formatAssistant(event: Json, s: Styles): string | null {
@@ -82,6 +90,8 @@ function formatAssistant(event: Json, s: Styles): string | null {
 }
 
 function formatUser(event: Json, s: Styles): string | null {
+  const synthetic = syntheticUserText(event);
+  if (synthetic !== null) return s.dim(`${SYNTHETIC_USER_LABEL}: ${preview(synthetic)}`);
   const content = asObject(event.message)?.content;
   if (typeof content === "string") return content ? s.dim(`user: ${preview(content)}`) : null;
   if (!Array.isArray(content)) return null;
@@ -146,7 +156,10 @@ export function formatStreamLine(line: string, options: FormatOptions = {}): str
       return formatResult(event, s);
     case "stream_event":
       return null;
-    default:
-      return text;
+    default: {
+      const note = otherEventNote(event);
+      if (note === "silent") return null;
+      return note === null ? text : formatNote(note, s);
+    }
   }
 }

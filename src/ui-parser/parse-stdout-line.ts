@@ -8,6 +8,7 @@
  * Every input is untrusted text; nothing here throws.
  */
 import type { TranscriptEntry } from "@paperclipai/adapter-utils";
+import { otherEventNote, SYNTHETIC_USER_LABEL, systemNote, type EventNote } from "./event-notes.js";
 
 type Json = Record<string, unknown>;
 
@@ -62,12 +63,12 @@ function systemEntries(event: Json, ts: string): TranscriptEntry[] {
   if (subtype === "init") {
     return [{ kind: "init", ts, model: asText(event.model) || "unknown", sessionId: asText(event.session_id) }];
   }
-  if (subtype === "api_retry") {
-    const attempt = asCount(event.attempt);
-    const status = event.error_status === undefined ? "" : ` after error ${String(event.error_status)}`;
-    return [{ kind: "system", ts, text: `API retry${attempt > 0 ? ` #${attempt}` : ""}${status}` }];
-  }
-  return [{ kind: "system", ts, text: subtype ? `system: ${subtype}` : "system event" }];
+  return [noteEntry(systemNote(event), ts)];
+}
+
+/** Notes that report a failure are shown as stderr so they stand out, like failure status lines. */
+function noteEntry(note: EventNote, ts: string): TranscriptEntry {
+  return { kind: note.severity === "error" ? "stderr" : "system", ts, text: note.text };
 }
 
 function assistantEntries(event: Json, ts: string): TranscriptEntry[] {
@@ -93,10 +94,17 @@ function assistantEntries(event: Json, ts: string): TranscriptEntry[] {
   return entries;
 }
 
+/** Text of a user event: the user's words, unless claude made the message up itself (`isSynthetic`). */
+function userTextEntry(event: Json, text: string, ts: string): TranscriptEntry {
+  return event.isSynthetic === true
+    ? { kind: "system", ts, text: `${SYNTHETIC_USER_LABEL}: ${text}` }
+    : { kind: "user", ts, text };
+}
+
 function userEntries(event: Json, ts: string): TranscriptEntry[] {
   const message = asObject(event.message);
   const content = message?.content;
-  if (typeof content === "string") return content ? [{ kind: "user", ts, text: content }] : [];
+  if (typeof content === "string") return content ? [userTextEntry(event, content, ts)] : [];
   if (!Array.isArray(content)) return [];
   const entries: TranscriptEntry[] = [];
   for (const item of content) {
@@ -114,7 +122,7 @@ function userEntries(event: Json, ts: string): TranscriptEntry[] {
         isError: block.is_error === true,
       });
     } else if (block.type === "text" && asText(block.text)) {
-      entries.push({ kind: "user", ts, text: asText(block.text) });
+      entries.push(userTextEntry(event, asText(block.text), ts));
     }
   }
   return entries;
@@ -194,10 +202,16 @@ function eventEntries(event: Json, ts: string): TranscriptEntry[] | null {
       return resultEntries(event, ts);
     case "stream_event":
       return streamEventEntries(event, ts);
-    default:
-      return null;
+    default: {
+      const note = otherEventNote(event);
+      if (note === "silent") return [];
+      return note === null ? null : [noteEntry(note, ts)];
+    }
   }
 }
+
+/** Event types that legitimately show nothing (partial deltas, keep-alives). */
+const SILENT_TYPES = new Set(["stream_event", "keep_alive"]);
 
 export function parseStdoutLine(line: string, ts: string): TranscriptEntry[] {
   const text = typeof line === "string" ? line.replace(/\r?\n$/, "") : String(line);
@@ -211,7 +225,7 @@ export function parseStdoutLine(line: string, ts: string): TranscriptEntry[] {
   try {
     const entries = eventEntries(event, ts);
     // Unknown types, and known ones carrying nothing we can show, keep their raw line visible.
-    if (entries === null || (entries.length === 0 && event.type !== "stream_event")) {
+    if (entries === null || (entries.length === 0 && !SILENT_TYPES.has(String(event.type)))) {
       return [{ kind: "stdout", ts, text }];
     }
     return entries;

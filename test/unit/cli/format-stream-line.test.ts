@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatStreamLine } from "../../../src/cli/format-stream-line.js";
 
@@ -114,5 +116,42 @@ describe("formatStreamLine", () => {
     const out = formatStreamLine(line({ type: "result", subtype: "success", is_error: false, num_turns: 2 }));
     expect(out).toBe("✓ done · 2 turns");
     expect(out).not.toContain(ESC);
+  });
+});
+
+const REAL_CLI = fileURLToPath(new URL("../../fixtures/transcripts/real-cli/", import.meta.url));
+
+describe("formatStreamLine on claude 2.1's events (recorded from the real CLI)", () => {
+  const recorded = readdirSync(REAL_CLI).filter((name) => name.endsWith(".ndjson"));
+
+  it.each(recorded)("formats every event of %s, none echoed as its raw JSON", (name) => {
+    const lines = readFileSync(`${REAL_CLI}${name}`, "utf8")
+      .split("\n")
+      .filter((text) => text.trim() !== "");
+    for (const text of lines) {
+      const out = formatStreamLine(text);
+      expect(out, text.slice(0, 80)).not.toBeNull();
+      expect(out, text.slice(0, 80)).not.toBe(text);
+    }
+  });
+
+  it("renders rate_limit_event, system/informational and a synthetic user message in words", () => {
+    expect(
+      formatStreamLine(
+        line({
+          type: "rate_limit_event",
+          rate_limit_info: { status: "rejected", resetsAt: 1796090717, rateLimitType: "five_hour" },
+        }),
+      ),
+    ).toBe("! Rate limit reached: the 5-hour session limit; resets 2026-12-01T02:05:17.000Z");
+    expect(
+      formatStreamLine(line({ type: "system", subtype: "informational", content: "Session completed successfully" })),
+    ).toBe("· Session completed successfully");
+    expect(
+      formatStreamLine(
+        line({ type: "user", isSynthetic: true, message: { content: [{ type: "text", text: "Retry." }] } }),
+      ),
+    ).toBe("Claude Code (not the user): Retry.");
+    expect(formatStreamLine(line({ type: "keep_alive" }))).toBeNull();
   });
 });
