@@ -63,7 +63,8 @@ const RULES: ReadonlyArray<{ readonly code: SignalCode; readonly pattern: RegExp
   },
   {
     code: "claude_refusal",
-    pattern: /usage polic(?:y|ies)|unable to respond to this request|declined to (?:answer|respond|help)/i,
+    pattern:
+      /usage polic(?:y|ies)|unable to respond to this request|declined to (?:answer|respond|help)|safeguards (?:flagged|stopped)/i,
   },
 ];
 

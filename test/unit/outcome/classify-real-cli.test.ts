@@ -7,7 +7,7 @@ import { classifyOutcome } from "../../../src/domain/outcome/classify-outcome.js
 import { evidence, JOB, summarize, trailer } from "./transcript-fixtures.js";
 
 /** When the real-CLI transcripts were recorded (their reset times are relative to it). */
-const RECORDED_AT = Date.UTC(2026, 10, 30, 23, 5, 0);
+const RECORDED_AT = Date.UTC(2026, 10, 30, 23, 24, 0);
 const RESUMED = "00000000-0000-4000-8000-000000000001";
 
 function classifyRecorded(name: string, nowMs = RECORDED_AT) {
@@ -23,23 +23,19 @@ describe("classifyOutcome on real claude 2.1 transcripts", () => {
     [
       "real-cli/auth-403-forbidden",
       "claude_auth_forbidden",
-      "API Error: 403 Your API key does not have permission to use the specified resource",
+      "API Error: 403 Your API key does not have permission to use this resource",
     ],
-    ["real-cli/model-404", "model_not_found", "claude-opus-4-8[1m]"],
-    [
-      "real-cli/quota-429-api-key",
-      "provider_quota",
-      "Number of request tokens has exceeded your per-minute rate limit",
-    ],
-    ["real-cli/quota-session-limit-oauth", "provider_quota", "You've hit your session limit · resets 2:05am (UTC)"],
+    ["real-cli/model-404", "model_not_found", "claude-opus-5-5"],
+    ["real-cli/quota-429-api-key", "provider_quota", "This request would exceed the rate limit for your organization"],
+    ["real-cli/quota-session-limit-oauth", "provider_quota", "You've hit your 5-hour limit · resets 2:23am (UTC)"],
     [
       "real-cli/quota-weekly-limit-oauth",
       "provider_quota",
-      "You've hit your weekly limit · resets Dec 4, 2:05am (UTC)",
+      "You've hit your weekly limit · resets Dec 4, 2:23am (UTC)",
     ],
     ["real-cli/transient-529", "claude_transient_upstream", "API Error: 529 Overloaded"],
     ["real-cli/transient-500", "claude_transient_upstream", "API Error: 500 Internal server error"],
-    ["real-cli/refusal", "claude_refusal", "appears to violate our Usage Policy"],
+    ["real-cli/refusal", "claude_refusal", "safeguards flagged this message"],
     ["real-cli/max-turns-1", "max_turns_exhausted", "Reached maximum number of turns (1)"],
     ["real-cli/session-unavailable", "session_unavailable", RESUMED],
   ])("%s → %s, the message keeping claude's words", (name, code, words) => {
@@ -83,10 +79,10 @@ describe("classifyOutcome on real claude 2.1 transcripts", () => {
 
   it("the OAuth quota rejection is retried at the rate-limit event's reset", () => {
     expect(classifyRecorded("real-cli/quota-session-limit-oauth").retryNotBefore).toBe(
-      new Date(1796090717 * 1000).toISOString(),
+      new Date(1796091797 * 1000).toISOString(),
     );
     expect(classifyRecorded("real-cli/quota-weekly-limit-oauth").retryNotBefore).toBe(
-      new Date(1796349926 * 1000).toISOString(),
+      new Date(1796350997 * 1000).toISOString(),
     );
   });
 });

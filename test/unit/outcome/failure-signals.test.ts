@@ -43,6 +43,7 @@ describe("matchSignal", () => {
     ["API Error: 500 Internal server error", "claude_transient_upstream"],
     ["Error: socket hang up (ECONNRESET)", "claude_transient_upstream"],
     ["which appears to violate our Usage Policy (https://www.anthropic.com/legal/aup)", "claude_refusal"],
+    ["API Error: Opus 5.5's safeguards flagged this message (https://www.anthropic.com/legal/aup).", "claude_refusal"],
   ])("%j → %s", (text, code) => {
     expect(matchSignal(text)?.code).toBe(code);
   });

@@ -313,6 +313,20 @@ describe("ui-parser on claude 2.1's events (recorded from the real CLI)", () => 
     expect(parse(line({ type: "user", message: { content: "real words" } }))[0]).toMatchObject({ kind: "user" });
   });
 
+  it("shows claude's recorded refusal-retry message as Claude Code's, never as the user's", () => {
+    const lines = readFileSync(`${REAL_CLI}refusal.ndjson`, "utf8")
+      .split("\n")
+      .filter((text) => text.trim() !== "");
+    const entries = lines.flatMap(parse);
+    expect(entries.filter((entry) => entry.kind === "user")).toEqual([]);
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        kind: "system",
+        text: expect.stringContaining("Claude Code (not the user): Your response above was stopped"),
+      }),
+    );
+  });
+
   it("names a refusal with no fallback model, tool progress, and hides keep-alives", () => {
     expect(
       parse(
