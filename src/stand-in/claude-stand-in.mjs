@@ -3,8 +3,9 @@
  * STAND-IN for Claude Code — not Claude. It never calls a model or the network.
  *
  * A scripted `claude` for demos and tests: reads the prompt on stdin (or as the positional
- * argument), honours the flags the adapter passes, and writes a realistic stream-json transcript
- * (system/init, assistant thinking/text/tool_use, user tool_result, result with usage, modelUsage
+ * argument), honours the flags the adapter passes, and writes a stream-json transcript in the real
+ * CLI's shapes (stand-in-events.mjs: system/init, one assistant event per text/tool_use block, user
+ * tool_result, claude's synthetic error messages, rate_limit_event, result with usage, modelUsage
  * and cost) with small delays between lines.
  *
  * Environment:
@@ -25,6 +26,19 @@
 import { appendFileSync, readFileSync, writeSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  apiErrorResult,
+  earlyErrorResult,
+  initEvent,
+  modelTurn,
+  rateLimitEvent,
+  refusalRetryMessage,
+  resultEvent,
+  successResult,
+  syntheticAssistant,
+  systemEvent,
+  toolResultEvent,
+} from "./stand-in-events.mjs";
 
 const SCENARIOS = new Set([
   "success",
@@ -44,7 +58,6 @@ const SCENARIOS = new Set([
   "silent",
 ]);
 const DEFAULT_MODEL = "claude-sonnet-4-6";
-const TOOLS = ["Task", "Bash", "Glob", "Grep", "Read", "Edit", "Write", "WebFetch", "TodoWrite"];
 /** Flags that take a value; anything else starting with "-" is a switch (unknown ones tolerated). */
 const VALUE_FLAGS = new Set([
   "--output-format",
@@ -148,110 +161,23 @@ function permissionModeOf(options) {
   return options.flags.get("--permission-mode") ?? "default";
 }
 
-function initEvent(run, options) {
-  return {
-    type: "system",
-    subtype: "init",
+function init(run, options) {
+  return initEvent(run, {
     cwd: process.cwd(),
-    session_id: run.sessionId,
-    tools: TOOLS,
-    mcp_servers: [],
-    model: run.model,
     permissionMode: permissionModeOf(options),
     apiKeySource: process.env.ANTHROPIC_API_KEY ? "ANTHROPIC_API_KEY" : "none",
-    claude_code_version: "0.0.0-stand-in",
-    uuid: randomUUID(),
-  };
-}
-
-function assistantEvent(run, content, stopReason = null) {
-  run.turns += 1;
-  run.inputTokens += 120;
-  run.outputTokens += 40;
-  return {
-    type: "assistant",
-    message: {
-      id: `msg_standin_${randomUUID().replaceAll("-", "").slice(0, 20)}`,
-      type: "message",
-      role: "assistant",
-      model: run.model,
-      content,
-      stop_reason: stopReason,
-      stop_sequence: null,
-      usage: { input_tokens: 120, output_tokens: 40, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-    },
-    parent_tool_use_id: null,
-    session_id: run.sessionId,
-    uuid: randomUUID(),
-  };
-}
-
-function toolResultEvent(run, toolUseId, content, isError = false) {
-  return {
-    type: "user",
-    message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content, is_error: isError }] },
-    parent_tool_use_id: null,
-    session_id: run.sessionId,
-    uuid: randomUUID(),
-  };
-}
-
-function resultEvent(run, fields) {
-  const cacheRead = 2048;
-  const costUsd = Number(((run.inputTokens * 3 + run.outputTokens * 15 + cacheRead * 0.3) / 1_000_000).toFixed(6));
-  return {
-    type: "result",
-    subtype: "success",
-    is_error: false,
-    duration_ms: Date.now() - run.startedAt,
-    duration_api_ms: Math.max(1, Math.floor((Date.now() - run.startedAt) * 0.8)),
-    num_turns: run.turns,
-    result: "",
-    stop_reason: "end_turn",
-    session_id: run.sessionId,
-    total_cost_usd: costUsd,
-    usage: {
-      input_tokens: run.inputTokens,
-      output_tokens: run.outputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: cacheRead,
-      service_tier: "standard",
-    },
-    modelUsage: {
-      [run.model]: {
-        inputTokens: run.inputTokens,
-        outputTokens: run.outputTokens,
-        cacheReadInputTokens: cacheRead,
-        cacheCreationInputTokens: 0,
-        webSearchRequests: 0,
-        costUSD: costUsd,
-      },
-    },
-    permission_denials: [],
-    uuid: randomUUID(),
-    ...fields,
-  };
-}
-
-function apiErrorResult(run, status, text) {
-  return resultEvent(run, {
-    subtype: "success",
-    is_error: true,
-    result: text,
-    stop_reason: "stop_sequence",
-    terminal_reason: "api_error",
-    api_error_status: status,
   });
 }
 
+const emitAll = (events) => events.forEach(emit);
 const firstLine = (text) => (text.split("\n").find((line) => line.trim() !== "") ?? "").slice(0, 120);
 
-/** One turn that uses a tool: thinking + tool_use, then its tool_result. */
+/** One turn that uses a tool: a text and a tool_use block (one event each, as claude writes them), then its tool_result. */
 async function toolTurn(run, toolResultContent) {
   const toolUseId = `toolu_standin_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  emit(
-    assistantEvent(run, [
-      { type: "thinking", thinking: "Let me look at the working directory first.", signature: "stand-in" },
+  emitAll(
+    modelTurn(run, [
+      { type: "text", text: "Let me look at the working directory first." },
       { type: "tool_use", id: toolUseId, name: "Bash", input: { command: "ls -la", description: "List files" } },
     ]),
   );
@@ -270,15 +196,112 @@ function hugeToolResult() {
 // ---- scenarios --------------------------------------------------------------------------------
 
 async function conversation(run, options, { toolResult = "README.md\npackage.json\nsrc\n" } = {}) {
-  emit(initEvent(run, options));
+  emit(init(run, options));
   await pause();
   const maxTurns = Number(options.flags.get("--max-turns") ?? "0");
   await toolTurn(run, toolResult);
-  if (maxTurns > 0 && run.turns >= maxTurns) return "max-turns";
+  if (maxTurns > 0 && run.turns >= maxTurns) return { maxTurns };
   const summary = `STAND-IN reply (not Claude): received a ${Buffer.byteLength(run.prompt)}-byte prompt starting "${firstLine(run.prompt)}".`;
-  emit(assistantEvent(run, [{ type: "text", text: summary }], "end_turn"));
+  emitAll(modelTurn(run, [{ type: "text", text: summary }]));
   await pause();
-  return summary;
+  return { summary };
+}
+
+/** claude's result after its turn limit: num_turns counts the turn it stopped in, errors names the limit. */
+function maxTurnsResult(run, maxTurns) {
+  run.turns += 1;
+  return resultEvent(run, {
+    subtype: "error_max_turns",
+    is_error: true,
+    result: undefined,
+    api_error_status: undefined,
+    stop_reason: "tool_use",
+    terminal_reason: "max_turns",
+    errors: [`Reached maximum number of turns (${maxTurns})`],
+  });
+}
+
+/** An API error as claude reports it: a synthetic assistant message, then an error result. */
+async function apiFailure(run, text, api) {
+  emit(syntheticAssistant(run, text, api));
+  await pause();
+  emit(apiErrorResult(run, text, { api_error_status: api.api_error_status, api_error_type: api.api_error_type }));
+}
+
+/** A subscription account at its 5-hour limit: claude's rate_limit_event and its own words. */
+async function quotaFailure(run) {
+  const resetsAt = Math.floor(Date.now() / 1000) + 3600;
+  const info = {
+    status: "rejected",
+    resetsAt,
+    rateLimitType: "five_hour",
+    overageStatus: "rejected",
+    overageDisabledReason: "org_level_disabled",
+    isUsingOverage: false,
+    unifiedWindows: { five_hour: { utilization: 1, resetsAt, status: "rejected" } },
+  };
+  emit(rateLimitEvent(run, info));
+  await pause();
+  const clock = new Date(resetsAt * 1000).toISOString().slice(11, 16);
+  const text = `You've hit your 5-hour limit · resets ${clock} (UTC)`;
+  const api = { api_error_status: 429, api_error_type: "rate_limit_error" };
+  const { unifiedWindows: _windows, ...params } = info;
+  emit(
+    syntheticAssistant(run, text, {
+      error: "rate_limit",
+      ...api,
+      api_error: "usage_limit_reached",
+      api_error_params: { rate_limit_info: params },
+    }),
+  );
+  await pause();
+  emit(apiErrorResult(run, text, { ...api, api_error: "usage_limit_reached" }));
+}
+
+/** The model refuses; claude notes it, asks once more as a synthetic user message, then gives up. */
+async function refusal(run) {
+  const [first] = modelTurn(run, [{ type: "text", text: "STAND-IN: I can't help with that." }]);
+  emit(first);
+  await pause();
+  emit(
+    systemEvent(run, "informational", {
+      content: "STAND-IN: the model's safeguards stopped the response above · continuing once with that noted",
+      level: "notice",
+    }),
+  );
+  emit(refusalRetryMessage(run, first.message.id));
+  await pause();
+  const [second] = modelTurn(run, [{ type: "text", text: "STAND-IN: I can't help with that." }]);
+  emit(second);
+  emit(
+    systemEvent(run, "model_refusal_no_fallback", {
+      original_model: run.model,
+      request_id: second.request_id,
+      api_refusal_category: null,
+      api_refusal_explanation: null,
+      refused_user_message_uuid: randomUUID(),
+      content: "",
+    }),
+  );
+  const text =
+    "API Error: STAND-IN: the model's safeguards flagged this message (https://www.anthropic.com/legal/aup). Try rephrasing the request in a new session or change your model.";
+  emit(
+    syntheticAssistant(run, text, {
+      stopReason: "refusal",
+      error: "invalid_request",
+      refused_message_id: second.message.id,
+    }),
+  );
+  await pause();
+  emit(
+    resultEvent(run, {
+      is_error: true,
+      result: text,
+      stop_reason: "refusal",
+      terminal_reason: "api_error",
+      safety_stops: 2,
+    }),
+  );
 }
 
 async function runScenario(scenario, run, options) {
@@ -291,78 +314,78 @@ async function runScenario(scenario, run, options) {
       return failCode;
     case "unknown-session": {
       if (run.resumed === undefined) break;
-      const message = `No conversation found with session id: ${run.resumed}`;
+      const message = `No conversation found with session ID: ${run.resumed}`;
       warn(message);
-      emit(resultEvent(run, { subtype: "error_during_execution", is_error: true, result: message, errors: [message] }));
+      emit(earlyErrorResult(run, message));
       return failCode;
     }
-    case "auth-error": {
-      emit(initEvent(run, options));
+    case "auth-error":
+      emit(init(run, options));
       await pause();
-      const text = "Invalid API key · Please run /login";
-      emit({ ...assistantEvent(run, [{ type: "text", text }], "stop_sequence"), error: "authentication_failed" });
-      await pause();
-      emit(apiErrorResult(run, 401, text));
+      await apiFailure(run, "Invalid API key · Fix external API key", {
+        error: "authentication_failed",
+        api_error_status: 401,
+        api_error_type: "authentication_error",
+      });
       return failCode;
-    }
-    case "model-not-found": {
-      emit(initEvent(run, options));
+    case "model-not-found":
+      emit(init(run, options));
       await pause();
-      const text = `API Error: 404 {"type":"error","error":{"type":"not_found_error","message":"model: ${run.model}"}}`;
-      emit(apiErrorResult(run, 404, text));
+      await apiFailure(
+        run,
+        `There's an issue with the selected model (${run.model}). It may not exist or you may not have access to it. Run --model to pick a different model.`,
+        { error: "model_not_found", api_error_status: 404, api_error_type: "not_found_error" },
+      );
       return failCode;
-    }
-    case "quota": {
-      emit(initEvent(run, options));
+    case "quota":
+      emit(init(run, options));
       await pause();
-      const text =
-        'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your account\'s rate limit. Please try again later."}}';
-      emit(apiErrorResult(run, 429, text));
+      await quotaFailure(run);
       return failCode;
-    }
     case "transient": {
-      emit(initEvent(run, options));
+      emit(init(run, options));
       for (let attempt = 1; attempt <= 3; attempt++) {
         await pause();
-        emit({
-          type: "system",
-          subtype: "api_retry",
-          attempt,
-          max_retries: 3,
-          retry_delay_ms: 500 * attempt,
-          error_status: 529,
-          session_id: run.sessionId,
-        });
+        emit(
+          systemEvent(run, "api_retry", {
+            attempt,
+            max_retries: 3,
+            retry_delay_ms: 500 * attempt,
+            error_status: 529,
+            error: "overloaded",
+          }),
+        );
       }
       await pause();
-      const text = 'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}';
-      emit(apiErrorResult(run, 529, text));
+      await apiFailure(
+        run,
+        "API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment.",
+        {
+          error: "server_error",
+          api_error_status: 529,
+          api_error_type: "overloaded_error",
+        },
+      );
       return failCode;
     }
-    case "refusal": {
-      emit(initEvent(run, options));
+    case "refusal":
+      emit(init(run, options));
       await pause();
-      const text =
-        "API Error: Claude Code is unable to respond to this request, which appears to violate our Usage Policy (https://www.anthropic.com/legal/aup). Please double press esc to edit your last message or start a new session for Claude Code to assist with a different task.";
-      emit(assistantEvent(run, [{ type: "text", text }], "refusal"));
-      await pause();
-      emit(resultEvent(run, { is_error: true, result: text, stop_reason: "refusal" }));
+      await refusal(run);
       return failCode;
-    }
-    case "max-turns": {
-      emit(initEvent(run, options));
+    case "max-turns":
+      emit(init(run, options));
       await pause();
       await toolTurn(run, "README.md\n");
-      emit(resultEvent(run, { subtype: "error_max_turns", is_error: true, result: undefined, stop_reason: null }));
+      emit(maxTurnsResult(run, Number(options.flags.get("--max-turns") ?? "1")));
       return failCode;
-    }
     case "no-result":
       await conversation(run, options);
       return 0;
     case "sigkill":
-      emit(initEvent(run, options));
+      emit(init(run, options));
       await pause();
-      emit(assistantEvent(run, [{ type: "text", text: "Working on it…" }]));
+      emitAll(modelTurn(run, [{ type: "text", text: "Working on it…" }]));
       process.kill(process.pid, "SIGKILL");
       await sleep(60_000);
       return 137;
@@ -373,25 +396,25 @@ async function runScenario(scenario, run, options) {
       return failCode;
     }
     case "slow": {
-      emit(initEvent(run, options));
+      emit(init(run, options));
       const ticks = Math.max(1, intFromEnv("CLAUDE_STAND_IN_DURATION_S", 30));
       const tickMs = intFromEnv("CLAUDE_STAND_IN_TICK_MS", 1000);
       for (let tick = 1; tick <= ticks; tick++) {
         await sleep(tickMs);
-        emit(assistantEvent(run, [{ type: "text", text: `Still working (${tick}/${ticks})…` }]));
+        emitAll(modelTurn(run, [{ type: "text", text: `Still working (${tick}/${ticks})…` }]));
       }
-      emit(resultEvent(run, { result: `STAND-IN slow run finished after ${ticks} steps.` }));
+      emit(successResult(run, `STAND-IN slow run finished after ${ticks} steps.`));
       return 0;
     }
     default:
       break;
   }
   const outcome = await conversation(run, options, scenario === "huge-line" ? { toolResult: hugeToolResult() } : {});
-  if (outcome === "max-turns") {
-    emit(resultEvent(run, { subtype: "error_max_turns", is_error: true, result: undefined, stop_reason: null }));
+  if (outcome.maxTurns !== undefined) {
+    emit(maxTurnsResult(run, outcome.maxTurns));
     return failCode;
   }
-  emit(resultEvent(run, { result: outcome }));
+  emit(successResult(run, outcome.summary));
   return 0;
 }
 
@@ -461,7 +484,7 @@ async function main() {
 async function plainOutput(run, options, format) {
   run.turns = 1;
   const text = `STAND-IN reply (not Claude) to "${firstLine(run.prompt)}"`;
-  if (format === "json") emit(resultEvent(run, { result: text }));
+  if (format === "json") emit(successResult(run, text));
   else writeAll(1, `${text}\n`);
   return 0;
 }

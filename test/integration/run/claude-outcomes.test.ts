@@ -20,9 +20,9 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     expect(report.outcome.usage).toEqual({ inputTokens: 240, outputTokens: 80, cachedInputTokens: 2048 });
     expect(report.outcome.costUsd).toBe(0.002534);
     const transcript = deliveredTranscript(run.stdout);
-    expect(transcript.types).toEqual(["system", "assistant", "user", "assistant", "result"]);
+    expect(transcript.types).toEqual(["system", "assistant", "assistant", "user", "assistant", "result"]);
     expect(transcript.malformedChunks).toEqual([]);
-    expect(new Set(transcript.uuids).size).toBe(5);
+    expect(new Set(transcript.uuids).size).toBe(6);
     expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);
     expect(run.statuses.at(-1)).toBe("[claude-k8s] cleaned up");
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
@@ -35,10 +35,10 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
 
     expect(report.outcome.failure).toBeNull();
     const transcript = deliveredTranscript(run.stdout);
-    expect(transcript.types).toEqual(["system", "assistant", "user", "assistant", "result"]);
+    expect(transcript.types).toEqual(["system", "assistant", "assistant", "user", "assistant", "result"]);
     expect(transcript.malformedChunks).toEqual([]);
     expect(transcript.bytes).toBe(report.tail?.trailer?.stdoutBytes);
-    const toolResult = run.stdout[2] ?? "";
+    const toolResult = run.stdout[3] ?? "";
     expect(Buffer.byteLength(toolResult)).toBeGreaterThan(2 * 1024 * 1024);
     expect(toolResult).toContain("café ✓ 🚀");
     expect(toolResult).not.toContain("\uFFFD");

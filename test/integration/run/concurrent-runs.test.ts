@@ -20,7 +20,7 @@ describe("10 concurrent runs on one server, through the real client-node and rea
     expect(reports.map((report) => report.outcome.failure)).toEqual(Array(10).fill(null));
     for (const [i, run] of runs.entries()) {
       const transcript = deliveredTranscript(run.stdout);
-      expect(transcript.types).toEqual(["system", "assistant", "user", "assistant", "result"]);
+      expect(transcript.types).toEqual(["system", "assistant", "assistant", "user", "assistant", "result"]);
       expect(transcript.malformedChunks).toEqual([]);
       expect(transcript.bytes).toBe(reports[i]?.tail?.trailer?.stdoutBytes);
     }

@@ -36,12 +36,12 @@ function runStandIn(args: string[], env: Record<string, string> = {}, prompt = "
 }
 
 describe("Claude stand-in (scripted, not Claude)", () => {
-  it("writes a complete stream-json transcript: init, thinking + tool_use, tool_result, text, result with usage and cost", () => {
+  it("writes a complete stream-json transcript: init, text and tool_use (one event per block, as claude), tool_result, text, result with usage and cost", () => {
     const { code, events, stderr } = runStandIn(STREAM_ARGS);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    expect(events.map((e) => e.type)).toEqual(["system", "assistant", "user", "assistant", "result"]);
-    const [init, toolUse, toolResult, text, result] = events;
+    expect(events.map((e) => e.type)).toEqual(["system", "assistant", "assistant", "user", "assistant", "result"]);
+    const [init, preamble, toolUse, toolResult, text, result] = events;
     expect(init).toMatchObject({
       subtype: "init",
       cwd: scratch,
@@ -49,7 +49,8 @@ describe("Claude stand-in (scripted, not Claude)", () => {
       permissionMode: "default",
     });
     expect(init?.session_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(toolUse?.message?.content.map((b) => b.type)).toEqual(["thinking", "tool_use"]);
+    expect(preamble?.message?.content.map((b) => b.type)).toEqual(["text"]);
+    expect(toolUse?.message?.content.map((b) => b.type)).toEqual(["tool_use"]);
     expect(toolResult?.message?.content[0]?.type).toBe("tool_result");
     expect(text?.message?.content[0]?.text).toContain('"Write a haiku"');
     expect(result).toMatchObject({ subtype: "success", is_error: false, num_turns: 2, session_id: init?.session_id });
@@ -101,7 +102,7 @@ describe("Claude stand-in (scripted, not Claude)", () => {
 
   it.each([
     ["exit-1", 1, { subtype: "error_during_execution", is_error: true }],
-    ["auth-error", 1, { is_error: true, result: "Invalid API key · Please run /login", api_error_status: 401 }],
+    ["auth-error", 1, { is_error: true, result: "Invalid API key · Fix external API key", api_error_status: 401 }],
     ["quota", 1, { is_error: true, api_error_status: 429 }],
     ["transient", 1, { is_error: true, api_error_status: 529 }],
     ["refusal", 1, { is_error: true, stop_reason: "refusal" }],
@@ -128,7 +129,7 @@ describe("Claude stand-in (scripted, not Claude)", () => {
       CLAUDE_STAND_IN_SCENARIO: "unknown-session",
     });
     expect(resumed.code).toBe(1);
-    expect(resumed.events.at(-1)?.result).toBe("No conversation found with session id: gone-42");
+    expect(resumed.events.at(-1)?.errors).toEqual(["No conversation found with session ID: gone-42"]);
     const fresh = runStandIn(STREAM_ARGS, { CLAUDE_STAND_IN_SCENARIO: "unknown-session" });
     expect(fresh.code).toBe(0);
     expect(fresh.events.at(-1)).toMatchObject({ subtype: "success", is_error: false });
