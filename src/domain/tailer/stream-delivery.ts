@@ -32,7 +32,6 @@ export interface DeliveryBounds {
 
 export class StreamDelivery {
   private readonly framer: Utf8LineFramer;
-  private readonly marker: string;
   private bytes = 0;
   private lines = 0;
   private sinkError: unknown = undefined;
@@ -48,8 +47,8 @@ export class StreamDelivery {
     bounds: DeliveryBounds = {},
   ) {
     const maxLineBytes = bounds.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.framer = new Utf8LineFramer(maxLineBytes);
-    this.marker = cutLineMarker(maxLineBytes);
+    // The marker and newline are decoded with a cut head: no second copy of megabytes to append them.
+    this.framer = new Utf8LineFramer(maxLineBytes, `${cutLineMarker(maxLineBytes)}\n`);
     this.budget = bounds.budget ?? new OutputBudget(DEFAULT_OUTPUT_LIMITS);
     this.path = bounds.path ?? stream;
   }
@@ -116,7 +115,7 @@ export class StreamDelivery {
     const cut = this.framer.lastLineCut;
     if (!this.budget.admitLine(size, this.path)) return false;
     try {
-      const pending = this.sink(this.stream, cut ? `${line}${this.marker}\n` : `${line}\n`, cut);
+      const pending = this.sink(this.stream, cut ? line : `${line}\n`, cut);
       // Await only real promises: a synchronous sink costs no extra microtask per line.
       if (pending !== undefined) await pending;
     } catch (error) {

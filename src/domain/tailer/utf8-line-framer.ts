@@ -7,6 +7,10 @@
  * cut there (at a character boundary) and its head is returned at once with `lastLineCut` set;
  * the rest of it, up to and including its newline, is counted (`takeSkippedBytes`) but never held.
  * So memory is bounded by `maxLineBytes` plus the caller's read chunk, whatever the pod writes.
+ *
+ * A cut head is returned with `cutSuffix` after it, decoded with it in one piece: a head of
+ * megabytes is never copied again to append a marker (large strings and buffers are freed late,
+ * so every extra copy of one shows in the process's peak memory).
  */
 
 const NEWLINE = 0x0a;
@@ -31,10 +35,19 @@ export class Utf8LineFramer {
   private skipping = false;
   private skipped = 0;
 
-  constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
+  private readonly cutSuffix: Uint8Array;
+  /** The carry's largest size: a whole line of `maxLineBytes`, or a cut head plus its suffix. */
+  private readonly capacity: number;
+
+  constructor(
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    cutSuffix = "",
+  ) {
     if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < MIN_LINE_BYTES) {
       throw new RangeError(`maxLineBytes must be an integer >= ${MIN_LINE_BYTES}, got ${maxLineBytes}`);
     }
+    this.cutSuffix = new TextEncoder().encode(cutSuffix);
+    this.capacity = maxLineBytes + this.cutSuffix.length;
   }
 
   /** Bytes of the unfinished line held so far. */
@@ -68,7 +81,7 @@ export class Utf8LineFramer {
     this.position = 0;
   }
 
-  /** The next line of the loaded chunk (without "\n"), or null once the chunk is used up. */
+  /** The next line of the loaded chunk (without "\n"; a cut head with `cutSuffix`), or null once the chunk is used up. */
   next(): string | null {
     const chunk = this.chunk;
     if (this.skipping && !this.skipToNewline()) return this.release();
@@ -117,10 +130,12 @@ export class Utf8LineFramer {
     this.position = start + room;
     const kept = characterBoundary(this.carry, this.carried);
     this.skipped += this.carried - kept;
+    this.carried = kept;
+    this.hold(this.cutSuffix);
     this.lastBytes = kept;
     this.lastCut = true;
     this.skipping = true;
-    return this.takeCarry(kept);
+    return this.takeCarry(this.carried);
   }
 
   /** Skips the rest of a cut line; true once its newline was passed, false if the chunk ran out first. */
@@ -150,8 +165,11 @@ export class Utf8LineFramer {
   private hold(bytes: Uint8Array): void {
     const needed = this.carried + bytes.length;
     if (needed > this.carry.length) {
-      // Doubling keeps the copying linear for a line of any length; never past the line bound.
-      const size = Math.min(Math.max(needed, this.carry.length * 2, INITIAL_CARRY_BYTES), this.maxLineBytes);
+      // Doubling keeps the copying linear for a line of any length. Past a quarter of the bound the
+      // carry goes straight to its largest size: the chain of doublings up to it would be garbage
+      // that piles up (freed only by a later full collection) while the line is still being read.
+      const doubled = Math.max(needed, this.carry.length * 2, INITIAL_CARRY_BYTES);
+      const size = doubled > this.capacity / 4 ? this.capacity : doubled;
       const grown = new Uint8Array(size);
       grown.set(this.carry.subarray(0, this.carried));
       this.carry = grown;
