@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { LogTailer, type LogStream, type TailTarget } from "../../../src/domain/tailer/log-tailer.js";
+import { cutLineMarker } from "../../../src/domain/tailer/stream-delivery.js";
 
 const WRITER = join(import.meta.dirname, "slow-writer.mjs");
 const FAST = { fastPollMs: 20, slowPollMs: 100, drainTimeoutMs: 3_000, appearTimeoutMs: 5_000 };
@@ -61,6 +62,30 @@ describe("LogTailer on the real file system with a separate writer process", () 
     expect(received.stdout).toHaveLength(4);
     expect(received.stderr).toEqual(["warning: first\n", "warning: sécond\n"]);
     expect(summary.trailer?.stdoutBytes).toBe(Buffer.byteLength(expectedStdout()) - 1);
+    expect(summary.stdout.bytes).toBe(summary.trailer?.stdoutBytes);
+  });
+
+  it("cuts a 1.2 MB line at maxLineBytes with its marker, keeps the other lines whole, and still completes on the trailer's count", async () => {
+    const received: Array<{ chunk: string; cut: boolean }> = [];
+    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), { ...FAST, maxLineBytes: 64 * 1024 });
+    const session = tailer.follow(
+      target,
+      (stream, chunk, cut) => void (stream === "stdout" && received.push({ chunk, cut })),
+    );
+    await runWriter(target, "normal");
+    session.markWriterTerminated();
+    const summary = await session.done;
+
+    const whole = expectedStdout().split("\n");
+    const toolResult = whole[2] ?? "";
+    const head = Buffer.from(toolResult)
+      .subarray(0, 64 * 1024)
+      .toString("utf8")
+      .replace(/\uFFFD$/, "");
+    expect(received.map((r) => r.cut)).toEqual([false, false, true, false]);
+    expect(received[2]?.chunk).toBe(`${head}${cutLineMarker(64 * 1024)}\n`);
+    expect(received[3]?.chunk).toBe(`${whole[3]}\n`);
+    expect(summary.ended).toBe("complete");
     expect(summary.stdout.bytes).toBe(summary.trailer?.stdoutBytes);
   });
 
