@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, constants, openSync } from "node:fs";
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { LogTailer } from "../../../src/domain/tailer/log-tailer.js";
 import type { FileSystemError, FileSystemPort } from "../../../src/ports/file-system-port.js";
+import { startPoolProbe } from "../../support/probes/pool-probe.js";
 
 const BOUND_MS = 400;
 let base: string;
@@ -30,27 +31,6 @@ class BlockingReads extends NodeFileSystem implements FileSystemPort {
       await handle.close();
     }
   }
-}
-
-/** Reads a small file every 100 ms through libuv's pool, recording each wait. */
-function startProbe(file: string): { stop: () => Promise<number[]> } {
-  const waits: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      await readFile(file);
-      waits.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return waits;
-    },
-  };
 }
 
 beforeEach(async () => {
@@ -81,7 +61,7 @@ afterEach(async () => {
 describe("BoundedFileSystem with calls stuck in libuv's pool (real threads)", () => {
   it("attack: four stuck reads end at the watchdog, a cancel returns at once, and the host's probe never waits 100 ms", async () => {
     const bounded = new BoundedFileSystem(new BlockingReads(), { callTimeoutMs: BOUND_MS, maxInFlight: 2 });
-    const probe = startProbe(join(base, "probe.txt"));
+    const probe = startPoolProbe(join(base, "probe.txt"));
     const scope = { under: base };
     const started = performance.now();
     const stuck = fifos.slice(0, 3).map((fifo) =>
