@@ -62,6 +62,7 @@ describe("BoundedFileSystem with calls stuck in libuv's pool (real threads)", ()
   it("attack: four stuck reads end at the watchdog, a cancel returns at once, and the host's probe never waits 100 ms", async () => {
     const bounded = new BoundedFileSystem(new BlockingReads(), { callTimeoutMs: BOUND_MS, maxInFlight: 2 });
     const probe = startPoolProbe(join(base, "probe.txt"));
+    await probe.ready;
     const scope = { under: base };
     const started = performance.now();
     const stuck = fifos.slice(0, 3).map((fifo) =>
@@ -79,7 +80,7 @@ describe("BoundedFileSystem with calls stuck in libuv's pool (real threads)", ()
     const cancelledAt = performance.now();
     controller.abort();
     expect(await cancelled).toBe("ECANCELED");
-    expect(performance.now() - cancelledAt).toBeLessThan(50);
+    expect(performance.now() - cancelledAt).toBeLessThan(200);
 
     const outcomes = await Promise.all(stuck);
     for (const outcome of outcomes) {

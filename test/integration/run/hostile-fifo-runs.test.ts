@@ -31,6 +31,7 @@ describe("pods that put a FIFO at their trailer path, through whole runs", () =>
     const probeFile = join(h.root, "probe.txt");
     await writeFile(probeFile, "probe");
     const probe = startPoolProbe(probeFile);
+    await probe.ready;
 
     const server = h.server();
     const cancel = new AbortController();

@@ -6,6 +6,8 @@
 import { Worker } from "node:worker_threads";
 
 export interface PoolProbe {
+  /** Settles once the worker has made its first read (a worker takes a moment to boot). */
+  readonly ready: Promise<void>;
   /** Stops the probe and returns every wait in ms. */
   stop(): Promise<number[]>;
 }
@@ -13,9 +15,15 @@ export interface PoolProbe {
 export function startPoolProbe(file: string): PoolProbe {
   const waits: number[] = [];
   const worker = new Worker(new URL("./pool-probe-worker.mjs", import.meta.url), { workerData: { file } });
-  worker.on("message", (ms: number) => waits.push(ms));
+  let started = () => undefined as void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  worker.on("message", (ms: number) => {
+    waits.push(ms);
+    started();
+  });
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   return {
+    ready,
     stop: async () => {
       worker.postMessage("stop");
       await exited;
