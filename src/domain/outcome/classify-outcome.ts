@@ -201,7 +201,7 @@ function classifyMissingResult(e: OutcomeEvidence): RunFailure | null {
   }
   const signal = firstSignal([e.stderrTail, e.stream.errorTextTail]);
   if (signal) return signalFailure(signal, e);
-  if (wroteEvents) return runFailure("claude_truncated", { job: e.jobName, cause });
+  if (wroteEvents) return runFailure("claude_truncated", { job: e.jobName, cause: withCutLines(cause, e.stream) });
   const lastLine = lastNonEmptyLine(e.stderrTail) ?? lastNonEmptyLine(e.stream.errorTextTail);
   return runFailure("claude_failed", {
     exitCode,
@@ -210,6 +210,15 @@ function classifyMissingResult(e: OutcomeEvidence): RunFailure | null {
       ? `${cause}; last error line: ${lastLine}`
       : `${cause}; it wrote no output and no result event (see the run's stderr log)`,
   });
+}
+
+/** A line cut at maxLineBytes may have been the result: the operator learns it, and what to raise. */
+function withCutLines(cause: string, stream: StreamSummary): string {
+  const cut = stream.cutLineCount ?? 0;
+  if (cut === 0) return cause;
+  const lines =
+    cut === 1 ? "1 stdout line longer than maxLineBytes was" : `${cut} stdout lines longer than maxLineBytes were`;
+  return `${cause}; ${lines} cut and not read, so a result among them is lost (raise maxLineBytes)`;
 }
 
 function signalFailure(signal: FailureSignal, e: OutcomeEvidence): RunFailure {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyOutcome } from "../../../src/domain/outcome/classify-outcome.js";
 import { runFailure } from "../../../src/domain/errors.js";
+import { StreamJsonAccumulator } from "../../../src/domain/outcome/stream-json-accumulator.js";
 import { evidence, JOB, NOW_MS, RESUMED_SESSION, summarize, trailer } from "./transcript-fixtures.js";
 
 const SESSION = "5f1c2a9e-7b3d-4e61-9a0f-2c8d4b6e1a37";
@@ -113,6 +114,18 @@ describe("classifyOutcome on labelled transcripts (one per outcome)", () => {
     expect(outcome.usage?.outputTokens).toBeGreaterThan(0);
     expect(outcome.summary).toContain("running the whole suite");
     expect(outcome.resultEvent).toBeNull();
+  });
+
+  it("claude_truncated: says a line cut at maxLineBytes may have held the result, and what to raise", () => {
+    const accumulator = new StreamJsonAccumulator();
+    accumulator.push('{"type":"system","subtype":"init","session_id":"s-1"}');
+    accumulator.pushCut(1024);
+    const outcome = classifyOutcome(evidence(accumulator.summary, { trailer: trailer(0), podTermination: null }));
+
+    expect(outcome.failure?.errorCode).toBe("claude_truncated");
+    expect(outcome.failure?.errorMessage).toContain(
+      "1 stdout line longer than maxLineBytes was cut and not read, so a result among them is lost (raise maxLineBytes)",
+    );
   });
 
   it("timeout: a Job past its deadline without a result is timedOut", () => {
