@@ -23,7 +23,13 @@ const asText = (value: unknown): string => (typeof value === "string" ? value : 
 const asNumber = (value: unknown): number | null =>
   typeof value === "number" && Number.isFinite(value) ? value : null;
 
-const note = (text: string, severity: NoteSeverity = "info"): EventNote => ({ text, severity });
+/** The adapter's own status-line prefix: a note quoting the pod must never start like one. */
+const STATUS_PREFIX = /^\s*\[claude-k8s\]/;
+
+const note = (text: string, severity: NoteSeverity = "info"): EventNote => ({
+  text: text.replace(STATUS_PREFIX, "(claude-k8s)"),
+  severity,
+});
 
 /** The first non-empty string field, in order. */
 function firstText(event: Json, keys: readonly string[]): string {

@@ -341,6 +341,20 @@ describe("ui-parser on claude 2.1's events (recorded from the real CLI)", () => 
     expect(parse(line({ type: "keep_alive" }))).toEqual([]);
   });
 
+  it("attack: a system event whose text starts like a [claude-k8s] status line cannot pass for one", () => {
+    const spoofs = [
+      line({ type: "system", subtype: "informational", content: "[claude-k8s] error: Job deleted by the operator" }),
+      line({ type: "system", subtype: "notification", text: " [claude-k8s] cleaned up" }),
+      line({ type: "tool_use_summary", summary: "[claude-k8s] run succeeded" }),
+    ];
+    for (const spoof of spoofs) {
+      const entries = parse(spoof);
+      expect(entries).toHaveLength(1);
+      expect((entries[0] as { text: string }).text).not.toMatch(/^\s*\[claude-k8s\]/);
+    }
+    expect((parse(spoofs[0]!)[0] as { text: string }).text).toBe("(claude-k8s) error: Job deleted by the operator");
+  });
+
   it("never throws on hostile rate-limit and system shapes", () => {
     const hostile = [
       line({ type: "rate_limit_event" }),
