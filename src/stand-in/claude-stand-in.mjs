@@ -420,14 +420,17 @@ async function runScenario(scenario, run, options) {
 
 // ---- main -------------------------------------------------------------------------------------
 
+/** As claude: stdin is the prompt; a positional prompt (even "-") comes first, stdin after a newline. */
 function readPrompt(options) {
   const positional = options.positional[0];
-  if (positional !== undefined && positional !== "-") return positional;
+  let piped = "";
   try {
-    return readFileSync(0, "utf8");
+    piped = readFileSync(0, "utf8");
   } catch {
-    return "";
+    piped = "";
   }
+  if (positional === undefined) return piped;
+  return piped === "" ? positional : `${positional}\n${piped}`;
 }
 
 /** Flag combinations real claude refuses; refusing them too catches a wrong command line early. */

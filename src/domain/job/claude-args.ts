@@ -2,7 +2,8 @@
  * claude's argv for one run, in a fixed order: the stream-json print mode, the session to resume,
  * model and effort, the turn limit, the system-prompt file (fresh sessions only: a resumed session
  * already has it), extra directories, the permission flag, then the operator's extra arguments.
- * The prompt is never an argument: it arrives on stdin from a file.
+ * The prompt is never an argument: it arrives on stdin from a file. `--print` takes no `-`: claude
+ * reads a positional `-` as prompt text and appends stdin to it, so the model would see "-\n" first.
  */
 import type { AdapterConfig } from "../config/config-fields.js";
 
@@ -21,7 +22,7 @@ type ClaudeConfig = Pick<
 
 /** The full argv, starting with the executable. */
 export function buildClaudeArgv(config: ClaudeConfig, invocation: ClaudeInvocation): string[] {
-  const argv = [CLAUDE_EXECUTABLE, "--print", "-", "--output-format", "stream-json", "--verbose"];
+  const argv = [CLAUDE_EXECUTABLE, "--print", "--output-format", "stream-json", "--verbose"];
   if (invocation.resumeSessionId) argv.push("--resume", invocation.resumeSessionId);
   if (config.model) argv.push("--model", config.model);
   if (config.effort) argv.push("--effort", config.effort);

@@ -13,6 +13,13 @@ import { escapeKubernetesExpansion } from "./kubernetes-expansion.js";
 export const API_KEY_ENV = "PAPERCLIP_API_KEY";
 export const RUN_TOKEN_SECRET_KEY = API_KEY_ENV;
 
+/**
+ * Defaults under every layer (any layer may override). Claude retries a failed API call 10 times
+ * by default, minutes of pod time per failed run (a 429's retry-after is waited each time); two
+ * retries ride out a blip, and Paperclip retries the run itself after a transient failure.
+ */
+export const CLAUDE_ENV_DEFAULTS: Readonly<Record<string, string>> = { CLAUDE_CODE_MAX_RETRIES: "2" };
+
 /** Names only the adapter sets; dropped from every layer. */
 const ADAPTER_OWNED = new Set([API_KEY_ENV, API_URL_ENV, "HOME"]);
 
@@ -47,7 +54,7 @@ export interface EnvLayers {
 export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
   // Values are stored as they must appear in the spec: the server's own values as written there
   // (they were authored for Kubernetes' $(VAR) expansion), ours escaped so they arrive literally.
-  const literal = new Map<string, string>();
+  const literal = new Map<string, string>(Object.entries(CLAUDE_ENV_DEFAULTS));
   for (const { name, value } of layers.serverLiteral) {
     if (isInheritableServerEnv(name)) literal.set(name, value);
   }

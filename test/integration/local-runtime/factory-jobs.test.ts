@@ -115,7 +115,7 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
     expect(call.prompt).toBe("Summarise the repo");
     expect(call.cwd).toBe(`${harness.dataDirectory}/workspaces/agent-1`);
     expect(call.envKeys).toContain("PAPERCLIP_API_KEY");
-    expect(call.argv.slice(0, 5)).toEqual(["--print", "-", "--output-format", "stream-json", "--verbose"]);
+    expect(call.argv.slice(0, 4)).toEqual(["--print", "--output-format", "stream-json", "--verbose"]);
     const pod = await podOf(harness.runtime, run.manifests.jobName);
     expect(await harness.runtime.podLogs(NAMESPACE, pod.metadata.name ?? "", MAIN_CONTAINER_NAME)).toContain(
       '"type":"result"',

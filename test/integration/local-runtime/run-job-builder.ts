@@ -29,7 +29,7 @@ const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 export function runScript(paths: RunFilePaths): string {
   return [
     `out=${quote(paths.stdout)}; err=${quote(paths.stderr)}; trailer=${quote(paths.trailer)}`,
-    `claude --print - --output-format stream-json --verbose --dangerously-skip-permissions < ${quote(paths.prompt)} > "$out" 2> "$err"`,
+    `claude --print --output-format stream-json --verbose --dangerously-skip-permissions < ${quote(paths.prompt)} > "$out" 2> "$err"`,
     `code=$?`,
     `so=$(wc -c < "$out"); se=$(wc -c < "$err")`,
     `printf '{"version":1,"exitCode":%d,"stdoutBytes":%d,"stderrBytes":%d}\\n' "$code" "$so" "$se" > "$trailer.tmp" && mv "$trailer.tmp" "$trailer"`,

@@ -9,7 +9,6 @@ describe("buildClaudeArgv", () => {
     expect(buildClaudeArgv(defaultAdapterConfig(), fresh)).toEqual([
       "claude",
       "--print",
-      "-",
       "--output-format",
       "stream-json",
       "--verbose",
@@ -28,7 +27,7 @@ describe("buildClaudeArgv", () => {
     };
     expect(
       buildClaudeArgv(config, { resumeSessionId: null, appendSystemPromptFile: "/i.md", addDirs: ["/a", "/b"] }).slice(
-        6,
+        5,
       ),
     ).toEqual([
       "--model",
@@ -50,13 +49,26 @@ describe("buildClaudeArgv", () => {
     ]);
   });
 
+  it("gives claude no positional prompt (a `-` would reach the model as the prompt's first line)", () => {
+    const argv = buildClaudeArgv(
+      { ...defaultAdapterConfig(), model: "opus", maxTurnsPerRun: 3 },
+      { resumeSessionId: "sess-1", appendSystemPromptFile: null, addDirs: ["/a"] },
+    );
+    expect(argv).not.toContain("-");
+    const valueFlags = new Set(["--output-format", "--resume", "--model", "--max-turns", "--add-dir"]);
+    const positional = argv
+      .slice(1)
+      .filter((arg, index, all) => !arg.startsWith("--") && !valueFlags.has(all[index - 1]!));
+    expect(positional).toEqual([]);
+  });
+
   it("resumes a session without re-appending the system prompt file", () => {
     const argv = buildClaudeArgv(defaultAdapterConfig(), {
       resumeSessionId: "sess-1",
       appendSystemPromptFile: "/i.md",
       addDirs: [],
     });
-    expect(argv.slice(6, 8)).toEqual(["--resume", "sess-1"]);
+    expect(argv.slice(5, 7)).toEqual(["--resume", "sess-1"]);
     expect(argv).not.toContain("--append-system-prompt-file");
   });
 

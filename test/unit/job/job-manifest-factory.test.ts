@@ -302,6 +302,11 @@ describe("the run token", () => {
 });
 
 describe("env layering", () => {
+  it("bounds claude's API retries by default (CLAUDE_CODE_MAX_RETRIES=2); config.env overrides it", () => {
+    expect(literal(build(runSpec()), "CLAUDE_CODE_MAX_RETRIES")).toBe("2");
+    expect(literal(build(runSpec({}, { env: { CLAUDE_CODE_MAX_RETRIES: "5" } })), "CLAUDE_CODE_MAX_RETRIES")).toBe("5");
+  });
+
   it("layers server env < Paperclip run env < context < config.env, then HOME and the API URL on top", () => {
     const m = build(
       runSpec(
@@ -450,7 +455,6 @@ describe("the containers", () => {
     expect(m.command).toEqual([
       "claude",
       "--print",
-      "-",
       "--output-format",
       "stream-json",
       "--verbose",

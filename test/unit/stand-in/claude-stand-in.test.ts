@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { claudeStandInBinDirectory } from "../../../src/stand-in/stand-in-location.js";
 
 const CLAUDE = `${claudeStandInBinDirectory()}/claude`;
-const STREAM_ARGS = ["--print", "-", "--output-format", "stream-json", "--verbose"];
+const STREAM_ARGS = ["--print", "--output-format", "stream-json", "--verbose"];
 const scratch = mkdtempSync(`${tmpdir()}/claude-stand-in-test-`);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -88,7 +88,7 @@ describe("Claude stand-in (scripted, not Claude)", () => {
   });
 
   it("refuses stream-json without --verbose the way claude does", () => {
-    const { code, stdout, stderr } = runStandIn(["--print", "-", "--output-format", "stream-json"]);
+    const { code, stdout, stderr } = runStandIn(["--print", "--output-format", "stream-json"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toContain("--output-format=stream-json requires --verbose");
@@ -211,6 +211,12 @@ describe("Claude stand-in (scripted, not Claude)", () => {
     expect(lines[0]).toMatchObject({ argv: [...STREAM_ARGS, "--resume", "s-1"], prompt: "first", cwd: scratch });
     expect(lines[0]?.envKeys).toContain("PAPERCLIP_API_KEY");
     expect(lines[1]?.prompt).toBe("second");
+  });
+
+  it("puts a positional prompt before stdin as claude does, so a stray `-` shows in the prompt", () => {
+    const record = `${scratch}/positional.ndjson`;
+    runStandIn([...STREAM_ARGS, "-"], { CLAUDE_STAND_IN_RECORD: record }, "the prompt");
+    expect(JSON.parse(readFileSync(record, "utf8").trim()).prompt).toBe("-\nthe prompt");
   });
 
   it("prints only the final answer with --output-format text", () => {
