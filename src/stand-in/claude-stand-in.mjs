@@ -420,15 +420,18 @@ async function runScenario(scenario, run, options) {
 
 // ---- main -------------------------------------------------------------------------------------
 
+function readStdin() {
+  try {
+    return readFileSync(0, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** As claude: stdin is the prompt; a positional prompt (even "-") comes first, stdin after a newline. */
 function readPrompt(options) {
   const positional = options.positional[0];
-  let piped = "";
-  try {
-    piped = readFileSync(0, "utf8");
-  } catch {
-    piped = "";
-  }
+  const piped = readStdin();
   if (positional === undefined) return piped;
   return piped === "" ? positional : `${positional}\n${piped}`;
 }
