@@ -8,8 +8,9 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
-    // e2e suites boot a real Paperclip server: `npm run test:e2e` runs them (test/e2e/vitest.e2e.config.ts).
-    exclude: ["test/bench/**", "test/e2e/**", "node_modules/**"],
+    // e2e suites boot a real Paperclip server: `npm run test:e2e` runs them (test/e2e/vitest.e2e.config.ts);
+    // the real Claude Code CLI suite is its own CI stage: `npm run test:real-cli`.
+    exclude: ["test/bench/**", "test/e2e/**", "test/real-cli/**", "node_modules/**"],
     testTimeout: 30_000,
     pool: "forks",
   },

@@ -43,6 +43,8 @@ export type RuntimeSelection =
       readonly pathPrepend?: readonly string[];
       /** Literal env of the synthetic server pod that Jobs inherit. */
       readonly serverEnv?: Readonly<Record<string, string>>;
+      /** Secret env of the synthetic server pod (credentials): Jobs inherit a `secretKeyRef`. */
+      readonly serverSecretEnv?: Readonly<Record<string, string>>;
     };
 
 export interface ContainerOptions {
@@ -64,6 +66,7 @@ function kubernetesFor(options: ContainerOptions, clock: ClockPort): KubernetesP
       dataDirectory: runtime.dataDirectory,
       pathPrepend: runtime.pathPrepend ?? [],
       ...(runtime.serverEnv ? { serverEnv: runtime.serverEnv } : {}),
+      ...(runtime.serverSecretEnv ? { serverSecretEnv: runtime.serverSecretEnv } : {}),
       clock,
     });
   }

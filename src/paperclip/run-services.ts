@@ -27,11 +27,20 @@ export interface ContainerRunServicesOptions {
   readonly moduleDir: string;
   /** Extra PATH entries for local-runtime pods (the Claude stand-in's bin directory in demos and tests). */
   readonly localPathPrepend?: readonly string[];
+  /** The server's Claude settings local pods inherit as a cluster pod would from the server pod. */
+  readonly localServerEnv?: Readonly<Record<string, string>>;
+  readonly localServerSecretEnv?: Readonly<Record<string, string>>;
 }
 
 export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRunServicesOptions): RuntimeSelection {
   if (config.runtime === "local") {
-    return { kind: "local", dataDirectory: config.dataMountPath, pathPrepend: options.localPathPrepend ?? [] };
+    return {
+      kind: "local",
+      dataDirectory: config.dataMountPath,
+      pathPrepend: options.localPathPrepend ?? [],
+      ...(options.localServerEnv ? { serverEnv: options.localServerEnv } : {}),
+      ...(options.localServerSecretEnv ? { serverSecretEnv: options.localServerSecretEnv } : {}),
+    };
   }
   return {
     kind: "kubernetes",

@@ -20,6 +20,26 @@ export interface ServerAdapterOptions {
   readonly hostEnv?: NodeJS.ProcessEnv;
 }
 
+/**
+ * What local-runtime pods take from the server's own environment, as cluster pods inherit them from
+ * the server pod's spec: where the API is, and the credentials (those through a Secret reference).
+ */
+const LOCAL_SERVER_CLAUDE_SETTINGS = ["ANTHROPIC_BASE_URL"] as const;
+const LOCAL_SERVER_CLAUDE_CREDENTIALS = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+] as const;
+
+function pickDefined(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value) picked[name] = value;
+  }
+  return picked;
+}
+
 export function createServerAdapter(options: ServerAdapterOptions = {}): ServerAdapterModule {
   const hostEnv = options.hostEnv ?? process.env;
   const services =
@@ -27,6 +47,8 @@ export function createServerAdapter(options: ServerAdapterOptions = {}): ServerA
     new ContainerRunServices({
       moduleDir: dirname(fileURLToPath(import.meta.url)),
       localPathPrepend: (hostEnv.CLAUDE_K8S_LOCAL_PATH_PREPEND ?? "").split(":").filter(Boolean),
+      localServerEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_SETTINGS),
+      localServerSecretEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_CREDENTIALS),
     });
   return {
     type: ADAPTER_TYPE,

@@ -34,7 +34,7 @@ import { assertSelector, keyOf, LocalClusterStore, type StoredJob } from "./loca
 import { LocalJobController } from "./local-job-controller.js";
 import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
-import { syntheticOwnPod } from "./synthetic-own-pod.js";
+import { LOCAL_SERVER_SECRET_NAME, syntheticOwnPod } from "./synthetic-own-pod.js";
 
 export interface LocalKubernetesRuntimeOptions {
   /** Absolute local directory that is the data volume; config dataMountPath must equal it. */
@@ -49,6 +49,12 @@ export interface LocalKubernetesRuntimeOptions {
   readonly dataClaimName?: string;
   /** Literal env of the synthetic server pod, inherited by Jobs (e.g. PAPERCLIP_API_URL). */
   readonly serverEnv?: Readonly<Record<string, string>>;
+  /**
+   * Secret env of the synthetic server pod (Claude's credentials): held in a Secret the pod
+   * references, so Jobs inherit the reference as they would from an operator's server pod, never
+   * a literal.
+   */
+  readonly serverSecretEnv?: Readonly<Record<string, string>>;
   /** SIGTERM → SIGKILL grace on delete and deadline; default the pod's terminationGracePeriodSeconds. */
   readonly killGraceMs?: number;
   /** Time for activeDeadlineSeconds and ttlSecondsAfterFinished. Default: the system clock. */
@@ -87,6 +93,24 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       killGraceMs: options.killGraceMs,
       isClosed: () => this.closed,
     });
+    this.storeServerSecret(options.serverSecretEnv ?? {});
+  }
+
+  private storeServerSecret(values: Readonly<Record<string, string>>): void {
+    if (Object.keys(values).length === 0) return;
+    const secret: Secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: LOCAL_SERVER_SECRET_NAME,
+        namespace: this.namespace,
+        uid: randomUUID(),
+        creationTimestamp: this.store.timestamp(),
+      },
+      stringData: { ...values },
+    };
+    this.store.touch(secret.metadata);
+    this.store.secrets.set(keyOf(this.namespace, LOCAL_SERVER_SECRET_NAME), secret);
   }
 
   // ---- KubernetesPort ---------------------------------------------------------------------------
@@ -103,6 +127,10 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       dataDirectory: this.rule.dataDirectory,
       dataClaimName: this.rule.dataClaimName,
       env: this.options.serverEnv ?? {},
+      secretEnv: {
+        secretName: LOCAL_SERVER_SECRET_NAME,
+        names: Object.keys(this.options.serverSecretEnv ?? {}),
+      },
     });
   }
 

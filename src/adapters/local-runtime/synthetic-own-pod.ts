@@ -8,7 +8,11 @@ export interface OwnPodFacts {
   readonly dataClaimName: string;
   /** Literal env of the "server container" (e.g. PAPERCLIP_API_URL) for Jobs to inherit. */
   readonly env: Readonly<Record<string, string>>;
+  /** Env names the server container takes from a Secret (`secretKeyRef`, key = name), as Jobs then do. */
+  readonly secretEnv?: { readonly secretName: string; readonly names: readonly string[] };
 }
+
+export const LOCAL_SERVER_SECRET_NAME = "paperclip-local-server-env";
 
 /**
  * "This machine" as a pod, so the Job manifest factory's inheritance works unchanged: image
@@ -31,7 +35,13 @@ export function syntheticOwnPod(facts: OwnPodFacts): Pod {
         {
           name: "paperclip",
           image: "local",
-          env: Object.entries(facts.env).map(([name, value]) => ({ name, value })),
+          env: [
+            ...Object.entries(facts.env).map(([name, value]) => ({ name, value })),
+            ...(facts.secretEnv?.names ?? []).map((name) => ({
+              name,
+              valueFrom: { secretKeyRef: { name: facts.secretEnv!.secretName, key: name } },
+            })),
+          ],
           volumeMounts: [{ name: LOCAL_DATA_VOLUME_NAME, mountPath: facts.dataDirectory }],
         },
       ],

@@ -95,6 +95,22 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
   let harness: Harness;
   afterEach(async () => harness?.close());
 
+  it("the server's Claude credentials reach claude through a Secret reference, never as a literal in the Job", async () => {
+    harness = await startHarness({ serverSecretEnv: { ANTHROPIC_API_KEY: "sk-ant-local-credential" } });
+    const record = `${harness.dataDirectory}/claude-calls.ndjson`;
+    const run = await buildFactoryRun(harness, "run-cred", { env: { CLAUDE_STAND_IN_RECORD: record } });
+    expect(JSON.stringify(run.manifests.job)).not.toContain("sk-ant-local-credential");
+    const main = run.manifests.job.spec.template.spec.containers.find((c) => c.name === MAIN_CONTAINER_NAME);
+    expect(main?.env?.find((e) => e.name === "ANTHROPIC_API_KEY")).toEqual({
+      name: "ANTHROPIC_API_KEY",
+      valueFrom: { secretKeyRef: { name: "paperclip-local-server-env", key: "ANTHROPIC_API_KEY" } },
+    });
+    await launchFactoryRun(harness.runtime, run);
+    await finishedJob(harness.runtime, run.manifests.jobName);
+    const call = JSON.parse((await readFile(record, "utf8")).trim()) as { envKeys: string[] };
+    expect(call.envKeys).toContain("ANTHROPIC_API_KEY");
+  });
+
   it("success: the Job completes, claude's transcript and an exact trailer are on the data volume, the token came from the Secret", async () => {
     harness = await startHarness();
     const record = `${harness.dataDirectory}/claude-calls.ndjson`;

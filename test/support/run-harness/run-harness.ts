@@ -18,6 +18,7 @@ import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js
 import type { AgentRunRequest, RunObserver, RunReport } from "../../../src/domain/run/agent-run-request.js";
 import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
 import { runFilePaths, type RunFilePaths } from "../../../src/domain/run-log-paths.js";
+import type { EnvVar } from "../../../src/ports/kubernetes-objects.js";
 import { claudeStandInBinDirectory } from "../../../src/stand-in/stand-in-location.js";
 import { LoopbackKubeApi, type Kubelet } from "../loopback-kube-api/index.js";
 import { MortalServer } from "./mortal-server.js";
@@ -73,6 +74,10 @@ export interface RunHarnessOptions {
   readonly kubelet?: Kubelet;
   /** Stand-in environment for every run (CLAUDE_STAND_IN_*), merged under each request's config.env. */
   readonly standInEnv?: Readonly<Record<string, string>>;
+  /** Where the pods' `claude` is; default the stand-in's bin directory. */
+  readonly claudeBinDirectory?: string;
+  /** More env of the Paperclip server pod's container, for run pods to inherit. */
+  readonly serverEnv?: readonly EnvVar[];
 }
 
 export class RunHarness {
@@ -93,7 +98,7 @@ export class RunHarness {
     const podRunner = new RecordingPodRunnerKubelet({
       sandboxRoot: join(root, "pods"),
       dataDirectory,
-      pathPrepend: [claudeStandInBinDirectory()],
+      pathPrepend: [options.claudeBinDirectory ?? claudeStandInBinDirectory()],
       killGraceMs: POD_KILL_GRACE_MS,
       retryMs: 50,
     });
@@ -105,7 +110,7 @@ export class RunHarness {
           {
             name: "paperclip",
             image: "ghcr.io/paperclipai/paperclip:2026.916.1",
-            env: [{ name: "PAPERCLIP_API_URL", value: PAPERCLIP_API_URL }],
+            env: [{ name: "PAPERCLIP_API_URL", value: PAPERCLIP_API_URL }, ...(options.serverEnv ?? [])],
             volumeMounts: [{ name: "data", mountPath: dataDirectory }],
           },
         ],
