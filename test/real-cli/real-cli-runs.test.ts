@@ -128,8 +128,8 @@ describe("the real Claude Code CLI in a run pod, against the Anthropic API doubl
   });
 
   it.each([
-    ["529 overloaded", apiErrors.overloaded(), "API Error: 529 Overloaded"],
-    ["500 internal error", apiErrors.internal(), "API Error: 500 Internal server error"],
+    ["529 overloaded", apiErrors.overloaded(), "529 Overloaded"],
+    ["500 internal error", apiErrors.internal(), "500 Internal server error"],
   ])("names %s claude_transient_upstream after claude's bounded retries", async (_name, answer, words) => {
     const w = await start();
     w.model.respond(byTurn(answer));
