@@ -45,6 +45,8 @@ export type RuntimeSelection =
       readonly serverEnv?: Readonly<Record<string, string>>;
       /** Secret env of the synthetic server pod (credentials): Jobs inherit a `secretKeyRef`. */
       readonly serverSecretEnv?: Readonly<Record<string, string>>;
+      /** Pods as plain processes without the bubblewrap sandbox (a machine no one else uses). */
+      readonly unsandboxed?: boolean;
     };
 
 export interface ContainerOptions {
@@ -67,6 +69,7 @@ function kubernetesFor(options: ContainerOptions, clock: ClockPort): KubernetesP
       pathPrepend: runtime.pathPrepend ?? [],
       ...(runtime.serverEnv ? { serverEnv: runtime.serverEnv } : {}),
       ...(runtime.serverSecretEnv ? { serverSecretEnv: runtime.serverSecretEnv } : {}),
+      ...(runtime.unsandboxed === true ? { unsandboxed: true } : {}),
       clock,
     });
   }

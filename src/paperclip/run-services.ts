@@ -30,6 +30,8 @@ export interface ContainerRunServicesOptions {
   /** The server's Claude settings local pods inherit as a cluster pod would from the server pod. */
   readonly localServerEnv?: Readonly<Record<string, string>>;
   readonly localServerSecretEnv?: Readonly<Record<string, string>>;
+  /** Local-runtime pods without the bubblewrap sandbox (CLAUDE_K8S_LOCAL_UNSANDBOXED=1). */
+  readonly localUnsandboxed?: boolean;
 }
 
 export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRunServicesOptions): RuntimeSelection {
@@ -40,6 +42,7 @@ export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRun
       pathPrepend: options.localPathPrepend ?? [],
       ...(options.localServerEnv ? { serverEnv: options.localServerEnv } : {}),
       ...(options.localServerSecretEnv ? { serverSecretEnv: options.localServerSecretEnv } : {}),
+      ...(options.localUnsandboxed === true ? { unsandboxed: true } : {}),
     };
   }
   return {

@@ -49,6 +49,7 @@ export function createServerAdapter(options: ServerAdapterOptions = {}): ServerA
       localPathPrepend: (hostEnv.CLAUDE_K8S_LOCAL_PATH_PREPEND ?? "").split(":").filter(Boolean),
       localServerEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_SETTINGS),
       localServerSecretEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_CREDENTIALS),
+      localUnsandboxed: hostEnv.CLAUDE_K8S_LOCAL_UNSANDBOXED === "1",
     });
   return {
     type: ADAPTER_TYPE,

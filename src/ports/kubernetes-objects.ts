@@ -87,6 +87,7 @@ export interface PodSecurityContext {
   runAsNonRoot?: boolean;
   fsGroup?: number;
   fsGroupChangePolicy?: string;
+  supplementalGroups?: number[];
   seccompProfile?: { type: string; localhostProfile?: string };
 }
 

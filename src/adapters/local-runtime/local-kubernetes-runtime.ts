@@ -63,6 +63,10 @@ export interface LocalKubernetesRuntimeOptions {
   readonly basePath?: string;
   /** Retry interval of a pod waiting for a missing Secret. Default 1000 ms. */
   readonly retryMs?: number;
+  /** Further host directories every pod sees read-only (see LocalPodRunnerOptions). */
+  readonly programDirectories?: readonly string[];
+  /** Pods as plain processes, without the bubblewrap sandbox (see LocalPodRunnerOptions). */
+  readonly unsandboxed?: boolean;
 }
 
 export class LocalKubernetesRuntime implements KubernetesPort {
@@ -323,6 +327,8 @@ export class LocalKubernetesRuntime implements KubernetesPort {
         ...(this.options.basePath !== undefined ? { basePath: this.options.basePath } : {}),
         ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
         ...(this.options.retryMs !== undefined ? { retryMs: this.options.retryMs } : {}),
+        ...(this.options.programDirectories ? { programDirectories: this.options.programDirectories } : {}),
+        ...(this.options.unsandboxed === true ? { unsandboxed: true } : {}),
       });
     })();
     return this.runner;

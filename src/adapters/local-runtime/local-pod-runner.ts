@@ -13,17 +13,36 @@
  * `signal: n` when the process was killed by signal n; reason "Completed" or "Error" (never
  * "OOMKilled": no memory limits are enforced).
  *
- * Deliberately NOT faithful (it runs on the host): the image is ignored; `securityContext`
- * (runAsUser, runAsGroup, fsGroup, capabilities) is ignored — processes run as the current user,
- * because a normal user cannot setuid and tests run as one; resource limits are not enforced;
- * read-only mounts are writable. Mount paths follow mount-table.ts.
+ * Each container runs in a bubblewrap sandbox (sandbox-command.ts) that shows it only the system
+ * directories, the programs' install directories and exactly its volume mounts, at their mount
+ * paths, read-only where the mount says so. When the server is root, the containers run as the
+ * spec's runAsUser/runAsGroup with fsGroup applied to their volumes (fs-group-ownership.ts);
+ * as another user they keep that user's uid. Where no sandbox can be made the containers wait
+ * with CreateContainerError saying how to get one, unless the runtime was told `unsandboxed`
+ * (then they are plain processes that see the whole machine, and mount paths are rewritten
+ * as mount-table.ts describes).
+ *
+ * Deliberately NOT faithful (it runs on the host): the image is ignored (the host's /usr is the
+ * image); resource limits are not enforced; the network is the host's.
  */
-import { mkdir, stat } from "node:fs/promises";
+import { chown, mkdir, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Container, ContainerStatus, Pod } from "../../ports/kubernetes-objects.js";
+import { claudeStandInBinDirectory } from "../../stand-in/stand-in-location.js";
 import { buildContainerEnvironment } from "./container-environment.js";
 import { MountTable, mountProblems, type DataVolumeRule, type MountMapping } from "./mount-table.js";
 import { PodSandbox } from "./pod-sandbox.js";
-import { signalGroup, signalProcess, spawnInNewGroup, waitForGroupGone, type ProcessExit } from "./process-group.js";
+import { containerBinds, preparePodVolumes, programDirectories } from "./pod-sandbox-plan.js";
+import {
+  sandboxedMainPid,
+  signalGroup,
+  signalProcess,
+  spawnInNewGroup,
+  waitForGroupGone,
+  type ProcessExit,
+} from "./process-group.js";
+import { podIdentity, sandboxedArgv, signalOfSandboxExit, type PodIdentity } from "./sandbox-command.js";
+import { isRoot, sandboxAvailability, systemEntries } from "./sandbox-host.js";
 import type { SecretLookup } from "./secret-data.js";
 import { expandKubernetesReferences } from "./variable-expansion.js";
 
@@ -51,6 +70,16 @@ export interface LocalPodRunnerOptions {
   readonly retryMs?: number;
   /** spec.nodeName / fieldRef value. Default "local". */
   readonly nodeName?: string;
+  /**
+   * Further host directories every container sees read-only (programs it runs). node's prefix,
+   * the pathPrepend directories and the Claude stand-in's directory are always there.
+   */
+  readonly programDirectories?: readonly string[];
+  /**
+   * Runs containers as plain processes without the bubblewrap sandbox: they see the whole
+   * machine as this user. Only for a machine no one else uses and that has no bubblewrap.
+   */
+  readonly unsandboxed?: boolean;
 }
 
 type ContainerKind = "init" | "main";
@@ -129,7 +158,10 @@ export class RunningPod {
   private readonly stopController = new AbortController();
   private readonly liveGroups = new Set<number>();
   private readonly allGroups: number[] = [];
+  private readonly sandboxed: boolean;
   private sandbox: PodSandbox | undefined;
+  /** Each data-volume mount's local path, resolved; filled before the first container starts. */
+  private resolvedMounts: ReadonlyMap<string, string> = new Map();
 
   constructor(
     private readonly pod: Pod,
@@ -138,6 +170,7 @@ export class RunningPod {
     private readonly options: LocalPodRunnerOptions,
   ) {
     this.rule = dataVolumeRule(options);
+    this.sandboxed = options.unsandboxed !== true;
     this.sandboxDirectory = PodSandbox.pathFor(options.sandboxRoot, pod);
     this.status = {
       phase: "Pending",
@@ -184,7 +217,8 @@ export class RunningPod {
     this.stopController.abort();
     for (const pgid of this.liveGroups) {
       if (signal === "SIGKILL") signalGroup(pgid, signal);
-      else signalProcess(pgid, signal);
+      // In a sandbox the main process sits below bubblewrap, which would die without passing it on.
+      else signalProcess((this.sandboxed ? sandboxedMainPid(pgid) : undefined) ?? pgid, signal);
     }
   }
 
@@ -224,6 +258,7 @@ export class RunningPod {
       const problems = mountProblems(this.pod.spec, this.rule);
       if (problems.length > 0)
         return { phase: "Failed", reason: "LocalRuntimeUnsupported", message: problems.join("; ") };
+      if (this.sandboxed && !(await this.awaitSandboxAvailable())) return { phase: "Failed" };
       const sandbox = await PodSandbox.create(this.options.sandboxRoot, this.pod);
       this.sandbox = sandbox;
       const volumesReady = await this.retryUntilReady(
@@ -238,6 +273,7 @@ export class RunningPod {
         (message) => this.setWaiting("ContainerCreating", message),
       );
       if (!volumesReady) return { phase: "Failed" };
+      if (this.sandboxed && !(await this.prepareSandbox(sandbox))) return { phase: "Failed" };
       for (const [index, container] of (this.pod.spec.initContainers ?? []).entries()) {
         const exit = await this.runContainer(sandbox, container, "init", index);
         if (exit === undefined || exit.exitCode !== 0) return { phase: "Failed" };
@@ -269,6 +305,9 @@ export class RunningPod {
       this.rule,
       sandbox.volumesDirectory,
     );
+    // In a sandbox every mount is at its mount path: nothing is rewritten.
+    const pathRewrite = this.sandboxed ? new MountTable([]) : mounts;
+    const identity = this.identityOf(container);
     const env = await this.retryUntilReady(
       async (): Promise<Readiness<Record<string, string>>> => {
         const result = buildContainerEnvironment({
@@ -281,7 +320,7 @@ export class RunningPod {
             HOSTNAME: this.pod.metadata.name ?? "",
           },
           pathPrepend: this.options.pathPrepend ?? [],
-          mounts,
+          mounts: pathRewrite,
           nodeName: this.options.nodeName ?? "local",
         });
         return result.ok ? { ready: true, value: result.env } : { ready: false, message: result.message };
@@ -289,14 +328,38 @@ export class RunningPod {
       (message) => this.setContainer(kind, index, waiting(container.name, "CreateContainerConfigError", message)),
     );
     if (env === undefined) return undefined;
-    const cwd = await this.workingDirectory(container, mounts, sandbox);
+    const cwd = await this.workingDirectory(container, mounts, sandbox, identity);
     const startedAt = new Date().toISOString();
     if (typeof cwd !== "string") return this.recordExit(container, kind, index, cwd, startedAt);
     if (this.stopping) return undefined;
-    const argv = [...(container.command ?? []), ...(container.args ?? [])].map((part) =>
-      mounts.translate(expandKubernetesReferences(part, (name) => env[name])),
+    const command = [...(container.command ?? []), ...(container.args ?? [])].map((part) =>
+      pathRewrite.translate(expandKubernetesReferences(part, (name) => env[name])),
     );
-    const child = spawnInNewGroup({ argv, cwd, env, logPath: sandbox.logPath(container.name) });
+    const argv = this.sandboxed
+      ? sandboxedArgv(
+          {
+            system: systemEntries(),
+            binds: containerBinds({
+              pod: this.pod,
+              container,
+              mounts,
+              sandbox,
+              programs: this.programDirectories(),
+              resolved: this.resolvedMounts,
+            }),
+            cwd: container.workingDir ?? cwd,
+            hostname: this.pod.metadata.name ?? "",
+            identity,
+          },
+          command,
+        )
+      : command;
+    const child = spawnInNewGroup({
+      argv,
+      cwd: this.sandboxed ? sandbox.workDirectory : cwd,
+      env,
+      logPath: sandbox.logPath(container.name),
+    });
     if (child.pgid !== undefined) {
       this.liveGroups.add(child.pgid);
       this.allGroups.push(child.pgid);
@@ -309,7 +372,7 @@ export class RunningPod {
       image: "local",
       state: { running: { startedAt } },
     });
-    const exit = await child.exited;
+    const exit = this.withSandboxSignal(await child.exited);
     if (child.pgid !== undefined) {
       // The container's main process is gone: nothing it started may outlive it, and the
       // container only counts as terminated once its last process has really gone.
@@ -318,6 +381,58 @@ export class RunningPod {
       this.liveGroups.delete(child.pgid);
     }
     return this.recordExit(container, kind, index, exit, startedAt);
+  }
+
+  // ---- the sandbox --------------------------------------------------------------------------
+
+  /** Waits (CreateContainerError, saying how to get one) while no sandbox can be made here. */
+  private async awaitSandboxAvailable(): Promise<boolean> {
+    const ready = await this.retryUntilReady(
+      async (): Promise<Readiness<true>> => {
+        const availability = await sandboxAvailability();
+        return availability.available ? { ready: true, value: true } : { ready: false, message: availability.reason };
+      },
+      (message) => this.setWaiting("CreateContainerError", message),
+    );
+    return ready === true;
+  }
+
+  /** The kubelet's volume setup for the sandbox; a problem keeps the pod waiting until deleted. */
+  private async prepareSandbox(sandbox: PodSandbox): Promise<boolean> {
+    const first = this.pod.spec.initContainers?.[0] ?? this.pod.spec.containers[0];
+    const prepared = await preparePodVolumes({
+      pod: this.pod,
+      rule: this.rule,
+      sandbox,
+      identity: first ? this.identityOf(first) : undefined,
+    });
+    if (prepared.ok) {
+      this.resolvedMounts = prepared.resolved;
+      return true;
+    }
+    await this.retryUntilReady(
+      async (): Promise<Readiness<true>> => ({ ready: false, message: prepared.message }),
+      (message) => this.setWaiting("CreateContainerConfigError", message),
+    );
+    return false;
+  }
+
+  /** Who the container runs as: the spec's identity when the server is root and sandboxes it. */
+  private identityOf(container: Container): PodIdentity | undefined {
+    return this.sandboxed && isRoot() ? podIdentity(this.pod, container) : undefined;
+  }
+
+  private programDirectories(): string[] {
+    return programDirectories(this.options.pathPrepend ?? [], [
+      ...standInDirectory(),
+      ...(this.options.programDirectories ?? []),
+    ]);
+  }
+
+  private withSandboxSignal(exit: ProcessExit): ProcessExit {
+    if (!this.sandboxed || exit.signal !== undefined || exit.startError !== undefined) return exit;
+    const signal = signalOfSandboxExit(exit.exitCode);
+    return signal === undefined ? exit : { ...exit, signal };
   }
 
   private recordExit(
@@ -356,11 +471,14 @@ export class RunningPod {
     container: Container,
     mounts: MountTable,
     sandbox: PodSandbox,
+    identity: PodIdentity | undefined,
   ): Promise<string | ProcessExit> {
     if (!container.workingDir) return sandbox.workDirectory;
     const local = mounts.localPathOf(container.workingDir);
     if (local !== undefined) {
-      await mkdir(local, { recursive: true });
+      const first = await mkdir(local, { recursive: true });
+      // As a container runtime does, a cwd it creates belongs to the container's user.
+      if (first !== undefined && identity !== undefined) await chownDown(first, local, identity);
       return local;
     }
     const found = await stat(container.workingDir).catch(() => undefined);
@@ -421,6 +539,26 @@ export class RunningPod {
     } catch {
       // A listener's failure must not stop the kubelet from tracking the pod's processes.
     }
+  }
+}
+
+/** The Claude stand-in's own directory (its bin/claude runs ../claude-stand-in.mjs), if shipped. */
+function standInDirectory(): string[] {
+  try {
+    return [dirname(claudeStandInBinDirectory())];
+  } catch {
+    return [];
+  }
+}
+
+/** Gives `leaf` and the directories above it down from `first` (all just created) to `identity`. */
+async function chownDown(first: string, leaf: string, identity: PodIdentity): Promise<void> {
+  const relative = leaf.slice(first.length).split("/").filter(Boolean);
+  let path = first;
+  await chown(path, identity.uid, identity.gid);
+  for (const part of relative) {
+    path = `${path}/${part}`;
+    await chown(path, identity.uid, identity.gid);
   }
 }
 

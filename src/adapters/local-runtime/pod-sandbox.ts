@@ -71,6 +71,8 @@ export class PodSandbox {
       if (volume.persistentVolumeClaim?.claimName === dataClaimName) continue;
       const directory = sandboxVolumePath(this.volumesDirectory, volume.name);
       await mkdir(directory, { recursive: true, mode: 0o755 });
+      // An emptyDir is world-writable in Kubernetes, so any uid the containers run as can use it.
+      if (volume.emptyDir) await chmod(directory, 0o777);
       if (!volume.secret) continue;
       const problem = await this.writeSecretVolume(volume, volume.secret, directory, secretLookup);
       if (problem) return `MountVolume.SetUp failed for volume "${volume.name}": ${problem}`;

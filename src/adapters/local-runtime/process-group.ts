@@ -5,7 +5,7 @@
  * means the parent holds no pipes open and cannot be blocked by a chatty child.
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 
 export interface ProcessExit {
@@ -95,4 +95,45 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return true;
+}
+
+/**
+ * The host pid of a sandboxed container's main process: the process that is PID 2 in the
+ * sandbox's PID namespace (PID 1 is bubblewrap's init, which does not pass signals on), found
+ * below the bubblewrap process `monitorPid`. Undefined when it is not (or no longer) running.
+ */
+export function sandboxedMainPid(monitorPid: number): number | undefined {
+  let generation = [monitorPid];
+  for (let level = 0; level < 4 && generation.length > 0; level += 1) {
+    const next: number[] = [];
+    for (const pid of generation) {
+      for (const child of childrenOf(pid)) {
+        if (namespacePid(child) === 2) return child;
+        next.push(child);
+      }
+    }
+    generation = next;
+  }
+  return undefined;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The pid a process has in its innermost PID namespace (the last field of NSpid). */
+function namespacePid(pid: number): number | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("NSpid:"));
+    const fields = line?.split(/\s+/).slice(1).filter(Boolean) ?? [];
+    return fields.length > 1 ? Number(fields[fields.length - 1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,8 +72,8 @@ describe("the loopback apiserver with the local runtime's LocalPodRunner as its 
       NAMESPACE,
       shellJob(
         "run-sleep",
-        // "$$$$" is "$$" after Kubernetes' own $(VAR) escaping.
-        'echo $$$$ > "$OUT"; exec sleep 30',
+        // A unique argument: the pod has its own PID namespace, so its `$$` means nothing here.
+        'echo started > "$OUT"; exec sleep 30.4242',
       ),
     );
     await world.kubernetes.createOwnedSecret(
@@ -81,26 +82,34 @@ describe("the loopback apiserver with the local runtime's LocalPodRunner as its 
       { namespace: NAMESPACE, name: "run-sleep", uid: created.metadata.uid ?? "" },
     );
     await world.kubernetes.resumeJob(NAMESPACE, "run-sleep");
-    const pid = Number(
-      await eventually(
-        async () => (await readFile(join(root, "data", "out.txt"), "utf8").catch(() => "")).trim() || undefined,
-        10_000,
-      ),
+    await eventually(
+      async () => (await readFile(join(root, "data", "out.txt"), "utf8").catch(() => "")).trim() || undefined,
+      10_000,
     );
-    expect(isAlive(pid)).toBe(true);
+    const [pid] = await eventually(() => {
+      const found = pidsRunning(["sleep", "30.4242"]);
+      return found.length > 0 ? found : undefined;
+    }, 5_000);
+    expect(pid).toBeGreaterThan(0);
 
     expect(await world.kubernetes.deleteJob(NAMESPACE, "run-sleep", "Background")).toBe(true);
 
-    await eventually(() => !isAlive(pid), 5_000);
+    await eventually(() => pidsRunning(["sleep", "30.4242"]).length === 0, 5_000);
     expect(world.api.podsOf("run-sleep", NAMESPACE)).toEqual([]);
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Host pids of the processes whose argv is exactly `argv`. */
+function pidsRunning(argv: readonly string[]): number[] {
+  const wanted = `${argv.join("\0")}\0`;
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8") === wanted;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

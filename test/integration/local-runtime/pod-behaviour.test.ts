@@ -116,62 +116,69 @@ describe("local runtime: pods run as a kubelet would run them", () => {
     );
   });
 
-  it("gives emptyDir and secret volumes per-pod directories, translating their mount paths and recording the mapping on the pod", async () => {
-    harness = await startHarness();
-    const data = harness.dataDirectory;
-    const base = buildRunJob({ name: "volumes", dataDirectory: data });
-    const job = withContainers(
-      base.job,
-      [
-        {
-          name: "fill",
-          command: ["sh", "-c", "echo scratch > /scratch/note"],
-          volumeMounts: [{ name: "scratch", mountPath: "/scratch" }],
-        },
-      ],
-      [
-        {
-          name: "main",
-          command: [
-            "sh",
-            "-c",
-            `cat /scratch/note /etc/creds/token > ${data}/seen.txt; echo >> ${data}/seen.txt; ls -l /etc/creds/token | cut -c1-10 >> ${data}/seen.txt; pwd >> ${data}/seen.txt`,
-          ],
-          workingDir: "/scratch/work",
-          volumeMounts: [
-            { name: "scratch", mountPath: "/scratch" },
-            { name: "creds", mountPath: "/etc/creds", readOnly: true },
-            { name: "data", mountPath: data },
-          ],
-        },
-      ],
-      [
-        { name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } },
-        { name: "scratch", emptyDir: {} },
-        {
-          name: "creds",
-          secret: { secretName: "volumes-run", items: [{ key: "api-key", path: "token" }], defaultMode: 0o400 },
-        },
-      ],
-    );
-    await launch(harness.runtime, { ...base, job });
-    await finishedJob(harness.runtime, "volumes");
-    const pod = await podOf(harness.runtime, "volumes");
-    const sandbox = harness.runtime.sandboxDirectoryOf(NAMESPACE, pod.metadata.name ?? "") ?? "";
-    const lines = (await readFile(`${data}/seen.txt`, "utf8")).split("\n");
-    expect(lines.slice(0, 2)).toEqual(["scratch", "run-token-123"]);
-    expect(lines[2]).toBe("-r--------");
-    expect(lines[3]).toBe(`${sandbox}/volumes/scratch/work`);
-    // Once the pod has ended its volumes (secret files included) are gone; its logs stay.
-    await expect(stat(`${sandbox}/volumes`)).rejects.toMatchObject({ code: "ENOENT" });
-    expect(await stat(`${sandbox}/logs/main.log`)).toBeDefined();
-    const mappings = JSON.parse(pod.metadata.annotations?.["local-runtime.claude-k8s/mounts"] ?? "{}");
-    expect(mappings.main).toEqual([
-      { volumeName: "scratch", mountPath: "/scratch", localPath: `${sandbox}/volumes/scratch` },
-      { volumeName: "creds", mountPath: "/etc/creds", localPath: `${sandbox}/volumes/creds` },
-      { volumeName: "data", mountPath: data, localPath: data },
-    ]);
-  });
+  it.each([
+    { mode: "sandboxed", unsandboxed: false },
+    { mode: "unsandboxed", unsandboxed: true },
+  ])(
+    "gives emptyDir and secret volumes per-pod directories at their mount paths ($mode: bound there, or rewritten in the command) and records the mapping on the pod",
+    async ({ unsandboxed }) => {
+      harness = await startHarness({ unsandboxed });
+      const data = harness.dataDirectory;
+      const base = buildRunJob({ name: "volumes", dataDirectory: data });
+      const job = withContainers(
+        base.job,
+        [
+          {
+            name: "fill",
+            command: ["sh", "-c", "echo scratch > /scratch/note"],
+            volumeMounts: [{ name: "scratch", mountPath: "/scratch" }],
+          },
+        ],
+        [
+          {
+            name: "main",
+            command: [
+              "sh",
+              "-c",
+              `cat /scratch/note /etc/creds/token > ${data}/seen.txt; echo >> ${data}/seen.txt; ls -l /etc/creds/token | cut -c1-10 >> ${data}/seen.txt; pwd >> ${data}/seen.txt`,
+            ],
+            workingDir: "/scratch/work",
+            volumeMounts: [
+              { name: "scratch", mountPath: "/scratch" },
+              { name: "creds", mountPath: "/etc/creds", readOnly: true },
+              { name: "data", mountPath: data },
+            ],
+          },
+        ],
+        [
+          { name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } },
+          { name: "scratch", emptyDir: {} },
+          {
+            name: "creds",
+            secret: { secretName: "volumes-run", items: [{ key: "api-key", path: "token" }], defaultMode: 0o400 },
+          },
+        ],
+      );
+      await launch(harness.runtime, { ...base, job });
+      await finishedJob(harness.runtime, "volumes");
+      const pod = await podOf(harness.runtime, "volumes");
+      const sandbox = harness.runtime.sandboxDirectoryOf(NAMESPACE, pod.metadata.name ?? "") ?? "";
+      const lines = (await readFile(`${data}/seen.txt`, "utf8")).split("\n");
+      expect(lines.slice(0, 2)).toEqual(["scratch", "run-token-123"]);
+      // As root in a sandbox the pod runs as its runAsUser, and fsGroup adds group read as the kubelet does.
+      expect(lines[2]).toBe(!unsandboxed && process.getuid?.() === 0 ? "-r--r-----" : "-r--------");
+      expect(lines[3]).toBe(unsandboxed ? `${sandbox}/volumes/scratch/work` : "/scratch/work");
+      // Once the pod has ended its volumes (secret files included) are gone; its logs stay.
+      await expect(stat(`${sandbox}/volumes`)).rejects.toMatchObject({ code: "ENOENT" });
+      expect(await stat(`${sandbox}/logs/main.log`)).toBeDefined();
+      const mappings = JSON.parse(pod.metadata.annotations?.["local-runtime.claude-k8s/mounts"] ?? "{}");
+      expect(mappings.main).toEqual([
+        { volumeName: "scratch", mountPath: "/scratch", localPath: `${sandbox}/volumes/scratch` },
+        { volumeName: "creds", mountPath: "/etc/creds", localPath: `${sandbox}/volumes/creds` },
+        { volumeName: "data", mountPath: data, localPath: data },
+      ]);
+    },
+  );
 
   it("fails the container with StartError when its workingDir is outside every mount and missing on this machine", async () => {
     harness = await startHarness();
