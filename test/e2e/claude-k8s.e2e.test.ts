@@ -7,9 +7,8 @@
  * Needs the package built (dist/). CLAUDE_K8S_E2E_PACKAGE_DIR installs another directory instead
  * (e.g. a staged build).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_ENABLED } from "./support/e2e-enabled.js";
@@ -29,20 +28,28 @@ const EXPECTED_CHECK_PREFIXES = ["data_volume", "run_log_root", "paperclip_api_u
 
 const log = (line: string) => console.log(`[e2e] ${line}`);
 let server: PaperclipServer;
-let scratch: string;
-let recordFile: string;
+/**
+ * The stand-in's invocation record, relative: each pod appends to it in its own working directory,
+ * the only place under the data volume every pod can write (its sandbox shows it nothing else).
+ */
+const recordFile = `stand-in-invocations-${process.pid}.ndjson`;
 let companyId: string;
 
 interface StandInInvocation {
   readonly argv: string[];
 }
 
+/** Every pod's record lines; one agent's lines stay in their order. */
 function readInvocations(): StandInInvocation[] {
-  if (!existsSync(recordFile)) return [];
-  return readFileSync(recordFile, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as StandInInvocation);
+  const files = readdirSync(server.home, { recursive: true, encoding: "utf8" })
+    .filter((path) => basename(path) === recordFile)
+    .sort();
+  return files.flatMap((file) =>
+    readFileSync(join(server.home, file), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as StandInInvocation),
+  );
 }
 
 /** Agent config for the embedded local runtime and the stand-in in `scenario`. */
@@ -140,8 +147,6 @@ beforeAll(async () => {
   if (!existsSync(adapterEntry))
     throw new Error(`${adapterEntry} is missing: run \`npm run build\` before the e2e suite`);
   const toolchain = await ensureToolchain(log);
-  scratch = mkdtempSync(join(tmpdir(), "claude-k8s-e2e-scratch-"));
-  recordFile = join(scratch, "stand-in-invocations.ndjson");
   server = await startPaperclipServer({ toolchain, log, env: { CLAUDE_K8S_LOCAL_PATH_PREPEND: STAND_IN_BIN } });
   const installed = await server.api.installAdapterFromPath(PACKAGE_DIR);
   expect(installed.type).toBe(ADAPTER_TYPE);
@@ -150,7 +155,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtime, Claude stand-in)", () => {
@@ -213,10 +217,11 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
   });
 
   it("resumes the previous session on the next wake (--resume <session>)", async () => {
-    const before = readInvocations().length;
+    const before = new Set(readInvocations().map((invocation) => JSON.stringify(invocation)));
     const second = await runToEnd(agentId);
     expect(second.status, second.error ?? "").toBe("succeeded");
-    const argv = readInvocations()[before]?.argv ?? [];
+    const added = readInvocations().filter((invocation) => !before.has(JSON.stringify(invocation)));
+    const argv = added[0]?.argv ?? [];
     expect(argv[argv.indexOf("--resume") + 1]).toBe(firstRun.sessionIdAfter);
     expect(argv).toContain("--resume");
   });
