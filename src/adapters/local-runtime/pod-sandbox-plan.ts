@@ -5,7 +5,7 @@
  * directory (a symlinked subPath is refused, as the kubelet refuses one), the pod's own
  * directories given to its uid and the fsGroup applied (fs-group-ownership.ts).
  */
-import { chown, mkdir, realpath } from "node:fs/promises";
+import { chown, lstat, mkdir, realpath } from "node:fs/promises";
 import type { Container, Pod } from "../../ports/kubernetes-objects.js";
 import { applyFsGroup, type OwnedVolume } from "./fs-group-ownership.js";
 import { MountTable, sandboxVolumePath, type DataVolumeRule } from "./mount-table.js";
@@ -80,7 +80,8 @@ export async function preparePodVolumes(preparation: VolumePreparation): Promise
       const volume = pod.spec.volumes?.find((v) => v.name === mapping.volumeName);
       if (!mount || !volume?.persistentVolumeClaim) continue;
       dataRoot ??= await realpath(rule.dataDirectory);
-      await mkdir(mapping.localPath, { recursive: true, mode: 0o750 });
+      // A missing subPath becomes a directory, as the kubelet makes it; an existing file stays a file.
+      if (!(await exists(mapping.localPath))) await mkdir(mapping.localPath, { recursive: true, mode: 0o750 });
       const real = await realpath(mapping.localPath);
       if (real !== dataRoot && !real.startsWith(`${dataRoot}/`)) {
         return {
@@ -101,6 +102,13 @@ export async function preparePodVolumes(preparation: VolumePreparation): Promise
     .map((volume) => ({ path: sandboxVolumePath(sandbox.volumesDirectory, volume.name), readOnly: true }));
   const problem = await applyFsGroup(outermost([...owned, ...secretVolumes]), fsGroup, identity.uid);
   return problem === undefined ? { ok: true, resolved } : { ok: false, message: problem };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

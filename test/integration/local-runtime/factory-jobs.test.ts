@@ -113,7 +113,8 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
 
   it("success: the Job completes, claude's transcript and an exact trailer are on the data volume, the token came from the Secret", async () => {
     harness = await startHarness();
-    const record = `${harness.dataDirectory}/claude-calls.ndjson`;
+    // In the pod's working directory: its sandbox shows it nothing of the volume outside its mounts.
+    const record = `${harness.dataDirectory}/workspaces/agent-1/claude-calls.ndjson`;
     const run = await buildFactoryRun(harness, "run-ok", { env: { CLAUDE_STAND_IN_RECORD: record } });
     await launchFactoryRun(harness.runtime, run);
 

@@ -103,6 +103,42 @@ describe("local runtime: each pod runs in its own sandbox", () => {
     },
   );
 
+  it("mounts a file subPath read-only over its read-write directory: the pod reads it but can neither change nor replace it", async () => {
+    harness = await startHarness();
+    const data = harness.dataDirectory;
+    await mkdir(`${data}/run`, { recursive: true });
+    await writeFile(`${data}/run/prompt.md`, "the prompt");
+    const base = buildRunJob({ name: "file-mount", dataDirectory: data });
+    const job = singleContainer(
+      base.job,
+      {
+        name: "main",
+        command: [
+          "sh",
+          "-c",
+          [
+            `cd ${data}/run`,
+            "cat prompt.md > seen",
+            'echo forged > prompt.md 2>/dev/null && echo "write: DONE" >> seen || echo "write: refused" >> seen',
+            'rm -f prompt.md 2>/dev/null && echo "remove: DONE" >> seen || echo "remove: refused" >> seen',
+            'mv seen seen2 && mv seen2 seen && echo "own files: writable" >> seen',
+          ].join("; "),
+        ],
+        volumeMounts: [
+          { name: "data", mountPath: `${data}/run`, subPath: "run" },
+          { name: "data", mountPath: `${data}/run/prompt.md`, subPath: "run/prompt.md", readOnly: true },
+        ],
+      },
+      [{ name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } }],
+    );
+    await launch(harness.runtime, { ...base, job });
+    await finishedJob(harness.runtime, "file-mount");
+    expect(await readFile(`${data}/run/seen`, "utf8")).toBe(
+      "the prompt" + "write: refused\nremove: refused\nown files: writable\n",
+    );
+    expect(await readFile(`${data}/run/prompt.md`, "utf8")).toBe("the prompt");
+  });
+
   it("sees only its own processes", async () => {
     const { report } = await runConfined("processes", 'ls /proc | grep -c "^[0-9]"');
     // bubblewrap's init, the shell, ls and grep: nothing of the host.
