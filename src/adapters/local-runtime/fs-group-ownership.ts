@@ -25,13 +25,18 @@ export interface OwnedVolume {
 const WALK_TIMEOUT_MS = 120_000;
 const OUTPUT_LIMIT = 500;
 
-/** `$1` fsGroup, `$2` the pod's uid, then pairs of (rw|r, directory). */
+/**
+ * `$1` fsGroup, `$2` the pod's uid, then pairs of (rw|r, directory). An entry that vanishes
+ * mid-walk (another run's temporary file, renamed into place) is no failure; any other error is.
+ */
 const WALK_SCRIPT = [
   "group=$1; user=$2; shift 2; status=0",
   "while [ $# -ge 2 ]; do",
   "  access=$1; directory=$2; shift 2",
-  '  find "$directory" ! -type l \\( -user 0 -o -user "$user" \\) -exec chgrp -h "$group" {} + \\',
-  '    \\( -type d -exec chmod "g+${access}xs" {} + -o -type f -exec chmod "g+${access}X" {} + \\) || status=1',
+  '  errors=$(find "$directory" ! -type l \\( -user 0 -o -user "$user" \\) -exec chgrp -h "$group" {} + \\',
+  '    \\( -type d -exec chmod "g+${access}xs" {} + -o -type f -exec chmod "g+${access}X" {} + \\) 2>&1 >/dev/null |',
+  '    grep -v "No such file or directory")',
+  '  if [ -n "$errors" ]; then printf "%s\\n" "$errors" >&2; status=1; fi',
   "done",
   "exit $status",
 ].join("\n");
@@ -45,6 +50,7 @@ export async function applyFsGroup(
   if (volumes.length === 0) return undefined;
   const args = [
     ...systemBindArgs(),
+    ...["--dev", "/dev"],
     ...volumes.flatMap((volume) => ["--bind", volume.path, volume.path]),
     "--unshare-pid",
     "--die-with-parent",
