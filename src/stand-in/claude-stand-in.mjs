@@ -11,18 +11,21 @@
  * Environment:
  *   CLAUDE_STAND_IN_SCENARIO   success (default) | exit-1 | no-result | auth-error | unknown-session |
  *                              max-turns | quota | transient | refusal | model-not-found | huge-line |
- *                              sigkill | slow | stderr-only | silent
+ *                              sigkill | slow | stderr-only | silent | shell
  *   CLAUDE_STAND_IN_DELAY_MS   fixed delay between lines (default: random 100-300 ms)
  *   CLAUDE_STAND_IN_EXIT_CODE  exit code of the failing scenarios (default 1)
  *   CLAUDE_STAND_IN_HUGE_MB    size of the huge tool_result line in MiB (default 2)
  *   CLAUDE_STAND_IN_DURATION_S length of the slow scenario in seconds (default 30)
  *   CLAUDE_STAND_IN_TICK_MS    interval between the slow scenario's lines (default 1000)
+ *   CLAUDE_STAND_IN_SHELL      shell scenario: the POSIX sh script its Bash tool call really runs
+ *                              (an agent with a shell); its output is the tool_result
  *   CLAUDE_STAND_IN_RECORD     file to append one JSON line per invocation: {argv, prompt, cwd, envKeys}
  *                              (env KEYS only — values can be secrets and are never recorded)
  *
  * Output goes through fs.writeSync so a regular-file stdout holds every line even when the
  * process exits (or is killed) right after writing.
  */
+import { spawnSync } from "node:child_process";
 import { appendFileSync, readFileSync, writeSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -56,6 +59,7 @@ const SCENARIOS = new Set([
   "slow",
   "stderr-only",
   "silent",
+  "shell",
 ]);
 const DEFAULT_MODEL = "claude-sonnet-4-6";
 /** Flags that take a value; anything else starting with "-" is a switch (unknown ones tolerated). */
@@ -173,16 +177,18 @@ const emitAll = (events) => events.forEach(emit);
 const firstLine = (text) => (text.split("\n").find((line) => line.trim() !== "") ?? "").slice(0, 120);
 
 /** One turn that uses a tool: a text and a tool_use block (one event each, as claude writes them), then its tool_result. */
-async function toolTurn(run, toolResultContent) {
+async function toolTurn(run, toolResultContent, command = "ls -la") {
   const toolUseId = `toolu_standin_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   emitAll(
     modelTurn(run, [
       { type: "text", text: "Let me look at the working directory first." },
-      { type: "tool_use", id: toolUseId, name: "Bash", input: { command: "ls -la", description: "List files" } },
+      { type: "tool_use", id: toolUseId, name: "Bash", input: { command, description: "Run a command" } },
     ]),
   );
   await pause();
-  emit(toolResultEvent(run, toolUseId, toolResultContent));
+  emit(
+    toolResultEvent(run, toolUseId, typeof toolResultContent === "function" ? toolResultContent() : toolResultContent),
+  );
   await pause();
 }
 
@@ -193,13 +199,27 @@ function hugeToolResult() {
   return row.repeat(Math.ceil(targetBytes / Buffer.byteLength(row)));
 }
 
+/** The shell scenario's Bash call, run for real as claude's Bash tool would: sh -c, output captured. */
+function shellToolResult(command) {
+  const done = spawnSync("sh", ["-c", command], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  const output = `${done.stdout ?? ""}${done.stderr ?? ""}`;
+  return done.status === 0 ? output : `${output}\nExit code ${done.status ?? done.signal}`;
+}
+
+function toolOf(scenario) {
+  if (scenario === "huge-line") return { toolResult: hugeToolResult() };
+  if (scenario !== "shell") return {};
+  const command = process.env.CLAUDE_STAND_IN_SHELL ?? "true";
+  return { command, toolResult: () => shellToolResult(command) };
+}
+
 // ---- scenarios --------------------------------------------------------------------------------
 
-async function conversation(run, options, { toolResult = "README.md\npackage.json\nsrc\n" } = {}) {
+async function conversation(run, options, { toolResult = "README.md\npackage.json\nsrc\n", command } = {}) {
   emit(init(run, options));
   await pause();
   const maxTurns = Number(options.flags.get("--max-turns") ?? "0");
-  await toolTurn(run, toolResult);
+  await toolTurn(run, toolResult, command);
   if (maxTurns > 0 && run.turns >= maxTurns) return { maxTurns };
   const summary = `STAND-IN reply (not Claude): received a ${Buffer.byteLength(run.prompt)}-byte prompt starting "${firstLine(run.prompt)}".`;
   emitAll(modelTurn(run, [{ type: "text", text: summary }]));
@@ -409,7 +429,7 @@ async function runScenario(scenario, run, options) {
     default:
       break;
   }
-  const outcome = await conversation(run, options, scenario === "huge-line" ? { toolResult: hugeToolResult() } : {});
+  const outcome = await conversation(run, options, toolOf(scenario));
   if (outcome.maxTurns !== undefined) {
     emit(maxTurnsResult(run, outcome.maxTurns));
     return failCode;

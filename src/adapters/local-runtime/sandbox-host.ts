@@ -85,21 +85,25 @@ export type SandboxAvailability = { readonly available: true } | { readonly avai
 
 const PROBE_TIMEOUT_MS = 10_000;
 const PROBE_OUTPUT_LIMIT = 500;
-let probe: Promise<SandboxAvailability> | undefined;
+const probes = new Map<string, Promise<SandboxAvailability>>();
 
 /**
  * Whether bubblewrap can build a pod sandbox on this machine: installed, and either this process
  * is root or the kernel lets it create user namespaces. Asked once per process.
  */
-export function sandboxAvailability(): Promise<SandboxAvailability> {
-  probe ??= probeSandbox();
+export function sandboxAvailability(bwrapPath = BWRAP_PATH): Promise<SandboxAvailability> {
+  let probe = probes.get(bwrapPath);
+  if (probe === undefined) {
+    probe = probeSandbox(bwrapPath);
+    probes.set(bwrapPath, probe);
+  }
   return probe;
 }
 
-async function probeSandbox(): Promise<SandboxAvailability> {
-  if (!existsSync(BWRAP_PATH)) {
+async function probeSandbox(bwrapPath: string): Promise<SandboxAvailability> {
+  if (!existsSync(bwrapPath)) {
     return unavailable(
-      `bubblewrap is not installed (no ${BWRAP_PATH}); install it (Debian/Ubuntu: apt-get install bubblewrap)`,
+      `bubblewrap is not installed (no ${bwrapPath}); install it (Debian/Ubuntu: apt-get install bubblewrap)`,
     );
   }
   if (isRoot() && !existsSync(SETPRIV_PATH)) {
@@ -123,7 +127,7 @@ async function probeSandbox(): Promise<SandboxAvailability> {
   ];
   const outcome = await new Promise<{ code: number | null; output: string }>((resolve) => {
     let output = "";
-    const child = spawn(BWRAP_PATH, args, { stdio: ["ignore", "pipe", "pipe"], timeout: PROBE_TIMEOUT_MS });
+    const child = spawn(bwrapPath, args, { stdio: ["ignore", "pipe", "pipe"], timeout: PROBE_TIMEOUT_MS });
     const keep = (chunk: Buffer) => {
       if (output.length < PROBE_OUTPUT_LIMIT) output += chunk.toString("utf8");
     };

@@ -162,6 +162,18 @@ describe("Claude stand-in (scripted, not Claude)", () => {
     expect(events.at(-1)?.type).toBe("result");
   });
 
+  it("scenario shell really runs CLAUDE_STAND_IN_SHELL as its Bash call and returns the output as the tool_result", () => {
+    const { code, stdout, events } = runStandIn(STREAM_ARGS, {
+      CLAUDE_STAND_IN_SCENARIO: "shell",
+      CLAUDE_STAND_IN_SHELL: "echo out-$((6 * 7)); echo err >&2; exit 3",
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(JSON.stringify({ command: "echo out-$((6 * 7)); echo err >&2; exit 3" }).slice(0, -1));
+    const toolResult = events.find((e) => e.type === "user")?.message?.content[0]?.content ?? "";
+    expect(toolResult).toBe("out-42\nerr\n\nExit code 3");
+    expect(events.at(-1)).toMatchObject({ type: "result", is_error: false });
+  });
+
   it("scenario slow writes one line per tick for the configured duration, then a result", () => {
     const { code, events } = runStandIn(STREAM_ARGS, {
       CLAUDE_STAND_IN_SCENARIO: "slow",
