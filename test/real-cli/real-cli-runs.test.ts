@@ -37,7 +37,9 @@ describe("the real Claude Code CLI in a run pod, against the Anthropic API doubl
     w.expectModelGotExactly(PROMPT);
     const calls = w.model.messageCalls();
     expect(calls).toHaveLength(2);
-    expect(toolResultsOf(calls[1]!.body!)[0]).toMatch(/^bash-ran-in-the-pod\n\d+$/);
+    // The tool ran as the pod's user: the spec's runAsUser (1000) when the server is root, as in a cluster.
+    const podUid = process.getuid?.() === 0 ? 1000 : process.getuid?.();
+    expect(toolResultsOf(calls[1]!.body!)).toEqual([`bash-ran-in-the-pod\n${podUid}`]);
     expect(calls[0]!.headers["x-api-key"]).toBe("sk-ant-api03-double-only");
     const transcript = deliveredTranscript(run.stdout);
     expect(transcript.types).toEqual(["system", "assistant", "user", "assistant", "result"]);

@@ -3,7 +3,9 @@
  * real client-node, real dash run script, real processes) with the pinned `claude` binary first on
  * the pods' PATH, and the Anthropic API double as its model. Credentials reach the pod the way an
  * operator sets them up in a cluster: the Paperclip server pod's env references a Secret
- * (`valueFrom.secretKeyRef`), and the run pod inherits the reference, never a literal.
+ * (`valueFrom.secretKeyRef`), and the run pod inherits the reference, never a literal. Pods run as
+ * the spec's uid (1000) when the tests run as root, as in a cluster, so claude accepts
+ * --dangerously-skip-permissions without IS_SANDBOX.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -57,7 +59,7 @@ export class RealCliWorld {
 
   /** A run request for the real CLI, with the agent's config on top. */
   request(overrides: Partial<AgentRunRequest> = {}, config: Partial<AdapterConfig> = {}): AgentRunRequest {
-    return this.harness.request(overrides, { ...config, env: { ...POD_USER_ENV, ...config.env } });
+    return this.harness.request(overrides, config);
   }
 
   /** Asserts the model was called and every call (in the range) carried exactly `prompt`, nothing around it. */
@@ -80,10 +82,3 @@ export class RealCliWorld {
     await this.model.close();
   }
 }
-
-/**
- * claude refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1. A cluster pod runs as
- * uid 1000; the local pod runner runs pods as the test's own user, so when that is root the pods
- * declare the sandbox they are in.
- */
-const POD_USER_ENV: Record<string, string> = process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {};
