@@ -112,6 +112,10 @@ export class BoundedFileSystem implements FileSystemPort {
     return this.submit(path, scope, () => this.inner.unlink(path, scope));
   }
 
+  removeDirectory(path: string, scope?: PathScope): Promise<boolean> {
+    return this.submit(path, scope, () => this.inner.removeDirectory(path, scope));
+  }
+
   // ---- scheduling -------------------------------------------------------------------------
 
   private submit<T>(

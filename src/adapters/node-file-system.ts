@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants, existsSync, type Stats } from "node:fs";
-import { lstat, mkdir, open, rename, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, rename, rmdir, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { basename, dirname, posix } from "node:path";
 import {
   FileSystemError,
@@ -154,15 +154,32 @@ export class NodeFileSystem implements FileSystemPort {
     });
   }
 
-  makeDirectory(path: string, mode = 0o775, scope?: PathScope): Promise<void> {
+  makeDirectory(path: string, mode?: number, scope?: PathScope): Promise<void> {
+    const createMode = mode ?? 0o775;
     return guarded(path, async () => {
+      const existed = await lstat(path).then(
+        () => true,
+        () => false,
+      );
       if (!scope) {
-        await mkdir(path, { recursive: true, mode });
-        return;
+        await mkdir(path, { recursive: true, mode: createMode });
+      } else {
+        await mkdir(scope.under, { recursive: true, mode: createMode });
+        const directory = await this.walk(scope.under, componentsBelow(scope.under, path), path, createMode);
+        await directory.close();
       }
-      await mkdir(scope.under, { recursive: true, mode });
-      const directory = await this.walk(scope.under, componentsBelow(scope.under, path), path, mode);
-      await directory.close();
+      // The umask narrows mkdir's mode; a directory created here gets exactly the one asked for.
+      if (!existed && mode !== undefined) await chmod(path, mode);
+    });
+  }
+
+  removeDirectory(path: string, scope?: PathScope): Promise<boolean> {
+    return guarded(path, async () => {
+      const removed = await this.entryOrNull(path, scope, async (name) => {
+        await rmdir(name);
+        return true;
+      });
+      return removed ?? false;
     });
   }
 

@@ -168,6 +168,14 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `The run pod's PAPERCLIP_API_URL ${s(p.reason)} (from ${s(p.source)}), which the agent in the run pod cannot use to reach Paperclip; set the adapter's paperclipApiUrl to a URL reachable from the cluster, e.g. http://paperclip.<namespace>.svc:3100.`,
   },
+  working_directory_refused: {
+    message: (p) =>
+      `Working directory ${s(p.path)} cannot be mounted into the run pod: ${s(p.reason)}. Point the agent's workspace (or the adapter's cwd field) at a directory of this agent on the data volume, e.g. ${s(p.suggestion)}.`,
+  },
+  run_directories_failed: {
+    message: (p) =>
+      `Could not prepare ${s(p.what)} ${s(p.path)} on the shared volume: ${s(p.detail)}. Check that the data volume is mounted read-write on the Paperclip server.`,
+  },
   prompt_write_failed: {
     message: (p) =>
       `Could not write the prompt to ${s(p.path)} on the shared volume: ${s(p.detail)}. Check that the data volume is mounted read-write on the Paperclip server.`,

@@ -1,6 +1,9 @@
 /**
  * Where a run's files live on the shared volume. One helper, used by the server (to tail and
  * clean up) and by the Job manifest (where the pod writes), so both sides always agree.
+ *
+ * Each run has its own directory `<runLogRoot>/<companyId>/<agentId>/<runId>/`, created by the
+ * server and mounted alone into the run's pod: the pod sees its own files and nothing of any other run.
  */
 
 const SAFE_PATH_COMPONENT = /^[a-zA-Z0-9-]+$/;
@@ -25,7 +28,7 @@ export interface RunIdentity {
 export interface RunFilePaths {
   /** The run-log root: every path below lies under it, and file-system calls are confined to it. */
   readonly root: string;
-  /** Directory holding this agent's run files. */
+  /** This run's own directory (one per run); the pod mounts exactly this directory. */
   readonly directory: string;
   /** claude's stream-json stdout. */
   readonly stdout: string;
@@ -33,9 +36,17 @@ export interface RunFilePaths {
   readonly stderr: string;
   /** End-of-stream trailer: exit code and exact byte counts, written atomically after claude exits. */
   readonly trailer: string;
-  /** The prompt, delivered to the pod as a file (any size, never via env or argv). */
+  /** The prompt, delivered to the pod as a file (any size, never via env or argv); read-only in the pod. */
   readonly prompt: string;
 }
+
+/** The names of a run's files inside its directory; nothing else belongs there. */
+export const RUN_FILE_NAMES = {
+  stdout: "stdout.ndjson",
+  stderr: "stderr.log",
+  trailer: "trailer.json",
+  prompt: "prompt.md",
+} as const;
 
 export function defaultRunLogRoot(dataMountPath: string, instanceId: string): string {
   assertSafePathComponent("instanceId", instanceId);
@@ -46,15 +57,14 @@ export function runFilePaths(runLogRoot: string, run: RunIdentity): RunFilePaths
   assertSafePathComponent("companyId", run.companyId);
   assertSafePathComponent("agentId", run.agentId);
   assertSafePathComponent("runId", run.runId);
-  const directory = `${trimTrailingSlash(runLogRoot)}/${run.companyId}/${run.agentId}`;
-  const base = `${directory}/${run.runId}`;
+  const directory = `${trimTrailingSlash(runLogRoot)}/${run.companyId}/${run.agentId}/${run.runId}`;
   return {
     root: trimTrailingSlash(runLogRoot),
     directory,
-    stdout: `${base}.pod.ndjson`,
-    stderr: `${base}.pod.stderr.log`,
-    trailer: `${base}.pod.trailer.json`,
-    prompt: `${base}.prompt.md`,
+    stdout: `${directory}/${RUN_FILE_NAMES.stdout}`,
+    stderr: `${directory}/${RUN_FILE_NAMES.stderr}`,
+    trailer: `${directory}/${RUN_FILE_NAMES.trailer}`,
+    prompt: `${directory}/${RUN_FILE_NAMES.prompt}`,
   };
 }
 

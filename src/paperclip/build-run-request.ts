@@ -8,6 +8,7 @@ import { fail, ok, runFailure, type Result } from "../domain/errors.js";
 import type { AgentRunRequest } from "../domain/run/agent-run-request.js";
 import { defaultRunLogRoot } from "../domain/run-log-paths.js";
 import { decideResume } from "../domain/session/session-codec.js";
+import { agentAreas, isWithin } from "../domain/volume-layout.js";
 import { readRunContext } from "./run-context.js";
 import { buildRunEnvLayers } from "./run-env.js";
 import { buildRunPrompt } from "./run-prompt.js";
@@ -17,6 +18,8 @@ export interface BuiltRunRequest {
   readonly promptMetrics: Record<string, number>;
   /** Why a saved session was or was not resumed, for the run log. */
   readonly resumeNote: string | null;
+  /** Where the run's claude keeps its sessions (the agent's HOME/.claude); null when the ids are unusable. */
+  readonly claudeConfigDirectory: string | null;
 }
 
 export interface BundlePaths {
@@ -30,11 +33,13 @@ export function buildRunRequest(
   host: { readonly env: NodeJS.ProcessEnv; readonly bundle: BundlePaths; readonly runLogRoot: string },
 ): BuiltRunRequest {
   const run = readRunContext(ctx.context);
-  const workingDirectory = run.workspace.cwd ?? (config.cwd || config.dataMountPath);
+  const areas = agentAreasOrNull(config.dataMountPath, ctx.agent.companyId, ctx.agent.id);
+  const workingDirectory = chooseWorkingDirectory(run.workspace, config, areas?.defaultWorkspace ?? null);
   const resume = decideResume({
     sessionParams: ctx.runtime.sessionParams,
     legacySessionId: ctx.runtime.sessionId,
     cwd: workingDirectory,
+    configDir: areas?.claudeConfigDirectory ?? null,
   });
   const resuming = resume.resumeSessionId !== null;
   const built = buildRunPrompt({
@@ -67,7 +72,37 @@ export function buildRunRequest(
     },
     allowLoopbackApiUrl: config.runtime === "local",
   };
-  return { request, promptMetrics: built.metrics, resumeNote: resume.reason };
+  return {
+    request,
+    promptMetrics: built.metrics,
+    resumeNote: resume.reason,
+    claudeConfigDirectory: areas?.claudeConfigDirectory ?? null,
+  };
+}
+
+/**
+ * Paperclip's workspace cwd; else config cwd; else the agent's own workspace under the adapter's
+ * tree. Paperclip's "agent_home" fallback is only a suggestion: when it lies off the data volume
+ * (Paperclip's home on its own disk) the pod could not share it, so the agent's workspace on the
+ * volume is used instead. Whatever is chosen is checked by the domain's working-directory rule.
+ */
+function chooseWorkingDirectory(
+  workspace: ReturnType<typeof readRunContext>["workspace"],
+  config: AdapterConfig,
+  defaultWorkspace: string | null,
+): string {
+  const fallback = config.cwd || defaultWorkspace || config.dataMountPath;
+  if (workspace.cwd === null) return fallback;
+  if (workspace.source === "agent_home" && !isWithin(workspace.cwd, config.dataMountPath)) return fallback;
+  return workspace.cwd;
+}
+
+function agentAreasOrNull(dataMountPath: string, companyId: string, agentId: string) {
+  try {
+    return agentAreas(dataMountPath, { companyId, agentId });
+  } catch {
+    return null; // unsafe ids: the domain refuses the run with the path rule's own message
+  }
 }
 
 /** The run-log root both pods agree on: config runLogRoot, else Paperclip's own store for this instance. */

@@ -54,7 +54,7 @@ async function executeRun(
   ctx.onDispatch?.();
   const signal = ctx.signal ?? new AbortController().signal;
   const report = await runtime.orchestrator.run(built.request, observerFor(ctx, built), signal);
-  return executionResult(report, built.request.workingDirectory);
+  return executionResult(report, { cwd: built.request.workingDirectory, configDir: built.claudeConfigDirectory });
 }
 
 function observerFor(ctx: AdapterExecutionContext, built: BuiltRunRequest): RunObserver {

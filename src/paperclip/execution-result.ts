@@ -18,9 +18,17 @@ export function failureResult(failure: RunFailure): AdapterExecutionResult {
   };
 }
 
-export function executionResult(report: RunReport, cwd: string): AdapterExecutionResult {
+/** Where the run's session lives: its working directory and claude's config directory in the agent's HOME. */
+export interface SessionPlace {
+  readonly cwd: string;
+  readonly configDir: string | null;
+}
+
+export function executionResult(report: RunReport, place: SessionPlace): AdapterExecutionResult {
   const { outcome } = report;
-  const sessionParams = outcome.sessionId ? claudeSessionCodec.serialize({ sessionId: outcome.sessionId, cwd }) : null;
+  const sessionParams = outcome.sessionId
+    ? claudeSessionCodec.serialize({ sessionId: outcome.sessionId, cwd: place.cwd, configDir: place.configDir })
+    : null;
   const resultJson: Record<string, unknown> | null =
     outcome.resultEvent || outcome.cancellation
       ? {

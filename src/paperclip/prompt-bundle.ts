@@ -1,7 +1,8 @@
 /**
- * Writes the agent's instructions file and its Paperclip skills as a content-addressed bundle on the
- * shared volume, so the run pod reads them at the same path (`--append-system-prompt-file` on fresh
- * sessions, `--add-dir` for the skills). Same content → same directory, written once.
+ * Writes the agent's instructions file and its Paperclip skills as a content-addressed bundle in its
+ * company's area on the shared volume (`claude-k8s/companies/<companyId>/bundles/<key>`), mounted
+ * read-only into the run pod at the same path (`--append-system-prompt-file` on fresh sessions,
+ * `--add-dir` for the skills). Same company and content → same directory, written once.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import {
   type PaperclipSkillEntry,
 } from "@paperclipai/adapter-utils/server-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
+import { agentAreas } from "../domain/volume-layout.js";
 import type { BundlePaths } from "./build-run-request.js";
 
 const INSTRUCTIONS_FILE = "agent-instructions.md";
@@ -30,8 +32,11 @@ export class PromptBundles {
     const skills = await this.selectSkills(ctx);
     if (instructions === null && skills.length === 0) return { appendSystemPromptFile: null, addDirs: [] };
 
+    const areas = agentAreasOf(config, ctx);
+    if (areas === null) return { appendSystemPromptFile: null, addDirs: [] }; // the domain refuses the ids
     const key = bundleKey(instructions, skills);
-    const root = join(config.dataMountPath, "claude-k8s", "bundles", key);
+    // Per company: a bundle is never shared with another company's pods, even for equal content.
+    const root = join(areas.companyBundles, key);
     if (!(await exists(join(root, ".complete")))) await this.write(root, instructions, skills, ctx);
     return {
       appendSystemPromptFile: instructions === null ? null : join(root, INSTRUCTIONS_FILE),
@@ -82,6 +87,14 @@ export class PromptBundles {
       }
     }
     await writeFile(join(root, ".complete"), "");
+  }
+}
+
+function agentAreasOf(config: AdapterConfig, ctx: AdapterExecutionContext) {
+  try {
+    return agentAreas(config.dataMountPath, { companyId: ctx.agent.companyId, agentId: ctx.agent.id });
+  } catch {
+    return null;
   }
 }
 

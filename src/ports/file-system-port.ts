@@ -88,10 +88,16 @@ export interface FileSystemPort {
   readSmallFile(path: string, maxBytes: number, scope?: PathScope): Promise<Uint8Array>;
   /** Writes via a temporary file and a rename in the same (verified) directory: all of it or none of it. */
   writeFileAtomic(path: string, data: Uint8Array | string, mode?: number, scope?: PathScope): Promise<void>;
-  /** Creates the directory and its parents (each a real directory, never through a symlink); succeeds if it exists. */
+  /**
+   * Creates the directory and its parents (each a real directory, never through a symlink); succeeds
+   * if it exists. When this call creates the directory itself and `mode` is given, it gets exactly
+   * `mode` (whatever the process umask).
+   */
   makeDirectory(path: string, mode?: number, scope?: PathScope): Promise<void>;
   /** Removes a file (a symlink itself, never its target); returns false if it was already gone. */
   unlink(path: string, scope?: PathScope): Promise<boolean>;
+  /** Removes an EMPTY directory (never recursively); false if it was already gone; throws if it holds anything. */
+  removeDirectory(path: string, scope?: PathScope): Promise<boolean>;
 }
 
 export const FILE_SYSTEM_PORT = Symbol.for("claude-k8s.FileSystemPort");

@@ -131,7 +131,7 @@ async function expectStoredTranscript(run: HeartbeatRun): Promise<string[]> {
 }
 
 function podLogFile(run: HeartbeatRun): string {
-  return join(server.home, "instances", "default", "data", "run-logs", companyId, run.agentId, `${run.id}.pod.ndjson`);
+  return join(server.home, "instances", "default", "data", "run-logs", companyId, run.agentId, run.id, "stdout.ndjson");
 }
 
 function standInProcessesOfThisSuite(): number[] {

@@ -28,7 +28,8 @@ interface FileNode {
 /** What a pod can put at a path instead of a regular file, as the adapter describes it. */
 export type PlantedKind = "a FIFO" | "a socket" | "a directory" | "a character device" | "a block device";
 
-type Operation = "open" | "read" | "status" | "readSmallFile" | "writeFileAtomic" | "makeDirectory" | "unlink";
+type Operation =
+  "open" | "read" | "status" | "readSmallFile" | "writeFileAtomic" | "makeDirectory" | "unlink" | "removeDirectory";
 
 interface InjectedFault {
   readonly operation: Operation;
@@ -53,6 +54,8 @@ export class InMemoryFileSystem implements FileSystemPort {
   closeToOpen = false;
   readonly counters = { opens: 0, reads: 0, bytesRead: 0 };
   readonly directories = new Set<string>(["/"]);
+  /** The mode each directory was created with, when one was asked for. */
+  readonly directoryModes = new Map<string, number>();
 
   private readonly files = new Map<string, FileNode>();
   private readonly faults: InjectedFault[] = [];
@@ -189,6 +192,11 @@ export class InMemoryFileSystem implements FileSystemPort {
     return [...this.files.keys()];
   }
 
+  /** The mode a file was written with, or undefined when there is no such file. */
+  mode(path: string): number | undefined {
+    return this.files.get(path)?.mode;
+  }
+
   // ---- FileSystemPort ---------------------------------------------------------------------
 
   async open(path: string, scope?: PathScope): Promise<OpenFile> {
@@ -244,10 +252,14 @@ export class InMemoryFileSystem implements FileSystemPort {
     this.node(path).mode = mode;
   }
 
-  async makeDirectory(path: string, _mode?: number, scope?: PathScope): Promise<void> {
+  async makeDirectory(path: string, mode?: number, scope?: PathScope): Promise<void> {
     await this.enter("makeDirectory", path, scope, true);
     const parts = path.split("/").filter(Boolean);
-    for (let i = 1; i <= parts.length; i++) this.directories.add(`/${parts.slice(0, i).join("/")}`);
+    for (let i = 1; i <= parts.length; i++) {
+      const directory = `/${parts.slice(0, i).join("/")}`;
+      if (!this.directories.has(directory) && mode !== undefined) this.directoryModes.set(directory, mode);
+      this.directories.add(directory);
+    }
   }
 
   async unlink(path: string, scope?: PathScope): Promise<boolean> {
@@ -256,6 +268,17 @@ export class InMemoryFileSystem implements FileSystemPort {
     const node = this.files.get(path);
     if (node) node.links--;
     return this.files.delete(path) || special;
+  }
+
+  async removeDirectory(path: string, scope?: PathScope): Promise<boolean> {
+    await this.enter("removeDirectory", path, scope);
+    if (!this.directories.has(path)) return false;
+    const holds = (p: string) => p.startsWith(`${path}/`);
+    if ([...this.files.keys()].some(holds) || [...this.directories].some(holds)) {
+      throw new FileSystemError("EOTHER", path, `ENOTEMPTY: directory not empty, rmdir '${path}'`);
+    }
+    this.directoryModes.delete(path);
+    return this.directories.delete(path);
   }
 
   // ---- internals --------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultRunLogRoot, runFilePaths } from "../../src/domain/run-log-paths.js";
 
 describe("run file paths", () => {
-  it("puts the run's files under <root>/<company>/<agent>/<run>.*", () => {
+  it("puts the run's files in its own directory <root>/<company>/<agent>/<run>/", () => {
     const paths = runFilePaths("/paperclip/instances/default/data/run-logs/", {
       companyId: "co-1",
       agentId: "ag-2",
@@ -10,11 +10,11 @@ describe("run file paths", () => {
     });
     expect(paths).toEqual({
       root: "/paperclip/instances/default/data/run-logs",
-      directory: "/paperclip/instances/default/data/run-logs/co-1/ag-2",
-      stdout: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.ndjson",
-      stderr: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.stderr.log",
-      trailer: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.pod.trailer.json",
-      prompt: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3.prompt.md",
+      directory: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3",
+      stdout: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3/stdout.ndjson",
+      stderr: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3/stderr.log",
+      trailer: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3/trailer.json",
+      prompt: "/paperclip/instances/default/data/run-logs/co-1/ag-2/run-3/prompt.md",
     });
   });
 

@@ -148,7 +148,7 @@ export const CONFIG_FIELDS = {
     default: "",
     group: "Claude",
     label: "Working directory",
-    hint: "Fallback working directory in the pod when Paperclip gives no workspace; default the data mount.",
+    hint: "Working directory when Paperclip gives no workspace; default <dataMountPath>/claude-k8s/companies/<companyId>/agents/<agentId>/workspace. Must be on the data volume and this agent's own: never the claim root, the run-log root, the adapter's tree or Paperclip's instance home.",
   },
   env: {
     kind: "stringMap",

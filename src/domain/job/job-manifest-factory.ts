@@ -15,6 +15,8 @@ import { jobNameFor, secretNameFor } from "./job-name.js";
 import { refuseUnsafeInput } from "./run-input-checks.js";
 import { buildPodSpec, MAIN_CONTAINER_NAME } from "./run-pod-spec.js";
 import { inheritFromServerPod, serverContainerOf } from "./server-pod-inheritance.js";
+import { planDataMounts } from "./data-mounts.js";
+import { agentAreas } from "../volume-layout.js";
 
 export { INIT_CONTAINER_NAME, MAIN_CONTAINER_NAME } from "./run-pod-spec.js";
 
@@ -51,6 +53,8 @@ export interface RunManifests {
   readonly secret: Secret;
   /** claude's argv as the pod runs it, for onMeta; holds no secret by construction. */
   readonly command: readonly string[];
+  /** What the server creates on the volume before the Job: the sources of the pod's read-write mounts. */
+  readonly directories: readonly string[];
 }
 
 /** A run token shorter than this could match unrelated text; the literal scan skips it. */
@@ -61,6 +65,17 @@ export class JobManifestFactory {
     const refused = refuseUnsafeInput(spec);
     if (refused) return fail(refused);
 
+    const areas = agentAreas(spec.config.dataMountPath, spec);
+    const mounts = planDataMounts({
+      dataMountPath: spec.config.dataMountPath,
+      paths: spec.paths,
+      workingDirectory: spec.workingDirectory,
+      home: areas.home,
+      companyBundles: areas.companyBundles,
+      appendSystemPromptFile: spec.claude.appendSystemPromptFile,
+      addDirs: spec.claude.addDirs,
+    });
+    if (!mounts.ok) return mounts;
     const inherited = inheritFromServerPod(spec.serverPod, spec.config.dataMountPath);
     if (!inherited.ok) return inherited;
     const image = spec.config.image || inherited.value.image;
@@ -100,6 +115,8 @@ export class JobManifestFactory {
       command,
       apiUrl: apiUrl.value,
       tokenSecret: spec.authToken === null ? null : { name: secretName, key: RUN_TOKEN_SECRET_KEY },
+      dataMounts: mounts.value.mounts,
+      home: areas.home,
     });
 
     const job: Job = {
@@ -130,7 +147,7 @@ export class JobManifestFactory {
 
     const leaked = findTokenLiteral(job, spec.authToken);
     if (leaked) return fail(leaked);
-    return ok({ jobName, job, secret, command });
+    return ok({ jobName, job, secret, command, directories: mounts.value.directories });
   }
 }
 

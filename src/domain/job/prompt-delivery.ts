@@ -8,11 +8,13 @@ import { FileSystemError, type FileSystemPort } from "../../ports/file-system-po
 import { fail, ok, runFailure, type Result } from "../errors.js";
 import { fileSystemRefusal } from "../file-system-failure.js";
 import type { RunFilePaths } from "../run-log-paths.js";
+import { DIRECTORY_MODE } from "./data-mounts.js";
 
 /**
  * Owner read/write, group read, nothing for others. The pod reads it either as the same uid (the
  * Paperclip image's user and the run pod's default are both 1000) or through its fsGroup, which
- * owns files on a volume Kubernetes manages the group of; other users of the volume cannot.
+ * owns files on a volume Kubernetes manages the group of; other users of the volume cannot. The pod
+ * cannot change it whatever its uid: the file is mounted read-only over its run directory.
  */
 export const PROMPT_FILE_MODE = 0o640;
 
@@ -42,6 +44,27 @@ export function checkPromptSize(prompt: string, maxPromptBytes: number): Result<
 export class PromptDelivery {
   constructor(private readonly fs: FileSystemPort) {}
 
+  /**
+   * Creates the sources of the pod's read-write mounts before the Job exists (a subPath the kubelet
+   * has to create would belong to root). A directory this call creates gets `DIRECTORY_MODE`. Each
+   * is walked from the claim root without following a symlink, so nothing a pod planted in a
+   * directory it can write redirects the server.
+   */
+  async prepareDirectories(directories: readonly string[], dataMountPath: string): Promise<Result<null>> {
+    for (const directory of directories) {
+      try {
+        await this.fs.makeDirectory(directory, DIRECTORY_MODE, { under: dataMountPath });
+      } catch (error) {
+        const refusal = fileSystemRefusal(error, "preparing the run's directories");
+        if (refusal !== null) return fail(refusal);
+        return fail(
+          runFailure("run_directories_failed", { what: "the directory", path: directory, detail: describe(error) }),
+        );
+      }
+    }
+    return ok(null);
+  }
+
   async write(paths: RunFilePaths, prompt: string, maxPromptBytes: number): Promise<Result<{ bytes: number }>> {
     const size = checkPromptSize(prompt, maxPromptBytes);
     if (!size.ok) return size;
@@ -49,17 +72,19 @@ export class PromptDelivery {
     // Confined to the run-log root: a symlinked directory below it is refused, never written through.
     const scope = { under: paths.root };
     try {
-      await this.fs.makeDirectory(paths.directory, undefined, scope);
+      await this.fs.makeDirectory(paths.directory, DIRECTORY_MODE, scope);
       await this.fs.writeFileAtomic(paths.prompt, bytes, PROMPT_FILE_MODE, scope);
     } catch (error) {
       const refusal = fileSystemRefusal(error, "the prompt write");
       if (refusal !== null) return fail(refusal);
-      const detail =
-        error instanceof FileSystemError
-          ? `${error.code}: ${error.message}`
-          : ((error as Error)?.message ?? String(error));
-      return fail(runFailure("prompt_write_failed", { path: paths.prompt, detail }));
+      return fail(runFailure("prompt_write_failed", { path: paths.prompt, detail: describe(error) }));
     }
     return ok({ bytes: bytes.length });
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof FileSystemError
+    ? `${error.code}: ${error.message}`
+    : ((error as Error)?.message ?? String(error));
 }

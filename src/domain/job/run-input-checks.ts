@@ -7,6 +7,7 @@ import { runFailure, type RunFailure } from "../errors.js";
 import { assertSafePathComponent } from "../run-log-paths.js";
 import { API_URL_ENV } from "./api-url.js";
 import type { JobRunSpec } from "./job-manifest-factory.js";
+import { refuseWorkingDirectory } from "./working-directory-rule.js";
 
 /**
  * Env names the adapter sets itself that an operator might set by mistake; config.env is told what
@@ -14,7 +15,7 @@ import type { JobRunSpec } from "./job-manifest-factory.js";
  * replaced by the Secret reference.
  */
 const ADAPTER_SET_ENV: Readonly<Record<string, string>> = {
-  HOME: "is always the data mount path in the run pod; set dataMountPath instead",
+  HOME: "is always the agent's own home on the data volume (<dataMountPath>/claude-k8s/companies/<companyId>/agents/<agentId>/home)",
   [API_URL_ENV]: "is set by the adapter for the run pod; set paperclipApiUrl instead",
 };
 
@@ -34,12 +35,14 @@ export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
   if (owned) {
     return runFailure("invalid_config", { field: "env", reason: `${owned} ${ADAPTER_SET_ENV[owned]}` });
   }
-  if (!spec.workingDirectory.startsWith("/")) {
-    return runFailure("invalid_run_input", {
-      field: "working directory",
-      reason: `"${spec.workingDirectory}" is not an absolute path in the pod`,
-    });
-  }
+  const cwdRefused = refuseWorkingDirectory({
+    dataMountPath: spec.config.dataMountPath,
+    runLogRoot: spec.paths.root,
+    companyId: spec.companyId,
+    agentId: spec.agentId,
+    workingDirectory: spec.workingDirectory,
+  });
+  if (cwdRefused) return cwdRefused;
   const texts: Array<[string, string]> = [
     ["working directory", spec.workingDirectory],
     ["claude resume session id", spec.claude.resumeSessionId ?? ""],

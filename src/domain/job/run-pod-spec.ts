@@ -1,9 +1,11 @@
 /**
- * The run pod: an init container that prepares the run's directories, then the claude container
- * running the run script, both as the configured non-root user on the inherited data volume, with
- * the server pod's secret volumes, env and scheduling, and the config's resources.
+ * The run pod: an init container that checks the run's directory is writable, then the claude
+ * container running the run script, both as the configured non-root user, each seeing only its
+ * planned `subPath` mounts of the data claim (see data-mounts.ts), with what the server pod passes
+ * on (server-pod-inheritance.ts) and the config's resources.
  */
 import type { Container, PodSpec, Volume, VolumeMount } from "../../ports/kubernetes-objects.js";
+import type { DataMount } from "./data-mounts.js";
 import { buildContainerEnv } from "./job-env.js";
 import type { JobRunSpec } from "./job-manifest-factory.js";
 import { escapeKubernetesExpansion } from "./kubernetes-expansion.js";
@@ -17,22 +19,26 @@ export const INIT_CONTAINER_NAME = "prepare-run-dir";
 /** The init container only runs mkdir: small fixed resources keep it admissible under LimitRanges. */
 const INIT_RESOURCES = { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } };
 
-/** True when `path` is `root` or below it. */
-function isWithin(path: string, root: string): boolean {
-  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
-  return path === base || path.startsWith(base === "/" ? "/" : `${base}/`);
-}
-
 export interface ContainerInputs {
   readonly image: string;
   readonly command: readonly string[];
   readonly apiUrl: string;
   readonly tokenSecret: { readonly name: string; readonly key: string } | null;
+  readonly dataMounts: readonly DataMount[];
+  readonly home: string;
 }
 
 export function buildPodSpec(spec: JobRunSpec, inherited: ServerPodInheritance, inputs: ContainerInputs): PodSpec {
   const { config } = spec;
-  const dataMount: VolumeMount = { ...inherited.dataVolume.mount, mountPath: config.dataMountPath };
+  // The server may itself mount a sub-directory of the claim: the pod's subPaths continue from it.
+  const serverSubPath = (inherited.dataVolume.mount.subPath ?? "").replace(/^\/+|\/+$/g, "");
+  const claimMount = (m: DataMount): VolumeMount => ({
+    name: inherited.dataVolume.volume.name,
+    mountPath: m.mountPath,
+    subPath: serverSubPath ? `${serverSubPath}/${m.subPath}` : m.subPath,
+    readOnly: m.readOnly,
+  });
+  const runDirectoryMounts = inputs.dataMounts.filter((m) => m.purpose === "run").map(claimMount);
   const volumes: Volume[] = [inherited.dataVolume.volume, ...inherited.secretVolumes.map((s) => s.volume)].map((v) =>
     structuredClone(v),
   );
@@ -42,17 +48,8 @@ export function buildPodSpec(spec: JobRunSpec, inherited: ServerPodInheritance, 
     name: INIT_CONTAINER_NAME,
     image: inputs.image,
     imagePullPolicy: config.imagePullPolicy,
-    command: [
-      "sh",
-      "-c",
-      escapeKubernetesExpansion(
-        buildInitScript(
-          spec.paths.directory,
-          isWithin(spec.workingDirectory, config.dataMountPath) ? spec.workingDirectory : null,
-        ),
-      ),
-    ],
-    volumeMounts: [dataMount],
+    command: ["sh", "-c", escapeKubernetesExpansion(buildInitScript(spec.paths.directory))],
+    volumeMounts: runDirectoryMounts,
     resources: INIT_RESOURCES,
     securityContext,
     terminationMessagePolicy: "FallbackToLogsOnError",
@@ -69,12 +66,12 @@ export function buildPodSpec(spec: JobRunSpec, inherited: ServerPodInheritance, 
       paperclip: spec.env.paperclip,
       context: spec.env.context,
       config: config.env,
-      home: config.dataMountPath,
+      home: inputs.home,
       apiUrl: inputs.apiUrl,
       tokenSecret: inputs.tokenSecret,
     }),
     ...(inherited.envFrom.length > 0 ? { envFrom: structuredClone([...inherited.envFrom]) } : {}),
-    volumeMounts: [dataMount, ...inherited.secretVolumes.map((s) => s.mount)],
+    volumeMounts: [...inputs.dataMounts.map(claimMount), ...inherited.secretVolumes.map((s) => s.mount)],
     resources: structuredClone(config.resources),
     securityContext,
     terminationMessagePolicy: "FallbackToLogsOnError",

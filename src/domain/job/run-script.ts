@@ -31,6 +31,9 @@ export const RUN_SCRIPT_EXIT = {
   cannotCreateLogs: 73,
 } as const;
 
+/** The trailer is written to this sibling first and renamed, so a reader never sees half of it. */
+export const TRAILER_TEMPORARY_SUFFIX = ".tmp";
+
 /** Seconds between two mirror passes; fractional where `sleep` allows it, else 1 s. */
 const MIRROR_INTERVAL = "0.5";
 
@@ -103,40 +106,27 @@ cat <&3
 cat <&4 >&2
 exec 3<&- 4<&-
 
-if printf '{"version":1,"exitCode":%s,"stdoutBytes":%s,"stderrBytes":%s}\\n' "$code" "$out_bytes" "$err_bytes" >"$trailer.tmp" &&
-  mv -f "$trailer.tmp" "$trailer"; then
+if printf '{"version":1,"exitCode":%s,"stdoutBytes":%s,"stderrBytes":%s}\\n' "$code" "$out_bytes" "$err_bytes" >"$trailer${TRAILER_TEMPORARY_SUFFIX}" &&
+  mv -f "$trailer${TRAILER_TEMPORARY_SUFFIX}" "$trailer"; then
   :
 else
   say "could not write the trailer $trailer"
-  rm -f "$trailer.tmp"
+  rm -f "$trailer${TRAILER_TEMPORARY_SUFFIX}"
 fi
 exit "$code"
 `;
 }
 
 /**
- * The init container's script: the run's log directory exists and is writable before claude
- * starts. A working directory on the shared volume is created too, as the pod's own uid, rather
- * than left for the container runtime to create as root.
+ * The init container's script: the run's directory (created by the server, mounted alone) is
+ * there and writable by the pod's uid before claude starts, or the pod fails with a message naming
+ * the uid and gid, which the start diagnosis reports.
  */
-export function buildInitScript(logDirectory: string, workingDirectory: string | null): string {
-  const workdir =
-    workingDirectory === null
-      ? ""
-      : `workdir=${quoteShellArg(workingDirectory)}
-if ! mkdir -p "$workdir"; then
-  printf 'claude-k8s init: cannot create the working directory %s as uid %s\\n' "$workdir" "\`id -u\`" >&2
+export function buildInitScript(runDirectory: string): string {
+  return `dir=${quoteShellArg(runDirectory)}
+if [ ! -d "$dir" ] || [ ! -w "$dir" ]; then
+  printf 'claude-k8s init: run directory %s is missing or not writable by uid %s gid %s\\n' "$dir" "\`id -u\`" "\`id -g\`" >&2
   exit 1
 fi
 `;
-  return `dir=${quoteShellArg(logDirectory)}
-if ! mkdir -p "$dir"; then
-  printf 'claude-k8s init: cannot create the run log directory %s as uid %s\\n' "$dir" "\`id -u\`" >&2
-  exit 1
-fi
-if [ ! -w "$dir" ]; then
-  printf 'claude-k8s init: run log directory %s is not writable by uid %s gid %s\\n' "$dir" "\`id -u\`" "\`id -g\`" >&2
-  exit 1
-fi
-${workdir}`;
 }

@@ -1,7 +1,11 @@
 /**
  * Leaves nothing behind: deletes the run's Job (its Secret and pod go with it through owner
- * references) and the run's files on the shared volume, unless the operator asked to retain them.
+ * references) and the run's directory on the shared volume, unless the operator asked to retain them.
  * Each step is independent, so a Job already gone (TTL, operator) never leaks the log files.
+ *
+ * The directory is emptied by name (the run's files and the trailer's temporary file) and then
+ * removed only if empty: never a recursive delete, so nothing the pod planted there (a symlink, a
+ * directory swapped for one) can steer a deletion outside it. What the pod left is reported.
  */
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { FileSystemPort } from "../../ports/file-system-port.js";
@@ -9,13 +13,14 @@ import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { describeApiError } from "../cluster/api-failure.js";
 import type { Result } from "../errors.js";
 import type { RunFilePaths } from "../run-log-paths.js";
+import { TRAILER_TEMPORARY_SUFFIX } from "../job/run-script.js";
 import { retryRunCall } from "./api-retry.js";
 import type { KubernetesApiError } from "../../ports/kubernetes-port.js";
 
 export interface CleanupTarget {
   readonly namespace: string;
   readonly jobName: string | null;
-  readonly files: Pick<RunFilePaths, "root" | "stdout" | "stderr" | "trailer" | "prompt">;
+  readonly files: RunFilePaths;
 }
 
 export interface CleanupResult {
@@ -47,13 +52,20 @@ export class RunCleanup {
       if (!deleted.ok)
         problems.push(`Job ${target.namespace}/${target.jobName} not deleted: ${describeApiError(deleted.failure)}`);
     }
-    for (const path of [target.files.stdout, target.files.stderr, target.files.trailer, target.files.prompt]) {
+    const { files } = target;
+    const trailerTemporary = `${files.trailer}${TRAILER_TEMPORARY_SUFFIX}`;
+    for (const path of [files.stdout, files.stderr, files.trailer, trailerTemporary, files.prompt]) {
       try {
         // Confined to the run-log root: a symlinked directory below it is refused, never followed.
         await this.fileSystem.unlink(path, { under: target.files.root });
       } catch (error) {
         problems.push(`${path} not removed: ${(error as Error).message}`);
       }
+    }
+    try {
+      await this.fileSystem.removeDirectory(files.directory, { under: files.root });
+    } catch (error) {
+      problems.push(`run directory ${files.directory} not removed: ${(error as Error).message}`);
     }
     return { retained: false, problems };
   }

@@ -147,6 +147,8 @@ export class RunOrchestrator {
     });
     if (!built.ok) return built;
     target.planned(built.value);
+    const directories = await this.prompts.prepareDirectories(built.value.directories, request.config.dataMountPath);
+    if (!directories.ok) return directories;
     const written = await this.prompts.write(target.paths, request.prompt, request.config.maxPromptBytes);
     if (!written.ok) return written;
     const launched = await this.launcher.launch(target.namespace, request.runId, built.value, line);

@@ -27,6 +27,7 @@ export class RunTarget {
     this.files = paths;
   }
 
+  /** The run's directory and files (an adopted orphan's own, once adopted). */
   get paths(): RunFilePaths {
     return this.files;
   }

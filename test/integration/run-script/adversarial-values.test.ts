@@ -38,9 +38,13 @@ describe("hostile values reach claude literally and are never executed", () => {
   it("in claude's arguments (extraArgs, model, add-dir, resume id)", async () => {
     world = createPodWorld({
       config: { extraArgs: HOSTILE, model: HOSTILE[1]! },
-      spec: { claude: { resumeSessionId: HOSTILE[2]!, appendSystemPromptFile: null, addDirs: [HOSTILE[4]!] } },
     });
-    const manifests = buildManifests(world.spec);
+    // An extra directory must be one the pod can see: a hostile name inside the working directory.
+    const addDir = `${world.spec.workingDirectory}/${HOSTILE[4]!}`;
+    const manifests = buildManifests({
+      ...world.spec,
+      claude: { resumeSessionId: HOSTILE[2]!, appendSystemPromptFile: null, addDirs: [addDir] },
+    });
     await deliverPrompt(world.paths, "p");
     const run = await runPod(manifests, world, { FAKE_CLAUDE_RECORD_DIR: world.recordDir });
     expect(run.exitCode).toBe(0);
@@ -96,14 +100,16 @@ describe("hostile values reach claude literally and are never executed", () => {
 });
 
 describe("the environment claude runs with", () => {
-  it("has the run token from the Secret, HOME on the data mount and the pod-reachable API URL", async () => {
+  it("has the run token from the Secret, HOME in the agent's own home and the pod-reachable API URL", async () => {
     world = createPodWorld();
     const manifests = buildManifests(world.spec);
     await deliverPrompt(world.paths, "p");
     await runPod(manifests, world, { FAKE_CLAUDE_RECORD_DIR: world.recordDir });
     const env = recordedEnv();
     expect(env.get("PAPERCLIP_API_KEY")).toBe(world.spec.authToken);
-    expect(env.get("HOME")).toBe(world.spec.config.dataMountPath);
+    expect(env.get("HOME")).toBe(
+      `${world.spec.config.dataMountPath}/claude-k8s/companies/${world.spec.companyId}/agents/${world.spec.agentId}/home`,
+    );
     expect(env.get("PAPERCLIP_API_URL")).toBe("http://paperclip.paperclip.svc:3100");
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseRunTrailer } from "../../../src/domain/run-trailer.js";
@@ -132,22 +132,18 @@ describe("the run script under dash with a fake claude", () => {
     });
   });
 
-  it("the init container creates the run's log directory and working directory before claude starts", async () => {
+  it("the init container passes once the server has created the run's directory, creating nothing itself", async () => {
     world = createPodWorld();
-    const workingDirectory = join(world.spec.config.dataMountPath, "workspaces", "new 'one'");
-    const manifests = buildManifests({ ...world.spec, workingDirectory });
+    const manifests = buildManifests(world.spec);
     const init = manifests.job.spec.template.spec.initContainers?.[0];
-    expect(existsSync(world.paths.directory)).toBe(false);
+    mkdirSync(world.paths.directory, { recursive: true });
     const result = await startContainer(init!, manifests.secret, world).done;
     expect(result.exitCode).toBe(0);
-    expect(statSync(world.paths.directory).isDirectory()).toBe(true);
-    expect(statSync(workingDirectory).isDirectory()).toBe(true);
+    expect(readdirSync(world.paths.directory)).toEqual([]);
   });
 
-  it("the init container fails with a named message when the log directory cannot be created", async () => {
+  it("the init container fails with a named message when the run's directory is missing", async () => {
     world = createPodWorld();
-    const blocker = join(world.spec.config.dataMountPath, "instances");
-    writeFileSync(blocker, "a file where a directory should be");
     const manifests = buildManifests(world.spec);
     const init = manifests.job.spec.template.spec.initContainers?.[0];
     const result = await startContainer(init!, manifests.secret, world).done;

@@ -103,7 +103,9 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     const left = await harness.leftoversAfterGrace();
     expect(left.jobs).toEqual([report.jobName]);
     expect(left.secrets).toHaveLength(1);
-    expect(left.files.sort()).toEqual([paths.prompt, paths.stderr, paths.stdout, paths.trailer].sort());
+    expect(left.files.sort()).toEqual(
+      [paths.directory, paths.prompt, paths.stderr, paths.stdout, paths.trailer].sort(),
+    );
     expect(left.liveProcessGroups).toEqual([]);
     // The run token travels only in the run's Secret, never in the Job.
     expect(JSON.stringify(harness.api.get("jobs", NAMESPACE, report.jobName ?? ""))).not.toContain(RUN_TOKEN);

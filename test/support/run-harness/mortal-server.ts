@@ -111,6 +111,7 @@ export class MortalServer {
       writeFileAtomic: (path, data, mode) => alive(() => f.writeFileAtomic(path, data, mode)),
       makeDirectory: (path, mode) => alive(() => f.makeDirectory(path, mode)),
       unlink: (path) => alive(() => f.unlink(path)),
+      removeDirectory: (path, scope) => alive(() => f.removeDirectory(path, scope)),
     };
   }
 }

@@ -156,7 +156,8 @@ export class RunHarness {
       },
       prompt: "Summarise the README.",
       runLogRoot: this.runLogRoot,
-      workingDirectory: this.dataDirectory,
+      // Paperclip's own per-agent workspace (its "agent_home" fallback) on the shared volume.
+      workingDirectory: `${this.dataDirectory}/instances/default/workspaces/${agentId}`,
       resumeSessionId: null,
       appendSystemPromptFile: null,
       addDirs: [],
@@ -224,7 +225,12 @@ export class RunHarness {
   }
 }
 
+/** Files under the run-log root, and run directories (<company>/<agent>/<run>) left behind. */
 async function filesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name));
+  const depth = (path: string) => path.slice(directory.length).split("/").filter(Boolean).length;
+  return entries
+    .map((entry) => ({ entry, path: join(entry.parentPath, entry.name) }))
+    .filter(({ entry, path }) => !entry.isDirectory() || depth(path) >= 3)
+    .map(({ path }) => path);
 }

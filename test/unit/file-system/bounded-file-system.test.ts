@@ -51,6 +51,7 @@ function countingVolume() {
     writeFileAtomic: (path, data, mode, s) => track(path, () => fs.writeFileAtomic(path, data, mode, s)),
     makeDirectory: (path, mode, s) => track(path, () => fs.makeDirectory(path, mode, s)),
     unlink: (path, s) => track(path, () => fs.unlink(path, s)),
+    removeDirectory: (path, s) => track(path, () => fs.removeDirectory(path, s)),
   };
   return { fs, port, stats };
 }

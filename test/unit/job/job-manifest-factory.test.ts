@@ -10,6 +10,7 @@ import { MANAGED_BY_SELECTOR, readRunAnnotations } from "../../../src/domain/job
 import type { RunFailure } from "../../../src/domain/errors.js";
 import type { Container, EnvVar } from "../../../src/ports/kubernetes-objects.js";
 import { matchesSelector } from "../../fakes/fake-kubernetes.js";
+import { runFilePaths } from "../../../src/domain/run-log-paths.js";
 import { RUN_TOKEN, runSpec } from "./manifest-fixtures.js";
 
 const factory = new JobManifestFactory();
@@ -126,17 +127,24 @@ describe("inheritance from the Paperclip server pod", () => {
     expect(init(m).imagePullPolicy).toBe("Always");
   });
 
-  it("mounts the server's data PVC at the data mount path in both containers, and its secret volumes read-only", () => {
+  it("mounts the server's data PVC by subPath only: run directory, read-only prompt, workspace and agent home", () => {
     const m = build(runSpec());
     expect(m.job.spec.template.spec.volumes).toEqual([
       { name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } },
       { name: "claude-creds", secret: { secretName: "claude-credentials", defaultMode: 0o400 } },
     ]);
+    const run = "instances/default/data/run-logs/company-1/agent-2/run-3";
+    const home = "claude-k8s/companies/company-1/agents/agent-2/home";
     expect(main(m).volumeMounts).toEqual([
-      { name: "data", mountPath: "/paperclip", readOnly: false },
+      { name: "data", subPath: run, mountPath: `/paperclip/${run}`, readOnly: false },
+      { name: "data", subPath: `${run}/prompt.md`, mountPath: `/paperclip/${run}/prompt.md`, readOnly: true },
+      { name: "data", subPath: "workspaces/agent-2", mountPath: "/paperclip/workspaces/agent-2", readOnly: false },
+      { name: "data", subPath: home, mountPath: `/paperclip/${home}`, readOnly: false },
       { name: "claude-creds", mountPath: "/etc/claude", readOnly: true },
     ]);
-    expect(init(m).volumeMounts).toEqual([{ name: "data", mountPath: "/paperclip", readOnly: false }]);
+    expect(init(m).volumeMounts).toEqual([
+      { name: "data", subPath: run, mountPath: `/paperclip/${run}`, readOnly: false },
+    ]);
   });
 
   it("inherits the server's literal env, valueFrom references and envFrom sources", () => {
@@ -173,7 +181,7 @@ describe("inheritance from the Paperclip server pod", () => {
     expect(configured.tolerations).toEqual([{ key: "gpu", operator: "Exists" }]);
   });
 
-  it("falls back to the first container when none is named paperclip, and keeps the data mount's subPath", () => {
+  it("falls back to the first container when none is named paperclip, and continues the server mount's own subPath", () => {
     const spec = runSpec();
     const pod = structuredClone(spec.serverPod);
     pod.spec.containers = [
@@ -186,13 +194,25 @@ describe("inheritance from the Paperclip server pod", () => {
     ];
     const m = build({ ...spec, serverPod: pod });
     expect(main(m).image).toBe("img:1");
-    expect(main(m).volumeMounts).toEqual([
-      { name: "data", mountPath: "/paperclip", subPath: "tenant-a", readOnly: false },
-    ]);
+    expect(main(m).volumeMounts?.[0]).toEqual({
+      name: "data",
+      mountPath: "/paperclip/instances/default/data/run-logs/company-1/agent-2/run-3",
+      subPath: "tenant-a/instances/default/data/run-logs/company-1/agent-2/run-3",
+      readOnly: false,
+    });
+    expect(main(m).volumeMounts?.every((mount) => mount.subPath?.startsWith("tenant-a/"))).toBe(true);
   });
 
   it("refuses with a named error when the server pod has no PVC at the data mount path", () => {
-    const failure = refuse(runSpec({}, { dataMountPath: "/data" }));
+    const failure = refuse(
+      runSpec(
+        {
+          workingDirectory: "/data/ws",
+          paths: runFilePaths("/data/run-logs", { companyId: "company-1", agentId: "agent-2", runId: "run-3" }),
+        },
+        { dataMountPath: "/data" },
+      ),
+    );
     expect(failure.errorCode).toBe("invalid_config");
     expect(failure.details.field).toBe("dataMountPath");
     expect(failure.errorMessage).toContain("no PersistentVolumeClaim mounted at /data");
@@ -342,14 +362,14 @@ describe("env layering", () => {
     expect(literal(m, "FROM_PAPERCLIP")).toBe("paperclip");
     expect(literal(m, "FROM_CONTEXT")).toBe("context");
     expect(literal(m, "ONLY_CONFIG")).toBe("config");
-    expect(literal(m, "HOME")).toBe("/paperclip");
+    expect(literal(m, "HOME")).toBe("/paperclip/claude-k8s/companies/company-1/agents/agent-2/home");
     expect(literal(m, "PAPERCLIP_API_URL")).toBe("http://paperclip.svc:3100");
     const names = envOf(m).map((e) => e.name);
     expect(new Set(names).size).toBe(names.length);
   });
 
   it.each([
-    ["HOME", "set dataMountPath instead"],
+    ["HOME", "the agent's own home on the data volume"],
     ["PAPERCLIP_API_URL", "set paperclipApiUrl instead"],
   ])("refuses %s in config.env with a named error saying what to set instead", (name, advice) => {
     const failure = refuse(runSpec({}, { env: { [name]: "/x" } }));
@@ -421,17 +441,20 @@ describe("the containers", () => {
     expect(main(m).terminationMessagePolicy).toBe("FallbackToLogsOnError");
   });
 
-  it("has the init container create this run's log directory and a working directory on the data volume", () => {
+  it("has the init container check this run's directory is writable, creating nothing", () => {
     const m = build(runSpec());
     expect(init(m).name).toBe(INIT_CONTAINER_NAME);
-    expect(init(m).command?.[2]).toContain("dir='/paperclip/instances/default/data/run-logs/company-1/agent-2'");
-    expect(init(m).command?.[2]).toContain('mkdir -p "$dir"');
-    expect(init(m).command?.[2]).toContain("workdir='/paperclip/workspaces/agent-2'");
+    expect(init(m).command?.[2]).toContain("dir='/paperclip/instances/default/data/run-logs/company-1/agent-2/run-3'");
+    expect(init(m).command?.[2]).toContain('[ ! -w "$dir" ]');
+    expect(init(m).command?.[2]).not.toContain("mkdir");
   });
 
-  it("leaves a working directory outside the data volume to the image", () => {
-    const m = build(runSpec({ workingDirectory: "/workspace" }));
-    expect(init(m).command?.[2]).not.toContain("workdir=");
+  it("lists the directories the server must create before the Job: the read-write mounts' sources", () => {
+    expect(build(runSpec()).directories).toEqual([
+      "/paperclip/instances/default/data/run-logs/company-1/agent-2/run-3",
+      "/paperclip/workspaces/agent-2",
+      "/paperclip/claude-k8s/companies/company-1/agents/agent-2/home",
+    ]);
   });
 
   it("makes kubectl logs default to the claude container", () => {
@@ -479,7 +502,7 @@ describe("refused run input", () => {
   });
 
   it("refuses a relative working directory", () => {
-    expect(refuse(runSpec({ workingDirectory: "workspace" })).errorCode).toBe("invalid_run_input");
+    expect(refuse(runSpec({ workingDirectory: "workspace" })).errorCode).toBe("working_directory_refused");
   });
 
   it("refuses a NUL byte in an argument, which would silently cut it short", () => {

@@ -27,10 +27,11 @@ function setup() {
   return { data, skill, instructions, warnings, bundles };
 }
 
-const ctxWith = (config: Record<string, unknown>) => ({ config }) as unknown as AdapterExecutionContext;
+const ctxWith = (config: Record<string, unknown>, companyId = "company-1") =>
+  ({ config, agent: { id: "agent-1", companyId } }) as unknown as AdapterExecutionContext;
 
 describe("PromptBundles", () => {
-  it("writes the instructions and the chosen skills under the data mount and returns their paths", async () => {
+  it("writes the instructions and the chosen skills in the company's bundle area and returns their paths", async () => {
     const { data, skill, instructions, bundles } = setup();
     const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: instructions };
     const ctx = ctxWith({
@@ -39,7 +40,7 @@ describe("PromptBundles", () => {
     });
     const bundle = await bundles.prepare(ctx, config);
 
-    expect(bundle.appendSystemPromptFile?.startsWith(join(data, "claude-k8s", "bundles"))).toBe(true);
+    expect(bundle.appendSystemPromptFile?.startsWith(join(data, "claude-k8s/companies/company-1/bundles/"))).toBe(true);
     expect(readFileSync(bundle.appendSystemPromptFile ?? "", "utf8")).toBe("Always write tests.\n");
     expect(bundle.addDirs).toHaveLength(1);
     expect(readFileSync(join(bundle.addDirs[0] ?? "", ".claude", "skills", "reviewer", "SKILL.md"), "utf8")).toContain(
@@ -53,6 +54,15 @@ describe("PromptBundles", () => {
     const first = await bundles.prepare(ctxWith({}), config);
     const second = await bundles.prepare(ctxWith({}), config);
     expect(second.appendSystemPromptFile).toBe(first.appendSystemPromptFile);
+  });
+
+  it("never shares a bundle across companies, even for the same content", async () => {
+    const { data, instructions, bundles } = setup();
+    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: instructions };
+    const ours = await bundles.prepare(ctxWith({}, "company-a"), config);
+    const theirs = await bundles.prepare(ctxWith({}, "company-b"), config);
+    expect(ours.appendSystemPromptFile).toContain("/companies/company-a/bundles/");
+    expect(theirs.appendSystemPromptFile).toContain("/companies/company-b/bundles/");
   });
 
   it("needs no bundle when there are neither instructions nor skills", async () => {

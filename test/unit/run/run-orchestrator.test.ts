@@ -21,6 +21,35 @@ describe("RunOrchestrator on fakes", () => {
     expect(world.statuses.at(-1)).toBe("[claude-k8s] cleaned up");
   });
 
+  it("creates the run's directory, workspace and agent home (owner and group only) before the Job, and removes the run's directory after", async () => {
+    const world = new RunWorld();
+    const run = world.start(makeRequest());
+    await world.until(() => world.kubernetes.jobs.size > 0, "Job created");
+    const paths = world.paths();
+    const home = "/paperclip/claude-k8s/companies/company-1/agents/agent-1/home";
+    const workspace = "/paperclip/instances/default/workspaces/agent-1";
+    for (const directory of [paths.directory, workspace, home]) {
+      expect(world.files.directoryModes.get(directory)?.toString(8)).toBe("770");
+    }
+    expect(world.files.mode(paths.prompt)?.toString(8)).toBe("640");
+    await world.playPod();
+    await world.clock.runUntil(() => run.report !== undefined);
+    expect(world.files.directories.has(paths.directory)).toBe(false);
+    expect(world.files.directories.has(home)).toBe(true);
+    expect(run.report!.cleanup.problems).toEqual([]);
+  });
+
+  it("reports, and never recursively deletes, a run directory holding something the pod planted", async () => {
+    const world = new RunWorld();
+    const run = world.start(makeRequest());
+    await world.until(() => world.kubernetes.jobs.size > 0, "Job created");
+    world.files.append(`${world.paths().directory}/planted`, "x");
+    await world.playPod();
+    await world.clock.runUntil(() => run.report !== undefined);
+    expect(world.files.exists(`${world.paths().directory}/planted`)).toBe(true);
+    expect(run.report!.cleanup.problems.join("\n")).toContain(`run directory ${world.paths().directory} not removed`);
+  });
+
   it("creates the Job suspended, then the Secret owned by it, then resumes it", async () => {
     const world = new RunWorld();
     const run = world.start(makeRequest());

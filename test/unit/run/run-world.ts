@@ -29,7 +29,7 @@ export function makeRequest(
     config: { ...defaultAdapterConfig(), paperclipApiUrl: "http://paperclip.paperclip.svc:3100", ...config },
     prompt: "Do the task.",
     runLogRoot: RUN_LOG_ROOT,
-    workingDirectory: "/paperclip",
+    workingDirectory: "/paperclip/instances/default/workspaces/agent-1",
     resumeSessionId: null,
     appendSystemPromptFile: null,
     addDirs: [],
