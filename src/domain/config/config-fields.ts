@@ -264,6 +264,27 @@ export const CONFIG_FIELDS = {
     label: "Extra labels",
     hint: "JSON object or key=value lines added to the Job and pod (the adapter's own label keys are refused).",
   },
+  inheritEnv: {
+    kind: "stringList",
+    default: [],
+    group: "Pod",
+    label: "Inherit server env",
+    hint: "Server env names (NAME or PREFIX_*) run pods inherit besides the default ANTHROPIC_*, CLAUDE_CODE_*, AWS_*, CLOUD_ML_REGION, VERTEX_REGION_*, GOOGLE_CLOUD_PROJECT and HTTP(S)_PROXY/NO_PROXY. BETTER_AUTH_SECRET, DATABASE_URL and PAPERCLIP_* never pass.",
+  },
+  inheritEnvFrom: {
+    kind: "stringList",
+    default: [],
+    group: "Pod",
+    label: "Inherit server envFrom",
+    hint: "Names of the server container's envFrom ConfigMaps/Secrets run pods also get (none by default). Every key of a listed source reaches the agent, so list only sources made for runs.",
+  },
+  inheritSecretVolumes: {
+    kind: "stringList",
+    default: [],
+    group: "Pod",
+    label: "Inherit server secret volumes",
+    hint: "Volume or Secret names of the server's secret volumes mounted read-only (same path) into run pods (none by default).",
+  },
   runAsUser: {
     kind: "integer",
     default: 1000,

@@ -9,6 +9,7 @@ import type { AccessCheck, KubernetesPort } from "../../ports/kubernetes-port.js
 import type { AdapterConfig } from "../config/config-fields.js";
 import { API_URL_ENV, isLoopbackUrl, resolvePodApiUrl } from "../job/api-url.js";
 import { inheritFromServerPod, serverContainerOf } from "../job/server-pod-inheritance.js";
+import { inheritanceChecks } from "./inheritance-report.js";
 import { REQUIRED_ACCESS } from "./required-access.js";
 
 export type CheckLevel = "info" | "warn" | "error";
@@ -103,7 +104,7 @@ export class EnvironmentProbe {
 
   private async checkDataVolume(pod: Pod, namespace: string, config: AdapterConfig, checks: EnvironmentCheck[]) {
     // The same lookup the Job manifest makes, so the check and the runs cannot disagree.
-    const inherited = inheritFromServerPod(pod, config.dataMountPath);
+    const inherited = inheritFromServerPod(pod, config);
     const claimName = inherited.ok ? inherited.value.dataVolume.volume.persistentVolumeClaim?.claimName : undefined;
     if (!inherited.ok || !claimName) {
       checks.push({
@@ -116,6 +117,7 @@ export class EnvironmentProbe {
       });
       return;
     }
+    checks.push(...inheritanceChecks(inherited.value, config));
     const modes = await this.kubernetes.readVolumeClaimAccessModes(pod.metadata.namespace ?? namespace, claimName).then(
       (found) => found,
       (error: unknown) => (error as Error).message,

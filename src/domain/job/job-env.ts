@@ -1,13 +1,16 @@
 /**
- * The run container's env, in layers where later wins: the server pod's literal env (as written in
- * its spec), Paperclip's run env, the run's context vars, then the operator's `config.env`. On top
- * of every layer the adapter sets `HOME` (the data mount), the pod-reachable `PAPERCLIP_API_URL`
- * and `PAPERCLIP_API_KEY` — the last only ever as a `secretKeyRef` to the per-run Secret, so no
- * layer can put the run token into the Job as a literal. The server pod's `valueFrom` entries
- * follow unless a literal of the same name exists.
+ * The run container's env, in layers where later wins: the server pod's allowlisted literal env (as
+ * written in its spec), Paperclip's run env, the run's context vars, then the operator's
+ * `config.env`. On top of every layer the adapter sets `HOME` (the agent's own home), the
+ * pod-reachable `PAPERCLIP_API_URL` and `PAPERCLIP_API_KEY` — the last only ever as a
+ * `secretKeyRef` to the per-run Secret, so no layer can put the run token into the Job as a
+ * literal. The server pod's allowlisted `valueFrom` entries follow unless a literal of the same
+ * name exists. When the operator passes an `envFrom` source on, the server's own secrets are
+ * blanked over it (`env` wins over `envFrom` in Kubernetes) unless a layer sets them.
  */
 import type { EnvVar } from "../../ports/kubernetes-objects.js";
 import { API_URL_ENV } from "./api-url.js";
+import { isNeverInherited } from "./env-allowlist.js";
 import { escapeKubernetesExpansion } from "./kubernetes-expansion.js";
 
 export const API_KEY_ENV = "PAPERCLIP_API_KEY";
@@ -23,20 +26,12 @@ export const CLAUDE_ENV_DEFAULTS: Readonly<Record<string, string>> = { CLAUDE_CO
 /** Names only the adapter sets; dropped from every layer. */
 const ADAPTER_OWNED = new Set([API_KEY_ENV, API_URL_ENV, "HOME"]);
 
-/**
- * Paperclip's own rule for env a child inherits from the server: its PAPERCLIP_* settings (the
- * instance's paths, its JWT secret, ...) are the server's, not the agent's; run-specific PAPERCLIP_*
- * values come from the run env layer instead.
- */
-const SERVER_PAPERCLIP_KEYS_KEPT = new Set([
-  "PAPERCLIP_RUNTIME_API_URL",
-  "PAPERCLIP_LISTEN_HOST",
-  "PAPERCLIP_LISTEN_PORT",
-]);
+/** The server's secrets a listed envFrom source could carry; set empty over it. */
+const BLANKED_OVER_ENV_FROM = ["BETTER_AUTH_SECRET", "DATABASE_URL"];
 
+/** A server variable may reach the pod only if it is neither the adapter's own nor a server secret. */
 export function isInheritableServerEnv(name: string): boolean {
-  if (ADAPTER_OWNED.has(name)) return false;
-  return !name.startsWith("PAPERCLIP_") || SERVER_PAPERCLIP_KEYS_KEPT.has(name);
+  return !ADAPTER_OWNED.has(name) && !isNeverInherited(name);
 }
 
 export interface EnvLayers {
@@ -49,6 +44,8 @@ export interface EnvLayers {
   readonly apiUrl: string;
   /** Where the run token lives; null when the run has no token. */
   readonly tokenSecret: { readonly name: string; readonly key: string } | null;
+  /** True when the container also gets envFrom sources from the server. */
+  readonly hasServerEnvFrom?: boolean;
 }
 
 export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
@@ -62,6 +59,9 @@ export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
     for (const [name, value] of Object.entries(layer)) {
       if (!ADAPTER_OWNED.has(name)) literal.set(name, escapeKubernetesExpansion(value));
     }
+  }
+  if (layers.hasServerEnvFrom) {
+    for (const name of BLANKED_OVER_ENV_FROM) if (!literal.has(name)) literal.set(name, "");
   }
   literal.set("HOME", escapeKubernetesExpansion(layers.home));
   literal.set(API_URL_ENV, escapeKubernetesExpansion(layers.apiUrl));

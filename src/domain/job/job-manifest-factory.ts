@@ -76,7 +76,7 @@ export class JobManifestFactory {
       addDirs: spec.claude.addDirs,
     });
     if (!mounts.ok) return mounts;
-    const inherited = inheritFromServerPod(spec.serverPod, spec.config.dataMountPath);
+    const inherited = inheritFromServerPod(spec.serverPod, spec.config);
     if (!inherited.ok) return inherited;
     const image = spec.config.image || inherited.value.image;
     if (!image) {

@@ -1,7 +1,10 @@
 /**
- * What a run pod inherits from the Paperclip server's own pod: its image, pull secrets, DNS, the
- * shared data volume (the PVC mounted at the data mount path), its secret volumes, its env
- * (literal values, `valueFrom` references, `envFrom` sources) and its scheduling.
+ * What a run pod inherits from the Paperclip server's own pod — an allowlist, because every server
+ * secret handed to a pod is handed to an agent with a shell: its image, pull secrets, DNS and
+ * scheduling, the shared data claim (mounted only by subPath, see data-mounts.ts), the env Claude
+ * needs to reach its model (env-allowlist.ts) plus the names the operator lists in `inheritEnv`,
+ * and only the `envFrom` sources and Secret volumes the operator names (`inheritEnvFrom`,
+ * `inheritSecretVolumes`). What is held back is reported, for testEnvironment.
  */
 import type {
   Container,
@@ -13,7 +16,9 @@ import type {
   Volume,
   VolumeMount,
 } from "../../ports/kubernetes-objects.js";
+import type { AdapterConfig } from "../config/config-fields.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
+import { isInheritedServerEnv } from "./env-allowlist.js";
 
 /** The server container: the one named "paperclip", else the first. */
 export const SERVER_CONTAINER_NAME = "paperclip";
@@ -39,6 +44,22 @@ export interface ServerPodInheritance {
   /** `valueFrom` entries of the server container, as written. */
   readonly referenceEnv: readonly EnvVar[];
   readonly envFrom: readonly EnvFromSource[];
+  /** What the server pod has that a run does not get (names only, never values). */
+  readonly withheld: {
+    readonly env: readonly string[];
+    readonly envFrom: readonly string[];
+    readonly secretVolumes: readonly string[];
+  };
+}
+
+export type InheritanceSettings = Pick<
+  AdapterConfig,
+  "dataMountPath" | "inheritEnv" | "inheritEnvFrom" | "inheritSecretVolumes"
+>;
+
+/** The name an envFrom source is listed by: its ConfigMap's or Secret's name. */
+export function envFromSourceName(source: EnvFromSource): string {
+  return source.secretRef?.name ?? source.configMapRef?.name ?? "";
 }
 
 export function serverContainerOf(pod: Pod): Container | undefined {
@@ -47,7 +68,8 @@ export function serverContainerOf(pod: Pod): Container | undefined {
 
 const normalizePath = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, "") : path);
 
-export function inheritFromServerPod(pod: Pod, dataMountPath: string): Result<ServerPodInheritance> {
+export function inheritFromServerPod(pod: Pod, settings: InheritanceSettings): Result<ServerPodInheritance> {
+  const { dataMountPath } = settings;
   const podName = pod.metadata.name ?? "(unnamed)";
   const container = serverContainerOf(pod);
   if (!container) {
@@ -75,13 +97,22 @@ export function inheritFromServerPod(pod: Pod, dataMountPath: string): Result<Se
   }
 
   const secretVolumes: InheritedVolume[] = [];
+  const withheldVolumes: string[] = [];
   for (const mount of mounts) {
     const volume = volumes.get(mount.name);
     if (!volume?.secret || mount === dataMount) continue;
-    secretVolumes.push({ volume, mount: { ...mount, readOnly: true } });
+    const listed = settings.inheritSecretVolumes.some(
+      (name) => name === volume.name || name === volume.secret?.secretName,
+    );
+    if (listed) secretVolumes.push({ volume, mount: { ...mount, readOnly: true } });
+    else withheldVolumes.push(volume.name);
   }
 
-  const env = container.env ?? [];
+  const allEnv = container.env ?? [];
+  const env = allEnv.filter((e) => isInheritedServerEnv(e.name, settings.inheritEnv));
+  const envFrom = (container.envFrom ?? []).filter((source) =>
+    settings.inheritEnvFrom.includes(envFromSourceName(source)),
+  );
   return ok({
     image: container.image || null,
     imagePullSecrets: pod.spec.imagePullSecrets ?? [],
@@ -95,6 +126,11 @@ export function inheritFromServerPod(pod: Pod, dataMountPath: string): Result<Se
       .filter((e) => e.valueFrom === undefined && e.value !== undefined && e.value !== "")
       .map((e) => ({ name: e.name, value: e.value ?? "" })),
     referenceEnv: env.filter((e) => e.valueFrom !== undefined),
-    envFrom: container.envFrom ?? [],
+    envFrom,
+    withheld: {
+      env: allEnv.filter((e) => !env.includes(e)).map((e) => e.name),
+      envFrom: (container.envFrom ?? []).filter((source) => !envFrom.includes(source)).map(envFromSourceName),
+      secretVolumes: withheldVolumes,
+    },
   });
 }

@@ -187,6 +187,18 @@ const CASES: Record<ConfigFieldKey, { accept: Array<[unknown, unknown]>; reject:
     ],
     reject: [{ "paperclip.io/run-id": "x" }, { "app.kubernetes.io/name": "x" }, { team: "a b" }],
   },
+  inheritEnv: {
+    accept: [
+      [
+        ["OPENAI_*", "MY_TOKEN"],
+        ["OPENAI_*", "MY_TOKEN"],
+      ],
+      ["NODE_EXTRA_CA_CERTS\nTZ", ["NODE_EXTRA_CA_CERTS", "TZ"]],
+    ],
+    reject: [{ a: 1 }, 7],
+  },
+  inheritEnvFrom: { accept: [[["run-settings"], ["run-settings"]]], reject: [{ a: 1 }] },
+  inheritSecretVolumes: { accept: [["claude-creds", ["claude-creds"]]], reject: [3] },
   runAsUser: {
     accept: [
       [2000, 2000],

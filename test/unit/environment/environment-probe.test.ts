@@ -51,6 +51,20 @@ describe("EnvironmentProbe", () => {
     expect(files.paths()).toEqual([]);
   });
 
+  it("reports what a run pod inherits from the server and what it holds back, by name only", async () => {
+    const { probe } = world([
+      { name: "PAPERCLIP_API_URL", value: "http://paperclip.paperclip.svc:3100" },
+      { name: "ANTHROPIC_API_KEY", value: "sk-ant-secret-value" },
+      { name: "BETTER_AUTH_SECRET", value: "auth-secret-value" },
+    ]);
+    const report = await probe.probe(config({ inheritEnv: ["DATABASE_URL"] }), ROOT, ".probe-i");
+    const inheritance = report.checks.find((c) => c.code === "run_pod_inheritance");
+    expect(inheritance?.message).toContain("env ANTHROPIC_API_KEY;");
+    expect(inheritance?.message).toContain("Held back: env PAPERCLIP_API_URL, BETTER_AUTH_SECRET");
+    expect(JSON.stringify(report)).not.toContain("secret-value");
+    expect(byCode(report.checks, "run_pod_inheritance_refused")?.level).toBe("warn");
+  });
+
   it("fails the RBAC check of exactly the verb that is denied, with a hint", async () => {
     const { probe, kubernetes } = world();
     kubernetes.deniedAccess.add("patch jobs");

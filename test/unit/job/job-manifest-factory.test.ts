@@ -131,7 +131,6 @@ describe("inheritance from the Paperclip server pod", () => {
     const m = build(runSpec());
     expect(m.job.spec.template.spec.volumes).toEqual([
       { name: "data", persistentVolumeClaim: { claimName: "paperclip-data" } },
-      { name: "claude-creds", secret: { secretName: "claude-credentials", defaultMode: 0o400 } },
     ]);
     const run = "instances/default/data/run-logs/company-1/agent-2/run-3";
     const home = "claude-k8s/companies/company-1/agents/agent-2/home";
@@ -140,26 +139,42 @@ describe("inheritance from the Paperclip server pod", () => {
       { name: "data", subPath: `${run}/prompt.md`, mountPath: `/paperclip/${run}/prompt.md`, readOnly: true },
       { name: "data", subPath: "workspaces/agent-2", mountPath: "/paperclip/workspaces/agent-2", readOnly: false },
       { name: "data", subPath: home, mountPath: `/paperclip/${home}`, readOnly: false },
-      { name: "claude-creds", mountPath: "/etc/claude", readOnly: true },
     ]);
     expect(init(m).volumeMounts).toEqual([
       { name: "data", subPath: run, mountPath: `/paperclip/${run}`, readOnly: false },
     ]);
   });
 
-  it("inherits the server's literal env, valueFrom references and envFrom sources", () => {
+  it("inherits by default only the env Claude needs to reach its model, no envFrom and no secret volume", () => {
     const m = build(runSpec());
-    expect(literal(m, "NODE_OPTIONS")).toBe("--max-old-space-size=4096");
-    expect(literal(m, "PAPERCLIP_RUNTIME_API_URL")).toBe("http://paperclip.paperclip.svc:3100");
     expect(envOf(m).find((e) => e.name === "ANTHROPIC_API_KEY")).toEqual({
       name: "ANTHROPIC_API_KEY",
       valueFrom: { secretKeyRef: { name: "anthropic", key: "api-key" } },
     });
+    const names = envOf(m).map((e) => e.name);
+    expect(names).not.toContain("NODE_OPTIONS");
+    expect(names).not.toContain("POD_IP");
+    expect(names).not.toContain("PAPERCLIP_RUNTIME_API_URL");
+    expect(main(m).envFrom).toBeUndefined();
+    expect(main(m).volumeMounts?.map((v) => v.name)).not.toContain("claude-creds");
+  });
+
+  it("inherits the env names, envFrom sources and secret volumes the operator lists", () => {
+    const m = build(
+      runSpec(
+        {},
+        {
+          inheritEnv: ["NODE_*", "POD_IP"],
+          inheritEnvFrom: ["paperclip-extra"],
+          inheritSecretVolumes: ["claude-credentials"],
+        },
+      ),
+    );
+    expect(literal(m, "NODE_OPTIONS")).toBe("--max-old-space-size=4096");
     expect(envOf(m).find((e) => e.name === "POD_IP")?.valueFrom).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
-    expect(main(m).envFrom).toEqual([
-      { configMapRef: { name: "paperclip-settings" } },
-      { secretRef: { name: "paperclip-extra" } },
-    ]);
+    expect(main(m).envFrom).toEqual([{ secretRef: { name: "paperclip-extra" } }]);
+    expect(m.job.spec.template.spec.volumes?.map((v) => v.name)).toEqual(["data", "claude-creds"]);
+    expect(main(m).volumeMounts?.at(-1)).toEqual({ name: "claude-creds", mountPath: "/etc/claude", readOnly: true });
   });
 
   it("does not pass on the server's own PAPERCLIP_* settings or empty values", () => {
@@ -354,7 +369,7 @@ describe("env layering", () => {
             context: { SHARED: "context", FROM_CONTEXT: "context" },
           },
         },
-        { env: { SHARED: "config", ONLY_CONFIG: "config" } },
+        { env: { SHARED: "config", ONLY_CONFIG: "config" }, inheritEnv: ["SHARED", "ONLY_SERVER"] },
       ),
     );
     expect(literal(m, "SHARED")).toBe("config");
