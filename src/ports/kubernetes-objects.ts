@@ -127,6 +127,7 @@ export interface PodSpec {
   restartPolicy?: string;
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
+  enableServiceLinks?: boolean;
   imagePullSecrets?: Array<{ name: string }>;
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];

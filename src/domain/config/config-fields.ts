@@ -316,12 +316,12 @@ export const CONFIG_FIELDS = {
   // --- Run ----------------------------------------------------------------------------------
   timeoutSec: {
     kind: "integer",
-    default: 0,
+    default: 3 * 3600,
     min: 0,
     max: 30 * 24 * 3600,
     group: "Run",
     label: "Timeout (s)",
-    hint: "Job activeDeadlineSeconds; 0 means no deadline.",
+    hint: "Job activeDeadlineSeconds; default 10800 (3 h), so a hung model API cannot hold a pod for ever; 0 means no deadline.",
   },
   graceSec: {
     kind: "integer",

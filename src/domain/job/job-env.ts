@@ -19,9 +19,15 @@ export const RUN_TOKEN_SECRET_KEY = API_KEY_ENV;
 /**
  * Defaults under every layer (any layer may override). Claude retries a failed API call 10 times
  * by default, minutes of pod time per failed run (a 429's retry-after is waited each time); two
- * retries ride out a blip, and Paperclip retries the run itself after a transient failure.
+ * retries ride out a blip, and Paperclip retries the run itself after a transient failure. No
+ * self-update in a pod that lives for one run, and no traffic beyond the model API (without it
+ * claude resolves api.anthropic.com even when pointed at another base URL).
  */
-export const CLAUDE_ENV_DEFAULTS: Readonly<Record<string, string>> = { CLAUDE_CODE_MAX_RETRIES: "2" };
+export const CLAUDE_ENV_DEFAULTS: Readonly<Record<string, string>> = {
+  CLAUDE_CODE_MAX_RETRIES: "2",
+  DISABLE_AUTOUPDATER: "1",
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+};
 
 /** Names only the adapter sets; dropped from every layer. */
 const ADAPTER_OWNED = new Set([API_KEY_ENV, API_URL_ENV, "HOME"]);

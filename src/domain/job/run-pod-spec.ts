@@ -82,6 +82,8 @@ export function buildPodSpec(spec: JobRunSpec, inherited: ServerPodInheritance, 
   const tolerations = config.tolerations ?? inherited.tolerations;
   return {
     restartPolicy: "Never",
+    // No env of every Service in the namespace (addresses of what the agent should not look for).
+    enableServiceLinks: false,
     ...(config.serviceAccountName
       ? { serviceAccountName: config.serviceAccountName }
       : { automountServiceAccountToken: false }),

@@ -103,6 +103,21 @@ describe("the Job's lifecycle fields", () => {
     expect(m.job.metadata.namespace).toBe("agents");
   });
 
+  it("has a 3 h deadline by default, so a hung model API cannot hold a pod for ever", () => {
+    expect(build(runSpec()).job.spec.activeDeadlineSeconds).toBe(10_800);
+  });
+
+  it("turns off service links, so the pod gets no env of the namespace's Services", () => {
+    expect(build(runSpec()).job.spec.template.spec.enableServiceLinks).toBe(false);
+  });
+
+  it("disables claude's auto-updater and non-essential traffic by default; config env overrides them", () => {
+    expect(literal(build(runSpec()), "DISABLE_AUTOUPDATER")).toBe("1");
+    expect(literal(build(runSpec()), "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC")).toBe("1");
+    const overridden = build(runSpec({}, { env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "0" } }));
+    expect(literal(overridden, "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC")).toBe("0");
+  });
+
   it("sets activeDeadlineSeconds from timeoutSec, and no deadline when timeoutSec is 0", () => {
     expect(build(runSpec({}, { timeoutSec: 900 })).job.spec.activeDeadlineSeconds).toBe(900);
     expect(build(runSpec({}, { timeoutSec: 0 })).job.spec).not.toHaveProperty("activeDeadlineSeconds");
