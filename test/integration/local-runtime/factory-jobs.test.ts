@@ -97,7 +97,13 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
 
   it("the server's Claude credentials reach claude through a Secret reference, never as a literal in the Job", async () => {
     harness = await startHarness({ serverSecretEnv: { ANTHROPIC_API_KEY: "sk-ant-local-credential" } });
-    const record = `${harness.dataDirectory}/claude-calls.ndjson`;
+    // The pod writes only inside its own mounts: the record goes in the run's own directory.
+    const runDirectory = runFilePaths(defaultRunLogRoot(harness.dataDirectory, "default"), {
+      companyId: "company-1",
+      agentId: "agent-1",
+      runId: "run-cred",
+    }).directory;
+    const record = `${runDirectory}/claude-calls.ndjson`;
     const run = await buildFactoryRun(harness, "run-cred", { env: { CLAUDE_STAND_IN_RECORD: record } });
     expect(JSON.stringify(run.manifests.job)).not.toContain("sk-ant-local-credential");
     const main = run.manifests.job.spec.template.spec.containers.find((c) => c.name === MAIN_CONTAINER_NAME);
