@@ -149,6 +149,10 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `The run's pod wrote past its ${s(p.limit)} limit of ${s(p.max)} ${s(p.unit)} (stdout and stderr together; reading ${s(p.path)}); the Job was stopped and the rest of its output discarded. Raise ${s(p.limit)} in the agent's adapter settings if the agent really needs more.`,
   },
+  k8s_exit_code_mismatch: {
+    message: (p) =>
+      `The pod's trailer claims claude exited with code ${s(p.claimed)}, but Kubernetes reports that the container of Job ${s(p.job)} exited with code ${s(p.actual)}${p.reason ? ` (${s(p.reason)})` : ""}; the run's own success report is not trusted. Check the pod's events (kubectl describe job ${s(p.job)}) and rerun the task.`,
+  },
   log_sink_failed: {
     message: (p) =>
       `Delivering ${s(p.stream)} line ${s(p.line)} of ${s(p.path)} to onLog failed: ${s(p.detail)}. Output streaming stopped at that line.`,

@@ -2,6 +2,7 @@
  * Maps Paperclip's execution context to the domain's AgentRunRequest: the prompt and env built
  * with adapter-utils' helpers, the resume decision, and where the run's logs live.
  */
+import { randomUUID } from "node:crypto";
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
 import { fail, ok, runFailure, type Result } from "../domain/errors.js";
@@ -61,6 +62,8 @@ export function buildRunRequest(
     runLogRoot: host.runLogRoot,
     workingDirectory,
     resumeSessionId: resume.resumeSessionId,
+    // The server, not the pod, names a fresh session: the run reports only this id or the resumed one.
+    freshSessionId: randomUUID(),
     appendSystemPromptFile: resuming ? null : host.bundle.appendSystemPromptFile,
     addDirs: host.bundle.addDirs,
     env: buildRunEnvLayers({ agent: ctx.agent, runId: ctx.runId, context: ctx.context, run, workingDirectory }),

@@ -24,16 +24,33 @@ export interface SessionPlace {
   readonly configDir: string | null;
 }
 
+/**
+ * What the server did not verify, said next to the pod's own result event (set last, so the event
+ * cannot overwrite them): cost and usage are the agent's report; where the exit code came from; a
+ * trailer that disagreed with Kubernetes; session ids the stream carried that were not the run's.
+ */
+function integrityMarks(report: RunReport): Record<string, unknown> {
+  const { outcome } = report;
+  return {
+    costReportedBy: "agent",
+    usageReportedBy: "agent",
+    exitCodeSource: outcome.processExit.source,
+    ...(outcome.exitCodeMismatch ? { exitCodeMismatch: outcome.exitCodeMismatch } : {}),
+    ...(outcome.ignoredSessionIds.length > 0 ? { ignoredSessionIds: outcome.ignoredSessionIds } : {}),
+  };
+}
+
 export function executionResult(report: RunReport, place: SessionPlace): AdapterExecutionResult {
   const { outcome } = report;
   const sessionParams = outcome.sessionId
     ? claudeSessionCodec.serialize({ sessionId: outcome.sessionId, cwd: place.cwd, configDir: place.configDir })
     : null;
   const resultJson: Record<string, unknown> | null =
-    outcome.resultEvent || outcome.cancellation
+    outcome.resultEvent || outcome.cancellation || outcome.usage
       ? {
           ...(outcome.resultEvent ?? {}),
           ...(outcome.cancellation ? { executionCancellation: outcome.cancellation } : {}),
+          ...integrityMarks(report),
         }
       : null;
   return {

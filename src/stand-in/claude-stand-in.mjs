@@ -149,7 +149,7 @@ function makeRun(options, prompt) {
   const startedAt = Date.now();
   const resumed = options.flags.get("--resume");
   return {
-    sessionId: resumed ?? randomUUID(),
+    sessionId: resumed ?? options.flags.get("--session-id") ?? randomUUID(),
     resumed,
     model: options.flags.get("--model") ?? DEFAULT_MODEL,
     prompt,

@@ -1,5 +1,6 @@
 /**
- * claude's argv for one run, in a fixed order: the stream-json print mode, the session to resume,
+ * claude's argv for one run, in a fixed order: the stream-json print mode, the session to resume
+ * (or the server-chosen id of a fresh one),
  * model and effort, the turn limit, the system-prompt file (fresh sessions only: a resumed session
  * already has it), extra directories, the permission flag, then the operator's extra arguments.
  * The prompt is never an argument: it arrives on stdin from a file. `--print` takes no `-`: claude
@@ -11,6 +12,8 @@ export const CLAUDE_EXECUTABLE = "claude";
 
 export interface ClaudeInvocation {
   readonly resumeSessionId: string | null;
+  /** The id a fresh session starts with (`--session-id`); ignored when resuming. */
+  readonly freshSessionId: string | null;
   readonly appendSystemPromptFile: string | null;
   readonly addDirs: readonly string[];
 }
@@ -24,6 +27,7 @@ type ClaudeConfig = Pick<
 export function buildClaudeArgv(config: ClaudeConfig, invocation: ClaudeInvocation): string[] {
   const argv = [CLAUDE_EXECUTABLE, "--print", "--output-format", "stream-json", "--verbose"];
   if (invocation.resumeSessionId) argv.push("--resume", invocation.resumeSessionId);
+  else if (invocation.freshSessionId) argv.push("--session-id", invocation.freshSessionId);
   if (config.model) argv.push("--model", config.model);
   if (config.effort) argv.push("--effort", config.effort);
   if (config.maxTurnsPerRun > 0) argv.push("--max-turns", String(config.maxTurnsPerRun));

@@ -35,6 +35,8 @@ export const ANNOTATION_KEYS = {
   stderrPath: "paperclip.io/stderr-path",
   trailerPath: "paperclip.io/trailer-path",
   promptPath: "paperclip.io/prompt-path",
+  /** The Claude session the Job runs (resumed or server-chosen): what a reattached run may report. */
+  claudeSessionId: "paperclip.io/claude-session-id",
 } as const;
 
 const MAX_LABEL_VALUE = 63;
@@ -104,6 +106,7 @@ export interface RunAnnotationInput extends RunAnnotations {
   readonly agentId: string;
   readonly taskId: string | null;
   readonly sessionKey: string | null;
+  readonly claudeSessionId?: string | null;
 }
 
 /** Raw (unsanitized) values: annotations have no length or charset limit worth worrying about. */
@@ -118,6 +121,7 @@ export function buildRunAnnotations(input: RunAnnotationInput): Record<string, s
   };
   if (input.taskId) annotations[ANNOTATION_KEYS.taskId] = input.taskId;
   if (input.sessionKey) annotations[ANNOTATION_KEYS.sessionId] = input.sessionKey;
+  if (input.claudeSessionId) annotations[ANNOTATION_KEYS.claudeSessionId] = input.claudeSessionId;
   return annotations;
 }
 

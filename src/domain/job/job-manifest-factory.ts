@@ -34,6 +34,7 @@ export interface JobRunSpec {
   readonly workingDirectory: string;
   readonly claude: {
     readonly resumeSessionId: string | null;
+    readonly freshSessionId: string | null;
     readonly appendSystemPromptFile: string | null;
     readonly addDirs: readonly string[];
   };
@@ -105,6 +106,7 @@ export class JobManifestFactory {
       agentId: spec.agentId,
       taskId: spec.taskId,
       sessionKey: spec.sessionKey,
+      claudeSessionId: spec.claude.resumeSessionId ?? spec.claude.freshSessionId,
       stdoutPath: spec.paths.stdout,
       stderrPath: spec.paths.stderr,
       trailerPath: spec.paths.trailer,

@@ -9,6 +9,8 @@ import { API_URL_ENV } from "./api-url.js";
 import type { JobRunSpec } from "./job-manifest-factory.js";
 import { refuseWorkingDirectory } from "./working-directory-rule.js";
 
+const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Env names the adapter sets itself that an operator might set by mistake; config.env is told what
  * to do instead. PAPERCLIP_API_KEY is not here: the edge refuses it, and any layer's value is simply
@@ -43,6 +45,16 @@ export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
     workingDirectory: spec.workingDirectory,
   });
   if (cwdRefused) return cwdRefused;
+  if (
+    !spec.claude.resumeSessionId &&
+    spec.claude.freshSessionId !== null &&
+    !SESSION_UUID.test(spec.claude.freshSessionId)
+  ) {
+    return runFailure("invalid_run_input", {
+      field: "fresh session id",
+      reason: "it is not a UUID (claude's --session-id accepts only a UUID); generate one with crypto.randomUUID()",
+    });
+  }
   const texts: Array<[string, string]> = [
     ["working directory", spec.workingDirectory],
     ["claude resume session id", spec.claude.resumeSessionId ?? ""],

@@ -14,7 +14,10 @@
  *       b. `is_error` decides success vs failure (it wins over `subtype`; `subtype` only when it is absent);
  *       c. a failed result is named by its own text, then its `api_error_status`, then stderr, then
  *          the stream's error lines: session_unavailable, claude_auth_required, claude_auth_forbidden,
- *          model_not_found, provider_quota, claude_transient_upstream, claude_refusal; else `claude_failed`.
+ *          model_not_found, provider_quota, claude_transient_upstream, claude_refusal; else `claude_failed`;
+ *       d. a success is believed only if Kubernetes does not contradict it: a trailer whose exit code
+ *          differs from the container's terminated state → `k8s_exit_code_mismatch` (a pod can print
+ *          a result and a trailer with exit 0, then be killed).
  *  4. No result: the Job's deadline (DeadlineExceeded) → `timeout`.
  *  5. No result: the Job was deleted by someone else → `k8s_job_deleted_externally`.
  *  6. No result: claude or the pod was killed (OOMKilled, SIGKILL/137, SIGTERM/143, any signal) →
@@ -30,13 +33,17 @@ import { resolveBilling, type BillingEnvironment, type BillingType } from "./bil
 import {
   describeExitCause,
   effectiveExitCode,
+  exitCodeMismatch,
+  exitCodeSource,
   terminatingSignal,
   wasKilled,
+  type ExitCodeMismatch,
   type PodTermination,
 } from "./exit-cause.js";
 import { firstSignal, matchSignal, signalFromApiStatus, type FailureSignal } from "./failure-signals.js";
 import { asRecord, numberField, stringField, type JsonRecord } from "./json-fields.js";
 import { retryNotBefore, type RetryKind } from "./retry-time.js";
+import { acceptSession } from "./run-session.js";
 import type { StreamSummary } from "./stream-json-accumulator.js";
 import { costFromResult, usageFromResult, type TokenUsage } from "./token-usage.js";
 
@@ -56,6 +63,8 @@ export interface OutcomeEvidence {
   readonly stderrTail: string;
   /** The session this run tried to resume. */
   readonly resumedSessionId: string | null;
+  /** The session the server started (`--session-id`) or resumed for this run: the only one accepted. */
+  readonly runSessionId: string | null;
   readonly jobName: string;
   readonly timeoutSec: number;
   /** For retryNotBefore. */
@@ -79,8 +88,16 @@ export interface RunOutcome {
   readonly exitCode: number | null;
   /** e.g. "SIGKILL". */
   readonly signal: string | null;
-  /** What was actually observed (trailer, else container), for forensics. */
-  readonly processExit: { readonly exitCode: number | null; readonly signal: string | null };
+  /** What was actually observed (the container per Kubernetes, else the trailer), for forensics. */
+  readonly processExit: {
+    readonly exitCode: number | null;
+    readonly signal: string | null;
+    readonly source: "kubernetes" | "trailer" | null;
+  };
+  /** The pod's trailer disagreed with the container's terminated state. */
+  readonly exitCodeMismatch: ExitCodeMismatch | null;
+  /** Session ids the stream reported that are not this run's (ignored, never saved). */
+  readonly ignoredSessionIds: readonly string[];
   readonly clearSession: boolean;
   /** ISO time. */
   readonly retryNotBefore: string | null;
@@ -120,7 +137,14 @@ export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
   const processExit = {
     exitCode: effectiveExitCode(evidence.trailer, evidence.podTermination),
     signal: terminatingSignal(evidence.trailer, evidence.podTermination),
+    source: exitCodeSource(evidence.trailer, evidence.podTermination),
   };
+  const session = acceptSession({
+    runSessionId: evidence.runSessionId,
+    resumedSessionId: evidence.resumedSessionId,
+    reportedSessionIds: evidence.stream.sessionIds ?? (evidence.stream.sessionId ? [evidence.stream.sessionId] : []),
+    cleared: clearSession,
+  });
   return {
     failure,
     errorFamily: code === null ? null : (FAMILY_BY_CODE[code] ?? null),
@@ -128,12 +152,14 @@ export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
     exitCode: failure === null ? 0 : processExit.exitCode,
     signal: failure === null ? null : processExit.signal,
     processExit,
+    exitCodeMismatch: exitCodeMismatch(evidence.trailer, evidence.podTermination),
+    ignoredSessionIds: session.ignoredSessionIds,
     clearSession,
     retryNotBefore: code === "provider_quota" || code === "claude_transient_upstream" ? retryAt(evidence, code) : null,
     usage: (result ? usageFromResult(result) : null) ?? evidence.stream.assistantUsage ?? null,
     costUsd: result ? costFromResult(result) : null,
     model: evidence.stream.model ?? firstModelOf(result),
-    sessionId: clearSession ? null : (evidence.stream.sessionId ?? evidence.resumedSessionId),
+    sessionId: session.sessionId,
     summary: stringField(result, "result") ?? (evidence.stream.assistantTextTail || null),
     resultEvent: result,
     provider: "anthropic",
@@ -151,7 +177,7 @@ function decideFailure(e: OutcomeEvidence): RunFailure | null {
   const missingTrailer = e.earlierFailure?.errorCode === MISSING_TRAILER ? e.earlierFailure : null;
   if (e.earlierFailure && !missingTrailer) return e.earlierFailure;
   const result = e.stream.result;
-  if (result) return classifyResult(result, e);
+  if (result) return classifyResult(result, e) ?? contradictedSuccess(e);
   const deadline = deadlineNote(e);
   if (deadline !== null) return runFailure("timeout", { timeoutSec: e.timeoutSec, job, reason: deadline });
   if (e.jobDeletedExternally) return runFailure("k8s_job_deleted_externally", { job });
@@ -187,6 +213,18 @@ function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | nu
     exitCode: effectiveExitCode(e.trailer, e.podTermination) ?? "?",
     job: e.jobName,
     detail: `result ${subtype ?? "?"} with is_error: ${message}`,
+  });
+}
+
+/** A success result the container's terminated state contradicts: the pod's word is not enough. */
+function contradictedSuccess(e: OutcomeEvidence): RunFailure | null {
+  const mismatch = exitCodeMismatch(e.trailer, e.podTermination);
+  if (mismatch === null) return null;
+  return runFailure("k8s_exit_code_mismatch", {
+    claimed: mismatch.claimedByPod,
+    actual: mismatch.container,
+    reason: e.podTermination?.reason,
+    job: e.jobName,
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * How claude's process or the pod ended, in words an operator can act on, from the trailer's exit
- * code and the main container's terminated state.
+ * How claude's process or the pod ended, in words an operator can act on. The exit code is the main
+ * container's terminated state as Kubernetes reports it; the pod's trailer (pod-written) only stands
+ * in when Kubernetes reported no container state, and a trailer that disagrees is a named mismatch.
  */
 import type { RunTrailer } from "../run-trailer.js";
 
@@ -26,9 +27,31 @@ const SIGNAL_NAMES: Readonly<Record<number, string>> = {
   15: "SIGTERM",
 };
 
-/** claude's exit code when the trailer has it, else the container's. */
+/** The container's exit code from Kubernetes; the trailer's claim only when Kubernetes reported none. */
 export function effectiveExitCode(trailer: RunTrailer | null, pod: PodTermination | null): number | null {
-  return trailer?.exitCode ?? pod?.exitCode ?? null;
+  return pod?.exitCode ?? trailer?.exitCode ?? null;
+}
+
+/** Where the exit code came from. */
+export function exitCodeSource(
+  trailer: RunTrailer | null,
+  pod: PodTermination | null,
+): "kubernetes" | "trailer" | null {
+  if (pod !== null) return "kubernetes";
+  return trailer !== null ? "trailer" : null;
+}
+
+export interface ExitCodeMismatch {
+  /** What the pod's trailer claims. */
+  readonly claimedByPod: number;
+  /** What Kubernetes reports for the container. */
+  readonly container: number;
+}
+
+/** The trailer and the container disagree about how the run ended: the pod's claim is not to be trusted. */
+export function exitCodeMismatch(trailer: RunTrailer | null, pod: PodTermination | null): ExitCodeMismatch | null {
+  if (trailer === null || pod === null || trailer.exitCode === pod.exitCode) return null;
+  return { claimedByPod: trailer.exitCode, container: pod.exitCode };
 }
 
 /** The signal that ended the run, by name ("SIGKILL"), from the terminated state or a 128+n exit code. */

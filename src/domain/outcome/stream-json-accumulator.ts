@@ -29,6 +29,8 @@ export interface StreamSummary {
   readonly init: StreamInit | null;
   /** Last seen session_id (init, assistant or result). */
   readonly sessionId: string | null;
+  /** Every distinct session_id the stream reported, first seen first (bounded): a planted one shows here. */
+  readonly sessionIds?: readonly string[];
   readonly model: string | null;
   /** The LAST result event, as parsed (this becomes resultJson); oversized fields are cut. */
   readonly result: Readonly<Record<string, unknown>> | null;
@@ -55,6 +57,10 @@ export interface StreamJsonLimits {
 }
 
 const DEFAULT_SUMMARY_CHARS = 16 * 1024;
+/** Distinct session ids remembered: enough to name a planted one, bounded whatever the pod prints. */
+const MAX_SESSION_IDS = 8;
+/** A session id is a UUID; a longer value is kept only as its head (a pod can print anything). */
+const MAX_SESSION_ID_CHARS = 128;
 const DEFAULT_ERROR_CHARS = 8 * 1024;
 const DEFAULT_RESULT_CHARS = 256 * 1024;
 /** Lines at least this long whose type needs nothing from us are counted without being parsed. */
@@ -74,6 +80,7 @@ export class StreamJsonAccumulator {
   private cutLines = 0;
   private initEvent: StreamInit | null = null;
   private lastSessionId: string | null = null;
+  private readonly seenSessionIds: string[] = [];
   private initModel: string | null = null;
   private assistantModel: string | null = null;
   private lastResult: JsonRecord | null = null;
@@ -126,6 +133,7 @@ export class StreamJsonAccumulator {
       lineCount: this.lines,
       init: this.initEvent,
       sessionId: this.lastSessionId,
+      sessionIds: [...this.seenSessionIds],
       model: this.initModel ?? this.assistantModel,
       result: this.lastResult,
       assistantTextTail: this.assistantText.value,
@@ -229,8 +237,13 @@ export class StreamJsonAccumulator {
   }
 
   private noteSession(event: JsonRecord): void {
-    const sessionId = stringField(event, "session_id");
-    if (sessionId !== null) this.lastSessionId = sessionId;
+    const reported = stringField(event, "session_id");
+    if (reported === null) return;
+    const sessionId = headOf(reported, MAX_SESSION_ID_CHARS);
+    this.lastSessionId = sessionId;
+    if (this.seenSessionIds.length < MAX_SESSION_IDS && !this.seenSessionIds.includes(sessionId)) {
+      this.seenSessionIds.push(sessionId);
+    }
   }
 
   private noteError(text: string): void {

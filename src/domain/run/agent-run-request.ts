@@ -22,6 +22,11 @@ export interface AgentRunRequest {
   readonly workingDirectory: string;
   /** The Claude session to resume, when the saved one is resumable here. */
   readonly resumeSessionId: string | null;
+  /**
+   * The id (a UUID) a fresh session starts with (`--session-id`), chosen by the caller, never by the
+   * pod: the run reports only this session or the resumed one. Unused when resuming.
+   */
+  readonly freshSessionId: string;
   /** Instructions appended to the system prompt (fresh sessions only) and extra directories for claude. */
   readonly appendSystemPromptFile: string | null;
   readonly addDirs: readonly string[];

@@ -30,6 +30,8 @@ export type GuardDecision =
       readonly jobName: string;
       readonly runId: string;
       readonly paths: RunFilePaths;
+      /** The Claude session the adopted Job was launched with (its annotation; a UUID or null). */
+      readonly sessionId: string | null;
     };
 
 export class ConcurrencyGuard {
@@ -76,10 +78,14 @@ export class ConcurrencyGuard {
   }
 }
 
+const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The adopted Job's files, recomputed from the ids under the server's run-log root. */
 function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecision {
   const paths = runFilePaths(request.runLogRoot, { companyId: request.companyId, agentId: request.agentId, runId });
-  return { kind: "adopt", jobName: job.metadata.name ?? "", runId, paths };
+  const session = job.metadata.annotations?.[ANNOTATION_KEYS.claudeSessionId] ?? "";
+  const sessionId = SESSION_UUID.test(session) ? session : null;
+  return { kind: "adopt", jobName: job.metadata.name ?? "", runId, paths, sessionId };
 }
 
 /**

@@ -54,7 +54,8 @@ export class RunEvidence {
     };
   }
 
-  classify(jobName: string | null): RunOutcome {
+  /** `runSessionId`: the session the server started, resumed or adopted; the only one the outcome may report. */
+  classify(jobName: string | null, runSessionId: string | null = null): RunOutcome {
     const podEnd = this.streamedRun?.podEnd ?? null;
     const cancel = this.cancellation;
     const cancelFailure = cancel && "failure" in cancel ? cancel.failure : null;
@@ -74,6 +75,7 @@ export class RunEvidence {
         null,
       stderrTail: this.streamedRun?.stderrTail ?? "",
       resumedSessionId: this.request.resumeSessionId,
+      runSessionId,
       requestedModel: this.request.config.model || null,
       jobName: jobName ?? "(none)",
       timeoutSec: this.request.config.timeoutSec,

@@ -55,7 +55,7 @@ export class RunOrchestrator {
     if (signal.aborted)
       return evidence.cancelled(target.acknowledgeNow(this.clock)).endedBeforeLaunch(null, target.namespace);
     if (decision.value.kind === "adopt") {
-      target.adopt(decision.value.jobName, decision.value.paths, decision.value.runId);
+      target.adopt(decision.value.jobName, decision.value.paths, decision.value.runId, decision.value.sessionId);
       say(`reattached to running Job ${target.namespace}/${decision.value.jobName} of run ${decision.value.runId}`);
     } else {
       const launched = await this.launch(request, target, located.value.serverPod, line);
@@ -138,6 +138,7 @@ export class RunOrchestrator {
       workingDirectory: request.workingDirectory,
       claude: {
         resumeSessionId: request.resumeSessionId,
+        freshSessionId: request.freshSessionId,
         appendSystemPromptFile: request.appendSystemPromptFile,
         addDirs: request.addDirs,
       },
@@ -178,13 +179,22 @@ export class RunOrchestrator {
     evidence: RunEvidence,
     status: StatusReporter,
   ): Promise<RunReport> {
-    const outcome = evidence.classify(target.jobName);
+    const outcome = evidence.classify(target.jobName, target.sessionId(request));
     const cleanup = await this.cleanup.cleanUp(
       target.cleanupTarget(),
       request.config.retainJobs,
       (whole) => void status.line(whole),
     );
     for (const problem of cleanup.problems) await status.say(`cleanup: ${problem}`);
+    for (const ignored of outcome.ignoredSessionIds) {
+      await status.say(
+        `ignored session id ${ignored} reported by the pod: this run's session is ${outcome.sessionId ?? "none"}`,
+      );
+    }
+    if (outcome.exitCodeMismatch) {
+      const { claimedByPod, container } = outcome.exitCodeMismatch;
+      await status.say(`exit code mismatch: the pod's trailer claims ${claimedByPod}, Kubernetes reports ${container}`);
+    }
     await status.say(cleanup.retained ? "retained the Job and its files (retainJobs)" : "cleaned up", "cleaned-up");
     return {
       outcome,

@@ -7,7 +7,7 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { RunFailure } from "../errors.js";
 import type { RunManifests } from "../job/job-manifest-factory.js";
 import type { RunFilePaths } from "../run-log-paths.js";
-import type { RunLaunch } from "./agent-run-request.js";
+import type { AgentRunRequest, RunLaunch } from "./agent-run-request.js";
 import type { CleanupTarget } from "./run-cleanup.js";
 
 /** The operator's cancel: acknowledged once the Job's deletion was accepted, else the API failure. */
@@ -17,6 +17,7 @@ export type CancelResult =
 export class RunTarget {
   jobName: string | null = null;
   reattachedFromRunId: string | null = null;
+  private adoptedSessionId: string | null = null;
   private manifests: RunManifests | null = null;
   private files: RunFilePaths;
 
@@ -40,10 +41,17 @@ export class RunTarget {
     this.jobName = jobName;
   }
 
-  adopt(jobName: string, files: RunFilePaths, fromRunId: string): void {
+  adopt(jobName: string, files: RunFilePaths, fromRunId: string, sessionId: string | null): void {
     this.jobName = jobName;
     this.files = files;
     this.reattachedFromRunId = fromRunId;
+    this.adoptedSessionId = sessionId;
+  }
+
+  /** The one session this run may report: the adopted Job's, else the resumed one, else the server-chosen fresh id. */
+  sessionId(request: Pick<AgentRunRequest, "resumeSessionId" | "freshSessionId">): string | null {
+    if (this.reattachedFromRunId !== null) return this.adoptedSessionId ?? request.resumeSessionId;
+    return request.resumeSessionId ?? request.freshSessionId;
   }
 
   launchInfo(promptBytes: number): RunLaunch {

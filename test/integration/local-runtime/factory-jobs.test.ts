@@ -60,7 +60,7 @@ async function buildFactoryRun(
     serverPod: await harness.runtime.readOwnPod(),
     paths,
     workingDirectory: `${harness.dataDirectory}/workspaces/agent-1`,
-    claude: { resumeSessionId: null, appendSystemPromptFile: null, addDirs: [] },
+    claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] },
     env: { paperclip: { PAPERCLIP_API_URL: "http://127.0.0.1:3100", PAPERCLIP_AGENT_ID: "agent-1" }, context: {} },
     authToken: "run-jwt-0123456789",
     allowLoopbackApiUrl: true,

@@ -43,7 +43,7 @@ describe("hostile values reach claude literally and are never executed", () => {
     const addDir = `${world.spec.workingDirectory}/${HOSTILE[4]!}`;
     const manifests = buildManifests({
       ...world.spec,
-      claude: { resumeSessionId: HOSTILE[2]!, appendSystemPromptFile: null, addDirs: [addDir] },
+      claude: { resumeSessionId: HOSTILE[2]!, freshSessionId: null, appendSystemPromptFile: null, addDirs: [addDir] },
     });
     await deliverPrompt(world.paths, "p");
     const run = await runPod(manifests, world, { FAKE_CLAUDE_RECORD_DIR: world.recordDir });

@@ -84,7 +84,7 @@ export function createPodWorld(options: WorldOptions = {}): PodWorld {
     serverPod,
     paths,
     workingDirectory: workspace,
-    claude: { resumeSessionId: null, appendSystemPromptFile: null, addDirs: [] },
+    claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] },
     env: { paperclip: { PAPERCLIP_AGENT_ID: ids.agentId, PAPERCLIP_RUN_ID: ids.runId }, context: {} },
     authToken: "run-token-0123456789",
     ...options.spec,

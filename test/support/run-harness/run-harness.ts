@@ -6,6 +6,7 @@
  * ClientNodeKubernetes each. `leftovers()` is what the run left: Jobs, Secrets, pods, files under
  * the run-log root and live process groups.
  */
+import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -159,6 +160,7 @@ export class RunHarness {
       // Paperclip's own per-agent workspace (its "agent_home" fallback) on the shared volume.
       workingDirectory: `${this.dataDirectory}/instances/default/workspaces/${agentId}`,
       resumeSessionId: null,
+      freshSessionId: randomUUID(),
       appendSystemPromptFile: null,
       addDirs: [],
       env: { paperclip: { PAPERCLIP_AGENT_ID: agentId, PAPERCLIP_RUN_ID: overrides.runId ?? "run-1" }, context: {} },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildClaudeArgv } from "../../../src/domain/job/claude-args.js";
 import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
 
-const fresh = { resumeSessionId: null, appendSystemPromptFile: null, addDirs: [] };
+const fresh = { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] };
 
 describe("buildClaudeArgv", () => {
   it("always starts with stream-json print mode reading the prompt from stdin", () => {
@@ -26,9 +26,12 @@ describe("buildClaudeArgv", () => {
       extraArgs: ["--foo", "bar"],
     };
     expect(
-      buildClaudeArgv(config, { resumeSessionId: null, appendSystemPromptFile: "/i.md", addDirs: ["/a", "/b"] }).slice(
-        5,
-      ),
+      buildClaudeArgv(config, {
+        resumeSessionId: null,
+        freshSessionId: null,
+        appendSystemPromptFile: "/i.md",
+        addDirs: ["/a", "/b"],
+      }).slice(5),
     ).toEqual([
       "--model",
       "opus",
@@ -52,7 +55,7 @@ describe("buildClaudeArgv", () => {
   it("gives claude no positional prompt (a `-` would reach the model as the prompt's first line)", () => {
     const argv = buildClaudeArgv(
       { ...defaultAdapterConfig(), model: "opus", maxTurnsPerRun: 3 },
-      { resumeSessionId: "sess-1", appendSystemPromptFile: null, addDirs: ["/a"] },
+      { resumeSessionId: "sess-1", freshSessionId: null, appendSystemPromptFile: null, addDirs: ["/a"] },
     );
     expect(argv).not.toContain("-");
     const valueFlags = new Set(["--output-format", "--resume", "--model", "--max-turns", "--add-dir"]);
@@ -65,6 +68,7 @@ describe("buildClaudeArgv", () => {
   it("resumes a session without re-appending the system prompt file", () => {
     const argv = buildClaudeArgv(defaultAdapterConfig(), {
       resumeSessionId: "sess-1",
+      freshSessionId: null,
       appendSystemPromptFile: "/i.md",
       addDirs: [],
     });

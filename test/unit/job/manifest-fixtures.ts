@@ -61,7 +61,7 @@ export function runSpec(overrides: Partial<JobRunSpec> = {}, config: Partial<Ada
     serverPod: serverPod(),
     paths: runFilePaths("/paperclip/instances/default/data/run-logs", ids),
     workingDirectory: "/paperclip/workspaces/agent-2",
-    claude: { resumeSessionId: null, appendSystemPromptFile: null, addDirs: [] },
+    claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] },
     env: {
       paperclip: {
         PAPERCLIP_AGENT_ID: ids.agentId,

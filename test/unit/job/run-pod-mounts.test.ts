@@ -36,7 +36,7 @@ const specs: Array<[string, JobRunSpec]> = [
   [
     "a run with instructions and skills bundles",
     runSpec({
-      claude: { resumeSessionId: null, appendSystemPromptFile: `${bundle}/agent-instructions.md`, addDirs: [bundle] },
+      claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: `${bundle}/agent-instructions.md`, addDirs: [bundle] },
     }),
   ],
   [
@@ -98,7 +98,7 @@ describe("extra directories for claude", () => {
   it("refuses an instructions file outside the company's bundles and the workspace, naming it", () => {
     const other = "/paperclip/claude-k8s/companies/company-9/bundles/0123abcd/agent-instructions.md";
     const result = new JobManifestFactory().build(
-      runSpec({ claude: { resumeSessionId: null, appendSystemPromptFile: other, addDirs: [] } }),
+      runSpec({ claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: other, addDirs: [] } }),
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -108,7 +108,7 @@ describe("extra directories for claude", () => {
 
   it("mounts an add-dir inside the working directory through the workspace mount, adding none", () => {
     const spec = runSpec({
-      claude: { resumeSessionId: null, appendSystemPromptFile: null, addDirs: ["/paperclip/workspaces/agent-2/docs"] },
+      claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: ["/paperclip/workspaces/agent-2/docs"] },
     });
     expect(claimMounts(build(spec)).map((v) => v.mountPath)).not.toContain("/paperclip/workspaces/agent-2/docs");
   });

@@ -22,7 +22,7 @@ describe("classifyOutcome precedence and field traps", () => {
     expect(outcome.failure).toBeNull();
     expect(outcome.exitCode).toBe(0);
     expect(outcome.signal).toBeNull();
-    expect(outcome.processExit).toEqual({ exitCode: 143, signal: "SIGTERM" });
+    expect(outcome.processExit).toEqual({ exitCode: 143, signal: "SIGTERM", source: "kubernetes" });
   });
 
   it("a successful result beats a deadline that struck while claude was shutting down", () => {

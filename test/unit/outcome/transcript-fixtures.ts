@@ -27,16 +27,20 @@ export function trailer(exitCode: number): RunTrailer {
 }
 
 export function evidence(stream: StreamSummary, overrides: Partial<OutcomeEvidence> = {}): OutcomeEvidence {
+  // Kubernetes agrees with the trailer unless a test says otherwise.
+  const exitCode = overrides.trailer?.exitCode ?? 0;
   return {
     stream,
     trailer: trailer(0),
-    podTermination: { exitCode: 0, reason: "Completed" },
+    podTermination: { exitCode, reason: exitCode === 0 ? "Completed" : "Error" },
     jobFailureReason: null,
     cancelled: null,
     jobDeletedExternally: false,
     earlierFailure: null,
     stderrTail: "",
     resumedSessionId: null,
+    // As if the server had chosen the session the transcript reports.
+    runSessionId: stream.sessionId,
     jobName: JOB,
     timeoutSec: 3600,
     nowMs: NOW_MS,

@@ -2,7 +2,7 @@
 import { createContainer } from "../../../src/container.js";
 import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
 import type { AdapterConfig } from "../../../src/domain/config/config-fields.js";
-import type { AgentRunRequest, RunObserver, RunReport } from "../../../src/domain/run/agent-run-request.js";
+import type { AgentRunRequest, RunLaunch, RunObserver, RunReport } from "../../../src/domain/run/agent-run-request.js";
 import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
 import { runFilePaths } from "../../../src/domain/run-log-paths.js";
 import { FakeKubernetes } from "../../fakes/fake-kubernetes.js";
@@ -31,6 +31,7 @@ export function makeRequest(
     runLogRoot: RUN_LOG_ROOT,
     workingDirectory: "/paperclip/instances/default/workspaces/agent-1",
     resumeSessionId: null,
+    freshSessionId: "3f1c2a4e-0000-4000-8000-000000000001",
     appendSystemPromptFile: null,
     addDirs: [],
     env: { paperclip: { PAPERCLIP_AGENT_ID: "agent-1" }, context: {} },
@@ -47,7 +48,7 @@ export class RunWorld {
   readonly clock = new ManualClock(0);
   readonly logs: Array<[string, string]> = [];
   readonly statuses: string[] = [];
-  readonly launches: unknown[] = [];
+  readonly launches: RunLaunch[] = [];
   readonly orchestrator: RunOrchestrator;
 
   constructor() {
@@ -112,8 +113,19 @@ export class RunWorld {
     return runFilePaths(RUN_LOG_ROOT, { companyId: "company-1", agentId: "agent-1", runId });
   }
 
-  /** Plays the pod: it runs, writes the transcript and stderr, the trailer, then terminates. */
-  async playPod(options: { lines?: string[]; stderr?: string; exitCode?: number; runId?: string } = {}) {
+  /**
+   * Plays the pod: it runs, writes the transcript and stderr, the trailer, then terminates. The
+   * container's exit (what Kubernetes reports) follows the trailer unless `container` says otherwise.
+   */
+  async playPod(
+    options: {
+      lines?: string[];
+      stderr?: string;
+      exitCode?: number;
+      runId?: string;
+      container?: { exitCode: number; reason: string };
+    } = {},
+  ) {
     const lines = options.lines ?? TRANSCRIPT;
     const exitCode = options.exitCode ?? 0;
     const paths = this.paths(options.runId);
@@ -127,6 +139,9 @@ export class RunWorld {
       paths.trailer,
       JSON.stringify({ version: 1, exitCode, stdoutBytes: bytes(stdout), stderrBytes: bytes(options.stderr ?? "") }),
     );
-    this.kubernetes.terminatePod(this.jobName, { exitCode, reason: exitCode === 0 ? "Completed" : "Error" });
+    this.kubernetes.terminatePod(
+      this.jobName,
+      options.container ?? { exitCode, reason: exitCode === 0 ? "Completed" : "Error" },
+    );
   }
 }
