@@ -80,3 +80,18 @@ describe("buildClaudeArgv", () => {
     expect(buildClaudeArgv({ ...defaultAdapterConfig(), maxTurnsPerRun: 0 }, fresh)).not.toContain("--max-turns");
   });
 });
+
+describe("buildClaudeArgv: the run's session", () => {
+  const id = "3f1c2a4e-0000-4000-8000-000000000001";
+
+  it("starts a fresh session with the server-chosen id", () => {
+    const argv = buildClaudeArgv(defaultAdapterConfig(), { ...fresh, freshSessionId: id });
+    expect(argv.slice(5, 7)).toEqual(["--session-id", id]);
+  });
+
+  it("resumes instead of naming a fresh id when there is a session to resume", () => {
+    const argv = buildClaudeArgv(defaultAdapterConfig(), { ...fresh, resumeSessionId: "s-1", freshSessionId: id });
+    expect(argv).toContain("--resume");
+    expect(argv).not.toContain("--session-id");
+  });
+});
