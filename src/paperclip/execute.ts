@@ -15,7 +15,7 @@ import {
   redactEnvForLogs,
 } from "@paperclipai/adapter-utils/server-utils";
 import { parseAdapterConfig } from "../domain/config/parse-config.js";
-import { runFailure } from "../domain/errors.js";
+import { runFailure, RunFailureError } from "../domain/errors.js";
 import type { RunLaunch, RunObserver } from "../domain/run/agent-run-request.js";
 import { phaseLine } from "../domain/cluster/phase-line.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
@@ -23,12 +23,15 @@ import { buildRunRequest, resolveRunLogRoot, type BuiltRunRequest } from "./buil
 import { executionResult, failureResult } from "./execution-result.js";
 import { escapePodLine, splitLogChunk } from "./log-chunks.js";
 import type { RunServicesProvider } from "./run-services.js";
+import { readServerSettings, refuseServerSideSettings } from "./server-settings.js";
 
 export function createExecute(services: RunServicesProvider, hostEnv: NodeJS.ProcessEnv = process.env) {
   return async function execute(ctx: AdapterExecutionContext): Promise<AdapterExecutionResult> {
     try {
       return await executeRun(ctx, services, hostEnv);
     } catch (error) {
+      // A refusal raised where only throwing was possible (the prompt bundle) keeps its own code.
+      if (error instanceof RunFailureError) return failureResult(error.failure);
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return failureResult(runFailure("internal_error", { detail }));
     }
@@ -42,6 +45,8 @@ async function executeRun(
 ): Promise<AdapterExecutionResult> {
   const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey });
   if (!config.ok) return failureResult(config.failure);
+  const serverSide = refuseServerSideSettings(config.value, readServerSettings(hostEnv));
+  if (serverSide) return failureResult(serverSide);
   const runLogRoot = resolveRunLogRoot(config.value, hostEnv);
   if (!runLogRoot.ok) return failureResult(runLogRoot.failure);
 

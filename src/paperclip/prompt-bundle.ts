@@ -21,8 +21,10 @@ import {
 } from "@paperclipai/adapter-utils/server-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
 import { agentAreas } from "../domain/volume-layout.js";
+import { RunFailureError } from "../domain/errors.js";
 import type { BundlePaths } from "./build-run-request.js";
 import { bundleDigest } from "./bundle-digest.js";
+import { managedInstructionsRoot, readManagedInstructions } from "./managed-instructions.js";
 
 const INSTRUCTIONS_FILE = "agent-instructions.md";
 
@@ -30,6 +32,8 @@ export class PromptBundles {
   constructor(
     private readonly moduleDir: string,
     private readonly warn: (ctx: AdapterExecutionContext, line: string) => Promise<void>,
+    /** The Paperclip server's instance root (from the server's environment); null refuses every instructions file. */
+    private readonly instanceRoot: string | null = null,
   ) {}
 
   async prepare(ctx: AdapterExecutionContext, config: AdapterConfig): Promise<BundlePaths> {
@@ -49,17 +53,19 @@ export class PromptBundles {
     };
   }
 
+  /** Only from the agent's managed instructions directory; a refusal ends the run as invalid_config. */
   private async readInstructions(ctx: AdapterExecutionContext, config: AdapterConfig): Promise<string | null> {
     if (!config.instructionsFilePath) return null;
-    try {
-      return await readFile(config.instructionsFilePath, "utf8");
-    } catch (error) {
-      await this.warn(
-        ctx,
-        `instructions file ${config.instructionsFilePath} unreadable (${(error as Error).message}); continuing without it`,
-      );
-      return null;
+    const root =
+      this.instanceRoot === null
+        ? null
+        : managedInstructionsRoot(this.instanceRoot, { companyId: ctx.agent.companyId, agentId: ctx.agent.id });
+    const read = await readManagedInstructions(config.instructionsFilePath, root);
+    if (!read.ok) throw new RunFailureError(read.failure);
+    if (read.value === null) {
+      await this.warn(ctx, `instructions file ${config.instructionsFilePath} does not exist; continuing without it`);
     }
+    return read.value;
   }
 
   private async selectSkills(ctx: AdapterExecutionContext): Promise<PaperclipSkillEntry[]> {

@@ -1,5 +1,5 @@
 /**
- * One object graph per distinct runtime setting (kubernetes with a given kubeconfig, or the local
+ * One object graph per distinct runtime setting (kubernetes with the server's kubeconfig, or the local
  * runtime with a given data directory), built by the composition root and reused across runs so
  * that all concurrent runs share one set of cluster watches.
  */
@@ -32,6 +32,10 @@ export interface ContainerRunServicesOptions {
   readonly localServerSecretEnv?: Readonly<Record<string, string>>;
   /** Local-runtime pods without the bubblewrap sandbox (CLAUDE_K8S_LOCAL_UNSANDBOXED=1). */
   readonly localUnsandboxed?: boolean;
+  /** The server's KUBECONFIG (never per-agent config); absent uses the in-cluster service account. */
+  readonly kubeconfigPath?: string;
+  /** Paperclip's instance root from the server's environment: instructions files are read only below it. */
+  readonly paperclipInstanceRoot?: string | null;
 }
 
 export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRunServicesOptions): RuntimeSelection {
@@ -47,7 +51,7 @@ export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRun
   }
   return {
     kind: "kubernetes",
-    ...(config.kubeconfig ? { kubeconfigPath: config.kubeconfig } : {}),
+    ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     ...(config.namespace ? { namespace: config.namespace } : {}),
   };
 }
@@ -66,7 +70,11 @@ export class ContainerRunServices implements RunServicesProvider {
       services = {
         orchestrator: container.get(RunOrchestrator),
         environment: container.get(EnvironmentProbe),
-        bundles: new PromptBundles(this.options.moduleDir, (ctx, line) => ctx.onLog("stdout", `${phaseLine(line)}\n`)),
+        bundles: new PromptBundles(
+          this.options.moduleDir,
+          (ctx, line) => ctx.onLog("stdout", `${phaseLine(line)}\n`),
+          this.options.paperclipInstanceRoot ?? null,
+        ),
       };
       this.cache.set(key, services);
     }

@@ -12,6 +12,7 @@ import { buildConfigSchema } from "./config-schema.js";
 import { createExecute } from "./execute.js";
 import { listModels, models } from "./models.js";
 import { ContainerRunServices, type RunServicesProvider } from "./run-services.js";
+import { readServerSettings } from "./server-settings.js";
 import { createTestEnvironment } from "./test-environment.js";
 
 export interface ServerAdapterOptions {
@@ -42,14 +43,17 @@ function pickDefined(env: NodeJS.ProcessEnv, names: readonly string[]): Record<s
 
 export function createServerAdapter(options: ServerAdapterOptions = {}): ServerAdapterModule {
   const hostEnv = options.hostEnv ?? process.env;
+  const settings = readServerSettings(hostEnv);
   const services =
     options.services ??
     new ContainerRunServices({
       moduleDir: dirname(fileURLToPath(import.meta.url)),
-      localPathPrepend: (hostEnv.CLAUDE_K8S_LOCAL_PATH_PREPEND ?? "").split(":").filter(Boolean),
+      localPathPrepend: settings.localPathPrepend,
       localServerEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_SETTINGS),
       localServerSecretEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_CREDENTIALS),
       localUnsandboxed: hostEnv.CLAUDE_K8S_LOCAL_UNSANDBOXED === "1",
+      paperclipInstanceRoot: settings.paperclipInstanceRoot,
+      ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
     });
   return {
     type: ADAPTER_TYPE,

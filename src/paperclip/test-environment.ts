@@ -6,6 +6,7 @@ import { parseAdapterConfig } from "../domain/config/parse-config.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
 import { resolveRunLogRoot } from "./build-run-request.js";
 import type { RunServicesProvider } from "./run-services.js";
+import { readServerSettings, refuseServerSideSettings } from "./server-settings.js";
 
 export function createTestEnvironment(services: RunServicesProvider, hostEnv: NodeJS.ProcessEnv = process.env) {
   return async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promise<AdapterEnvironmentTestResult> {
@@ -19,6 +20,8 @@ export function createTestEnvironment(services: RunServicesProvider, hostEnv: No
     try {
       const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey });
       if (!config.ok) return fail("invalid_config", config.failure.errorMessage);
+      const serverSide = refuseServerSideSettings(config.value, readServerSettings(hostEnv));
+      if (serverSide) return fail(serverSide.errorCode, serverSide.errorMessage);
       const root = resolveRunLogRoot(config.value, hostEnv);
       if (!root.ok) return fail(root.failure.errorCode, root.failure.errorMessage);
       const report = await services

@@ -147,7 +147,11 @@ beforeAll(async () => {
   if (!existsSync(adapterEntry))
     throw new Error(`${adapterEntry} is missing: run \`npm run build\` before the e2e suite`);
   const toolchain = await ensureToolchain(log);
-  server = await startPaperclipServer({ toolchain, log, env: { CLAUDE_K8S_LOCAL_PATH_PREPEND: STAND_IN_BIN } });
+  server = await startPaperclipServer({
+    toolchain,
+    log,
+    env: { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "1", CLAUDE_K8S_LOCAL_PATH_PREPEND: STAND_IN_BIN },
+  });
   const installed = await server.api.installAdapterFromPath(PACKAGE_DIR);
   expect(installed.type).toBe(ADAPTER_TYPE);
   companyId = (await server.api.createCompany("claude-k8s e2e")).id;

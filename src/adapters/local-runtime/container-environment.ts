@@ -2,8 +2,8 @@
  * A container's environment as the kubelet would build it: envFrom sources first, then `env` in
  * order (each value `$(VAR)`-expanded against what is defined so far), secret and field
  * references resolved. Local additions: the runtime's base variables come first (PATH, HOME,
- * HOSTNAME) and `pathPrepend` is always put in front of the final PATH, so the stand-in's bin
- * directory wins even when the Job sets PATH. Literal values go through the mount table
+ * HOSTNAME), and PATH is always the server's own (`pathPrepend` in front of the base PATH): the
+ * processes run on the server host, so a Job's PATH (from agent config) never chooses what runs. Literal values go through the mount table
  * (see mount-table.ts); values from Secrets are never rewritten.
  */
 import type { Container, Pod } from "../../ports/kubernetes-objects.js";
@@ -36,7 +36,7 @@ export function buildContainerEnvironment(inputs: EnvironmentInputs): Environmen
       const value = resolveValue(variable, env, inputs);
       if (value !== undefined) env[variable.name] = value;
     }
-    env.PATH = [...inputs.pathPrepend, ...(env.PATH ? [env.PATH] : [])].join(":");
+    env.PATH = [...inputs.pathPrepend, ...(inputs.baseEnv.PATH ? [inputs.baseEnv.PATH] : [])].join(":");
     return { ok: true, env };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, message: error.message };

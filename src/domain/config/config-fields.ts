@@ -176,14 +176,6 @@ export const CONFIG_FIELDS = {
     label: "Namespace",
     hint: "Namespace for the run Jobs; empty uses the Paperclip server pod's namespace.",
   },
-  kubeconfig: {
-    kind: "string",
-    default: "",
-    format: "absolutePath",
-    group: "Kubernetes",
-    label: "Kubeconfig path",
-    hint: "Path to a kubeconfig on the server; empty uses the in-cluster service account.",
-  },
   ttlSecondsAfterFinished: {
     kind: "integer",
     default: 300,

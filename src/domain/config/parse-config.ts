@@ -35,6 +35,12 @@ export interface ParseConfigOptions {
 
 const FLAT_RESOURCE_KEY = /^resources\./;
 
+/** Keys that once were per-agent but act on the server: refused when set, with what to do instead. */
+const SERVER_ONLY_KEYS: Readonly<Record<string, string>> = {
+  kubeconfig:
+    "the Kubernetes credentials come only from the Paperclip server's KUBECONFIG environment variable (else its in-cluster service account), never from agent config; remove this field and ask the operator to set KUBECONFIG on the server",
+};
+
 function parseField(
   key: ConfigFieldKey,
   spec: FieldSpec,
@@ -87,6 +93,9 @@ export function parseAdapterConfig(
   options: ParseConfigOptions = {},
 ): Result<AdapterConfig> {
   const source = config ?? {};
+  for (const [key, reason] of Object.entries(SERVER_ONLY_KEYS)) {
+    if (!isUnset(source[key])) return fail(runFailure("invalid_config", { field: key, reason }));
+  }
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_FIELD_KEYS) {
     const spec: FieldSpec = CONFIG_FIELDS[key];

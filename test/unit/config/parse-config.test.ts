@@ -115,7 +115,6 @@ const CASES: Record<ConfigFieldKey, { accept: Array<[unknown, unknown]>; reject:
     reject: ["docker", 1],
   },
   namespace: { accept: [["agents", "agents"]], reject: ["Agents", "a_b", "-x", "x".repeat(64)] },
-  kubeconfig: { accept: [["/etc/kube/config", "/etc/kube/config"]], reject: ["relative/config", "/etc/../x"] },
   ttlSecondsAfterFinished: {
     accept: [
       [0, 0],

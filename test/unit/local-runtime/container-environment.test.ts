@@ -20,7 +20,7 @@ const inputs = (container: Partial<Container>, extra: Partial<EnvironmentInputs>
 });
 
 describe("container environment, built as the kubelet builds it", () => {
-  it("layers base env, envFrom, then env in order, and puts pathPrepend first on PATH", () => {
+  it("layers base env, envFrom, then env in order; PATH is the server's own with pathPrepend first", () => {
     const result = buildContainerEnvironment(
       inputs({
         envFrom: [{ secretRef: { name: "run" }, prefix: "S_" }],
@@ -35,7 +35,7 @@ describe("container environment, built as the kubelet builds it", () => {
     expect(result).toEqual({
       ok: true,
       env: {
-        PATH: "/stand-in/bin:/opt/bin:/usr/bin",
+        PATH: "/stand-in/bin:/usr/bin",
         HOME: "/sb/home",
         "S_api-key": "tok",
         S_OTHER: "o",
@@ -78,5 +78,10 @@ describe("container environment, built as the kubelet builds it", () => {
       ),
     );
     expect(result.ok && result.env.P).toBe("/tmp/prompt/x");
+  });
+
+  it("attack: a Job's PATH (per-agent env.PATH) cannot choose which server binaries the local runtime runs", () => {
+    const result = buildContainerEnvironment(inputs({ env: [{ name: "PATH", value: "/srv/attacker/bin" }] }));
+    expect(result.ok && result.env.PATH).toBe("/stand-in/bin:/usr/bin");
   });
 });

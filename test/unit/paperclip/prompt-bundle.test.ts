@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
+import { managedInstructionsRoot } from "../../../src/paperclip/managed-instructions.js";
 import { PromptBundles } from "../../../src/paperclip/prompt-bundle.js";
 
 const scratch: string[] = [];
@@ -27,17 +28,25 @@ function setup() {
   const skill = join(root, "skills", "reviewer");
   mkdirSync(skill, { recursive: true });
   writeFileSync(join(skill, "SKILL.md"), "# Reviewer\nReview code.\n");
-  const instructions = join(root, "AGENTS.md");
+  const instanceRoot = join(root, "instance");
+  const managed = managedInstructionsRoot(instanceRoot, AGENT);
+  mkdirSync(managed, { recursive: true });
+  const instructions = join(managed, "AGENTS.md");
   writeFileSync(instructions, "Always write tests.\n");
   const warnings: string[] = [];
-  const bundles = new PromptBundles(join(root, "module"), async (_ctx, line) => {
-    warnings.push(line);
-  });
-  return { data, skill, instructions, warnings, bundles };
+  const bundles = new PromptBundles(
+    join(root, "module"),
+    async (_ctx, line) => {
+      warnings.push(line);
+    },
+    instanceRoot,
+  );
+  return { data, skill, instructions, managed, instanceRoot, warnings, bundles };
 }
 
-const ctxWith = (config: Record<string, unknown>, companyId = "company-1") =>
-  ({ config, agent: { id: "agent-1", companyId } }) as unknown as AdapterExecutionContext;
+const AGENT = { companyId: "company-1", agentId: "agent-1" };
+const ctxWith = (config: Record<string, unknown>, companyId = AGENT.companyId) =>
+  ({ config, agent: { id: AGENT.agentId, companyId } }) as unknown as AdapterExecutionContext;
 
 describe("PromptBundles", () => {
   it("writes the instructions and the chosen skills in the company's bundle area and returns their paths", async () => {
@@ -66,10 +75,15 @@ describe("PromptBundles", () => {
   });
 
   it("never shares a bundle across companies, even for the same content", async () => {
-    const { data, instructions, bundles } = setup();
-    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: instructions };
-    const ours = await bundles.prepare(ctxWith({}, "company-a"), config);
-    const theirs = await bundles.prepare(ctxWith({}, "company-b"), config);
+    const { data, instanceRoot, bundles } = setup();
+    const sameInstructionsIn = (companyId: string) => {
+      const managed = managedInstructionsRoot(instanceRoot, { ...AGENT, companyId });
+      mkdirSync(managed, { recursive: true });
+      writeFileSync(join(managed, "AGENTS.md"), "Always write tests.\n");
+      return { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: join(managed, "AGENTS.md") };
+    };
+    const ours = await bundles.prepare(ctxWith({}, "company-a"), sameInstructionsIn("company-a"));
+    const theirs = await bundles.prepare(ctxWith({}, "company-b"), sameInstructionsIn("company-b"));
     expect(ours.appendSystemPromptFile).toContain("/companies/company-a/bundles/");
     expect(theirs.appendSystemPromptFile).toContain("/companies/company-b/bundles/");
   });
@@ -115,11 +129,12 @@ describe("PromptBundles", () => {
     expect(existsSync(join(data, "claude-k8s"))).toBe(false);
   });
 
-  it("warns and continues when the instructions file cannot be read", async () => {
-    const { data, warnings, bundles } = setup();
-    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: "/nonexistent/AGENTS.md" };
+  it("warns and continues when the instructions file does not exist in the managed directory", async () => {
+    const { data, managed, warnings, bundles } = setup();
+    const missing = join(managed, "MISSING.md");
+    const config = { ...defaultAdapterConfig(), dataMountPath: data, instructionsFilePath: missing };
     const bundle = await bundles.prepare(ctxWith({ paperclipRuntimeSkills: [] }), config);
     expect(bundle.appendSystemPromptFile).toBeNull();
-    expect(warnings.join("\n")).toContain("/nonexistent/AGENTS.md");
+    expect(warnings.join("\n")).toContain(missing);
   });
 });

@@ -1,0 +1,125 @@
+import type { AdapterExecutionContext, AdapterEnvironmentTestContext } from "@paperclipai/adapter-utils";
+import { describe, expect, it } from "vitest";
+import { createContainer } from "../../../src/container.js";
+import { parseAdapterConfig } from "../../../src/domain/config/parse-config.js";
+import { EnvironmentProbe } from "../../../src/domain/environment/environment-probe.js";
+import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
+import { runtimeSelectionFor, type RunServicesProvider } from "../../../src/paperclip/run-services.js";
+import { createServerAdapter } from "../../../src/paperclip/server-adapter.js";
+import { readServerSettings } from "../../../src/paperclip/server-settings.js";
+import { FakeKubernetes } from "../../fakes/fake-kubernetes.js";
+import { InMemoryFileSystem } from "../../fakes/in-memory-file-system.js";
+import { ManualClock } from "../../fakes/manual-clock.js";
+
+function adapterWith(hostEnv: NodeJS.ProcessEnv) {
+  const kubernetes = new FakeKubernetes();
+  const container = createContainer({
+    bindings: { kubernetes, fileSystem: new InMemoryFileSystem(), clock: new ManualClock(0) },
+  });
+  const prepared: unknown[] = [];
+  const services: RunServicesProvider = {
+    for: () => ({
+      orchestrator: container.get(RunOrchestrator),
+      environment: container.get(EnvironmentProbe),
+      bundles: {
+        prepare: async (_ctx, config) => {
+          prepared.push(config);
+          return { appendSystemPromptFile: null, addDirs: [] };
+        },
+      },
+    }),
+  };
+  return { kubernetes, prepared, adapter: createServerAdapter({ services, hostEnv }) };
+}
+
+function context(config: Record<string, unknown>): AdapterExecutionContext {
+  return {
+    runId: "run-1",
+    agent: { id: "agent-1", companyId: "company-1", name: "Agent", adapterType: "claude_k8s", adapterConfig: {} },
+    runtime: { sessionId: null, sessionParams: null, sessionDisplayId: null, taskKey: null },
+    config,
+    context: {},
+    onLog: async () => {},
+    authToken: "token",
+  } as AdapterExecutionContext;
+}
+
+async function refusal(config: Record<string, unknown>, hostEnv: NodeJS.ProcessEnv = {}) {
+  const { adapter, kubernetes, prepared } = adapterWith(hostEnv);
+  const result = await adapter.execute(context(config));
+  expect(kubernetes.calls).toEqual([]);
+  expect(prepared).toEqual([]);
+  return result;
+}
+
+describe("attack: per-agent config reaches for settings that act on the server", () => {
+  it("runtime local without the server's CLAUDE_K8S_ENABLE_LOCAL_RUNTIME=1 is refused before anything runs", async () => {
+    const result = await refusal({ runtime: "local", dataMountPath: "/tmp/x" });
+    expect(result.errorCode).toBe("invalid_config");
+    expect(result.errorMessage).toContain('"runtime"');
+    expect(result.errorMessage).toContain("CLAUDE_K8S_ENABLE_LOCAL_RUNTIME=1");
+  });
+
+  it("runtime local with any other value of the variable is still refused", async () => {
+    const result = await refusal({ runtime: "local" }, { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "true" });
+    expect(result.errorCode).toBe("invalid_config");
+  });
+
+  it("the environment test refuses it too, naming the operator's switch", async () => {
+    const { adapter } = adapterWith({});
+    const tested = await adapter.testEnvironment({
+      companyId: "company-1",
+      adapterType: "claude_k8s",
+      config: { runtime: "local" },
+    } as AdapterEnvironmentTestContext);
+    expect(tested.status).toBe("fail");
+    expect(tested.checks[0]?.message).toContain("CLAUDE_K8S_ENABLE_LOCAL_RUNTIME=1");
+  });
+
+  it("a kubeconfig in agent config is refused: its exec plugin would run on the server", async () => {
+    const result = await refusal({ kubeconfig: "/srv/attacker/kubeconfig" });
+    expect(result.errorCode).toBe("invalid_config");
+    expect(result.errorMessage).toContain('"kubeconfig"');
+    expect(result.errorMessage).toContain("KUBECONFIG environment variable");
+  });
+
+  it("env.PATH under the local runtime is refused even when the operator enabled it", async () => {
+    const result = await refusal(
+      { runtime: "local", env: { PATH: "/srv/attacker/bin" } },
+      { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "1" },
+    );
+    expect(result.errorCode).toBe("invalid_config");
+    expect(result.errorMessage).toContain('"env"');
+    expect(result.errorMessage).toContain("PATH");
+  });
+
+  it("LD_PRELOAD under the local runtime is refused as well", async () => {
+    const result = await refusal(
+      { runtime: "local", env: { LD_PRELOAD: "/paperclip/evil.so" } },
+      { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "1" },
+    );
+    expect(result.errorMessage).toContain("LD_PRELOAD");
+  });
+
+  it("env.PATH is allowed for a Kubernetes pod: it only acts inside the pod", async () => {
+    const { adapter, prepared } = adapterWith({});
+    await adapter.execute({ ...context({ env: { PATH: "/opt/bin:/usr/bin" }, podStartTimeoutSec: 1 }) });
+    expect(prepared).toHaveLength(1);
+  });
+});
+
+describe("server-side settings come from the server's environment", () => {
+  it("the cluster credentials are the server's KUBECONFIG, whatever the agent config says", () => {
+    const settings = readServerSettings({ KUBECONFIG: "/etc/paperclip/kubeconfig:/other" });
+    expect(settings.kubeconfigPath).toBe("/etc/paperclip/kubeconfig");
+    const config = parseAdapterConfig({});
+    if (!config.ok) throw new Error(config.failure.errorMessage);
+    expect(
+      runtimeSelectionFor(config.value, { moduleDir: "/m", kubeconfigPath: settings.kubeconfigPath ?? undefined }),
+    ).toEqual({ kind: "kubernetes", kubeconfigPath: "/etc/paperclip/kubeconfig" });
+  });
+
+  it("no KUBECONFIG means the in-cluster service account", () => {
+    expect(readServerSettings({}).kubeconfigPath).toBeNull();
+  });
+});
