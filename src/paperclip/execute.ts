@@ -63,11 +63,19 @@ async function executeRun(
 }
 
 function observerFor(ctx: AdapterExecutionContext, built: BuiltRunRequest): RunObserver {
+  // One queue for pod lines and status lines: a status line never lands between the pieces of a long line.
+  let last: Promise<unknown> = Promise.resolve();
+  const inOrder = (write: () => Promise<void>): Promise<void> => {
+    const next = last.then(write, write);
+    last = next.catch(() => undefined);
+    return next;
+  };
   return {
-    onLog: async (stream, chunk) => {
-      for (const piece of splitLogChunk(escapePodLine(chunk))) await ctx.onLog(stream, piece);
-    },
-    onStatus: (line) => ctx.onLog("stdout", `${line}\n`),
+    onLog: (stream, chunk) =>
+      inOrder(async () => {
+        for (const piece of splitLogChunk(escapePodLine(chunk))) await ctx.onLog(stream, piece);
+      }),
+    onStatus: (line) => inOrder(() => ctx.onLog("stdout", `${line}\n`)),
     onLaunched: async (launch) => {
       await ctx.onMeta?.(invocationMeta(ctx, built, launch));
     },

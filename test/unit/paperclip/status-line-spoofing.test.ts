@@ -81,3 +81,38 @@ describe("attack: a pod prints a spoofed [claude-k8s] status line", () => {
     expect(escapePodLine("plain text\n")).toBe("plain text\n");
   });
 });
+
+describe("a status line arriving while a long pod line is being delivered", () => {
+  it("waits until every piece of the line is in Paperclip's log", async () => {
+    const long = `{"type":"user","text":"${"x".repeat(100_000)}"}`;
+    const chunks: string[] = [];
+    const orchestrator = {
+      run: async (_request: AgentRunRequest, observer: RunObserver): Promise<RunReport> => {
+        const delivering = observer.onLog("stdout", `${long}\n`);
+        const status = observer.onStatus(phaseLine("pod ended"));
+        await Promise.all([delivering, status]);
+        throw new Error("stop here: only the log is under test");
+      },
+    } as unknown as RunOrchestrator;
+    const services: RunServicesProvider = {
+      for: () => ({
+        orchestrator,
+        environment: {} as never,
+        bundles: { prepare: async () => ({ appendSystemPromptFile: null, addDirs: [] }) },
+      }),
+    };
+    await createServerAdapter({ services, hostEnv: {} }).execute({
+      runId: "run-1",
+      agent: { id: "agent-1", companyId: "company-1", name: "A", adapterType: "claude_k8s", adapterConfig: {} },
+      runtime: { sessionId: null, sessionParams: null, sessionDisplayId: null, taskKey: null },
+      config: {},
+      context: {},
+      onLog: async (_stream: string, chunk: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        chunks.push(chunk);
+      },
+    } as unknown as AdapterExecutionContext);
+    const lines = chunks.join("").split("\n").filter(Boolean);
+    expect(lines.slice(-2)).toEqual([long, "[claude-k8s] pod ended"]);
+  });
+});
