@@ -70,7 +70,7 @@ export class EnvironmentProbe {
         code: "k8s_api_unreachable",
         level: "error",
         message: `Cannot read the Paperclip server's own pod: ${message}`,
-        hint: "Run Paperclip in the cluster with a service account (or set kubeconfig), and set HOSTNAME/POD_NAMESPACE.",
+        hint: "Run Paperclip in the cluster with a service account (or set KUBECONFIG in the server's environment), and set HOSTNAME/POD_NAMESPACE.",
       });
       return null;
     }
