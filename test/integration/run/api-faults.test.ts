@@ -9,8 +9,12 @@ const slow = (ticks: number, tickMs: number) => ({
   CLAUDE_STAND_IN_TICK_MS: String(tickMs),
 });
 
-/** timeout 3 s + grace 1 s + start budget 2 s: the longest the run may wait for its pod's end. */
-const SHORT_BOUNDS = { timeoutSec: 3, graceSec: 1, podStartTimeoutSec: 2 };
+/**
+ * timeout 6 s + grace 1 s + start budget 8 s: the longest the run may wait for its pod's end. The
+ * deadline counts from the Job's start, so it leaves a sandboxed pod on a loaded CI machine time to
+ * print its first lines before the faults begin.
+ */
+const SHORT_BOUNDS = { timeoutSec: 6, graceSec: 1, podStartTimeoutSec: 8 };
 
 describe("a run while the apiserver misbehaves, through the real client-node", () => {
   let harness: RunHarness | undefined;
@@ -58,7 +62,7 @@ describe("a run while the apiserver misbehaves, through the real client-node", (
 
     expect(report.outcome.failure?.errorCode).toBe("k8s_pod_end_wait_expired");
     expect(report.outcome.failure?.errorMessage).toContain(
-      `Gave up after 6 s waiting for Job ${report.jobName} to end`,
+      `Gave up after 15 s waiting for Job ${report.jobName} to end`,
     );
     harness.api.clearFaults();
     expect(await harness.leftoversAfterGrace()).toEqual(NOTHING_LEFT);
