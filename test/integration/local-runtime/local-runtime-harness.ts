@@ -2,6 +2,7 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import {
+  isGroupAlive,
   LocalKubernetesRuntime,
   type LocalKubernetesRuntimeOptions,
 } from "../../../src/adapters/local-runtime/index.js";
@@ -82,11 +83,7 @@ export async function readText(path: string): Promise<string | undefined> {
   return readFile(path, "utf8").catch(() => undefined);
 }
 
+/** No process of the group runs (a zombie awaiting its reaper has ended: see isGroupAlive). */
 export function groupIsGone(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return !isGroupAlive(pgid);
 }
