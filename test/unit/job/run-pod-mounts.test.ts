@@ -36,7 +36,12 @@ const specs: Array<[string, JobRunSpec]> = [
   [
     "a run with instructions and skills bundles",
     runSpec({
-      claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: `${bundle}/agent-instructions.md`, addDirs: [bundle] },
+      claude: {
+        resumeSessionId: null,
+        freshSessionId: null,
+        appendSystemPromptFile: `${bundle}/agent-instructions.md`,
+        addDirs: [bundle],
+      },
     }),
   ],
   [
@@ -108,7 +113,12 @@ describe("extra directories for claude", () => {
 
   it("mounts an add-dir inside the working directory through the workspace mount, adding none", () => {
     const spec = runSpec({
-      claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: ["/paperclip/workspaces/agent-2/docs"] },
+      claude: {
+        resumeSessionId: null,
+        freshSessionId: null,
+        appendSystemPromptFile: null,
+        addDirs: ["/paperclip/workspaces/agent-2/docs"],
+      },
     });
     expect(claimMounts(build(spec)).map((v) => v.mountPath)).not.toContain("/paperclip/workspaces/agent-2/docs");
   });
