@@ -74,6 +74,10 @@ export class BoundedFileSystem implements FileSystemPort {
     return this.running;
   }
 
+  allocateReadBuffer(bytes: number): Uint8Array {
+    return this.inner.allocateReadBuffer?.(bytes) ?? new Uint8Array(bytes);
+  }
+
   open(path: string, scope?: PathScope): Promise<OpenFile> {
     const opened = this.submit<OpenFile>(
       path,

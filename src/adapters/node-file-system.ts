@@ -87,6 +87,11 @@ interface VerifiedDirectory {
 
 /** The FileSystemPort over Node's fs: every call opens by path, so NFS revalidates on open. */
 export class NodeFileSystem implements FileSystemPort {
+  /** Uninitialised memory is fine: only the bytes a read filled are ever looked at. */
+  allocateReadBuffer(bytes: number): Uint8Array {
+    return Buffer.allocUnsafeSlow(bytes);
+  }
+
   open(path: string, scope?: PathScope): Promise<OpenFile> {
     return guarded(path, async () => {
       const handle = await this.openRegular(path, scope);

@@ -1,7 +1,8 @@
 /**
  * Follows one file another node is appending to, over FileSystemPort only.
  *
- * Reads from its byte offset into reusable buffers until a read returns 0 (never trusting a
+ * Reads from its byte offset into buffers lent by a shared pool for the length of one poll (a quiet
+ * file holds none between polls) until a read returns 0 (never trusting a
  * size). The first read of every poll starts one byte early: that byte must still be there and
  * unchanged, or the file shrank or was rewritten under us. When a poll finds nothing new it
  * re-opens the file by path, which makes NFS revalidate (close-to-open), and checks the file's
@@ -23,6 +24,7 @@ import {
   type OpenFile,
   type PathScope,
 } from "../../ports/file-system-port.js";
+import { ReadBufferPool } from "./read-buffer-pool.js";
 
 export type FollowStep =
   /** The file has not appeared yet (it was never opened). */
@@ -40,11 +42,24 @@ export type ChunkConsumer = (chunk: Uint8Array) => Promise<boolean>;
 
 const TRANSIENT_CODES = new Set(["ESTALE", "EIO", "ENOENT"]);
 
-type ReadResult = { readonly buffer: Uint8Array; readonly count: number } | { readonly error: unknown };
+type ReadResult =
+  { readonly buffer: Uint8Array; readonly count: number; readonly requested: number } | { readonly error: unknown };
+
+/** A quiet poll reads at most this much first: most polls find nothing or one line. */
+const QUIET_READ_BYTES = 4096;
+
+export interface FollowerOptions {
+  /** Confines every open to the run-log root. */
+  readonly scope?: PathScope;
+  /** Where read buffers come from; by default a pool of this follower's own. */
+  readonly buffers?: ReadBufferPool;
+}
 
 export class FileFollower {
-  /** Reused read buffers, allocated on first use (one extra byte each for the verifying overlap). */
-  private readonly buffers: (Uint8Array | undefined)[] = [undefined, undefined];
+  /** The read buffers lent for the poll in progress (one extra byte each for the verifying overlap). */
+  private readonly lent: (Uint8Array | undefined)[] = [undefined, undefined];
+  private readonly pool: ReadBufferPool;
+  private readonly scope: PathScope | undefined;
   /** Bytes per read: starts small (most streams are quiet) and doubles up to `chunkBytes` on a backlog. */
   private readSize: number;
   private readonly initialReadSize: number;
@@ -58,15 +73,18 @@ export class FileFollower {
   private openedAt = Number.NEGATIVE_INFINITY;
   private lastPollQuiet = false;
 
-  /** `quietReopenMs` 0 re-opens on every quiet poll; `scope` confines every open to the run-log root. */
+  /** `quietReopenMs` 0 re-opens on every quiet poll. */
   constructor(
     private readonly fileSystem: FileSystemPort,
     readonly path: string,
     private readonly chunkBytes: number,
     private readonly quietReopenMs = 0,
-    private readonly scope?: PathScope,
+    options: FollowerOptions = {},
   ) {
-    this.readSize = this.initialReadSize = Math.max(1, Math.floor(chunkBytes / 16));
+    this.scope = options.scope;
+    this.pool =
+      options.buffers ?? new ReadBufferPool((bytes) => fileSystem.allocateReadBuffer?.(bytes) ?? new Uint8Array(bytes));
+    this.readSize = this.initialReadSize = Math.max(1, Math.min(QUIET_READ_BYTES, Math.floor(chunkBytes / 16)));
   }
 
   /** Bytes read from the file so far. */
@@ -162,7 +180,7 @@ export class FileFollower {
         const result = await next;
         inFlight = null;
         if ("error" in result) throw result.error;
-        const { buffer, count } = result;
+        const { buffer, count, requested } = result;
         let skip = 0;
         if (verify) {
           verify = false;
@@ -178,8 +196,8 @@ export class FileFollower {
           this.lastByte = buffer[count - 1] ?? -1;
           total += count - skip;
         }
-        // A full buffer means a backlog: read the next chunk into the other buffer meanwhile.
-        const backlog = count === buffer.length;
+        // A full read means a backlog: read the next chunk into the other buffer meanwhile.
+        const backlog = count === requested;
         if (backlog) {
           this.readSize = Math.min(this.readSize * 2, this.chunkBytes);
           current = 1 - current;
@@ -189,34 +207,42 @@ export class FileFollower {
         if (!backlog) next = inFlight = this.readInto(file, current, this.position);
       }
     } finally {
-      // Never leave a read in flight on a handle the caller may close next.
+      // Never leave a read in flight on a handle the caller may close next, nor a buffer lent.
       if (inFlight !== null) await inFlight;
+      this.giveBack();
     }
   }
 
-  /** Bytes of read buffers held between polls. */
+  /** Bytes of read buffers this follower holds now (none between polls). */
   get bufferedBytes(): number {
-    return (this.buffers[0]?.length ?? 0) + (this.buffers[1]?.length ?? 0);
+    return (this.lent[0]?.length ?? 0) + (this.lent[1]?.length ?? 0);
   }
 
-  /**
-   * Caught up: reads go back to their small size and grown buffers are let go, so a run that once
-   * caught up on a backlog (a megabyte tool result) does not hold megabytes for the rest of its life.
-   */
+  /** Caught up: the next poll starts with small reads again (a quiet poll reads little). */
   private shrinkAfterBacklog(): void {
-    if (this.readSize <= this.initialReadSize) return;
     this.readSize = this.initialReadSize;
-    this.buffers[0] = this.buffers[1] = undefined;
+  }
+
+  private giveBack(): void {
+    for (const index of [0, 1]) {
+      const buffer = this.lent[index];
+      if (buffer === undefined) continue;
+      this.lent[index] = undefined;
+      this.pool.give(buffer);
+    }
   }
 
   /** Starts a read into buffer `index`; settles with the outcome, never rejects (it may not be awaited for a while). */
   private readInto(file: OpenFile, index: number, position: number): Promise<ReadResult> {
-    let buffer = this.buffers[index];
-    if (buffer === undefined || buffer.length < this.readSize + 1) {
-      buffer = this.buffers[index] = new Uint8Array(this.readSize + 1);
+    const length = this.readSize + 1;
+    let buffer = this.lent[index];
+    if (buffer === undefined || buffer.length < length) {
+      if (buffer !== undefined) this.pool.give(buffer);
+      buffer = this.lent[index] = this.pool.take(length);
     }
-    return file.read(buffer, 0, buffer.length, position).then(
-      (count) => ({ buffer, count }),
+    const into = buffer;
+    return file.read(into, 0, length, position).then(
+      (count) => ({ buffer: into, count, requested: length }),
       (error: unknown) => ({ error }),
     );
   }

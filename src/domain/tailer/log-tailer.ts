@@ -18,6 +18,8 @@
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { FileSystemPort } from "../../ports/file-system-port.js";
 import { runFailure } from "../errors.js";
+import { PollScheduler } from "./poll-scheduler.js";
+import { ReadBufferPool } from "./read-buffer-pool.js";
 import { resolveTailOptions, type TailOptions } from "./tail-options.js";
 import { TailRun } from "./tail-run.js";
 import type { LineSink, TailSession, TailSummary, TailTarget } from "./tail-types.js";
@@ -28,18 +30,39 @@ export { DEFAULT_TAIL_OPTIONS, type TailOptions } from "./tail-options.js";
 export type FollowOptions = { signal?: AbortSignal } & Partial<TailOptions>;
 
 export class LogTailer {
+  /** One pause scheduler and one read-buffer pool for every run this tailer follows. */
+  private readonly scheduler: PollScheduler;
+  private readonly buffers: ReadBufferPool;
+
   constructor(
     private readonly fileSystem: FileSystemPort,
     private readonly clock: ClockPort,
     private readonly defaults: Partial<TailOptions> = {},
-  ) {}
+  ) {
+    this.scheduler = new PollScheduler(clock);
+    this.buffers = new ReadBufferPool((bytes) => fileSystem.allocateReadBuffer?.(bytes) ?? new Uint8Array(bytes));
+  }
+
+  /** Read-buffer bytes lent to polls in progress and kept idle, for tests and benchmarks. */
+  get readBuffers(): { readonly lentBytes: number; readonly idleBytes: number } {
+    return { lentBytes: this.buffers.lentBytes, idleBytes: this.buffers.idleBytes };
+  }
 
   /** Starts following `target`; the session settles when the tail is complete, cancelled or failed. */
   follow(target: TailTarget, sink: LineSink, options: FollowOptions = {}): TailSession {
     const { signal, ...overrides } = options;
     const resolved = resolveTailOptions(this.defaults, overrides);
     if (!resolved.ok) return settledSession(invalidOptionsSummary(resolved.problem));
-    const run = new TailRun(this.fileSystem, this.clock, target, sink, resolved.options, signal);
+    const run = new TailRun(
+      this.fileSystem,
+      this.clock,
+      this.scheduler,
+      this.buffers,
+      target,
+      sink,
+      resolved.options,
+      signal,
+    );
     const done = run.run();
     return { done, markWriterTerminated: () => run.markWriterTerminated() };
   }

@@ -10,6 +10,8 @@ import { describeMissing, judgeProgress, type EndOfStreamState } from "./end-of-
 import { FileFollower } from "./file-follower.js";
 import { OutputBudget } from "./output-budget.js";
 import { PollCadence, RetryBackoff } from "./poll-cadence.js";
+import type { Pause, PollScheduler } from "./poll-scheduler.js";
+import type { ReadBufferPool } from "./read-buffer-pool.js";
 import { StreamDelivery } from "./stream-delivery.js";
 import type { TailOptions } from "./tail-options.js";
 import type { LineSink, LogStream, TailEnding, TailSummary, TailTarget } from "./tail-types.js";
@@ -37,12 +39,16 @@ export class TailRun {
   private trailer: RunTrailer | null = null;
   private trailerProblem: string | null = null;
   private drainDeadline: number | null = null;
-  /** Ends the current pause early: by cancellation, or once by the writer's end (then renewed). */
-  private wake = new AbortController();
+  /** The pause in progress, if any. */
+  private pause: Pause | null = null;
+  /** Set by the writer's end or a cancel while no pause is in progress: the next pause is skipped. */
+  private wakeRequested = false;
 
   constructor(
     private readonly fileSystem: FileSystemPort,
     private readonly clock: ClockPort,
+    private readonly scheduler: PollScheduler,
+    private readonly buffers: ReadBufferPool,
     private readonly target: TailTarget,
     sink: LineSink,
     private readonly options: TailOptions,
@@ -63,11 +69,16 @@ export class TailRun {
     if (this.drainDeadline !== null) return;
     this.drainDeadline = this.clock.now() + this.options.drainTimeoutMs;
     // Poll at once instead of after the current pause: the end of a run is what its caller waits for.
-    this.wake.abort();
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.pause !== null) this.pause.wake();
+    else this.wakeRequested = true;
   }
 
   async run(): Promise<TailSummary> {
-    const cancel = () => this.wake.abort();
+    const cancel = () => this.wake();
     this.signal?.addEventListener("abort", cancel, { once: true });
     try {
       return await this.loop();
@@ -117,9 +128,22 @@ export class TailRun {
         pause = this.stdout.follower.appeared ? this.cadence.next(outcome.grew) : this.options.fastPollMs;
       }
       if (this.drainDeadline !== null) pause = Math.min(pause, this.options.fastPollMs);
-      const slept = await this.clock.sleep(pause, this.wake.signal);
+      await this.pauseFor(pause);
       if (this.signal?.aborted) return this.summarize("cancelled", null);
-      if (slept === "aborted") this.wake = new AbortController();
+    }
+  }
+
+  /** Waits `ms` on the shared scheduler, unless a wake came while polling. */
+  private async pauseFor(ms: number): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return;
+    }
+    this.pause = this.scheduler.pause(ms);
+    try {
+      await this.pause.done;
+    } finally {
+      this.pause = null;
     }
   }
 
@@ -246,13 +270,10 @@ export class TailRun {
 
   private stream(path: string, delivery: StreamDelivery): FollowedStream {
     // A quiet file is re-opened at the slow cadence even while the other stream keeps polls fast.
-    const follower = new FileFollower(
-      this.fileSystem,
-      path,
-      this.options.chunkBytes,
-      this.options.slowPollMs,
-      this.scope(),
-    );
+    const follower = new FileFollower(this.fileSystem, path, this.options.chunkBytes, this.options.slowPollMs, {
+      scope: this.scope(),
+      buffers: this.buffers,
+    });
     return { follower, delivery };
   }
 }

@@ -1,0 +1,264 @@
+/**
+ * One follow of a run's files: the polling loop that ties the followers, the trailer, the poll
+ * cadence and the deadlines together, and always ends with a summary (never a rejection).
+ */
+import type { ClockPort } from "../../../src/ports/clock-port.js";
+import type { FileSystemPort, PathScope } from "../../../src/ports/file-system-port.js";
+import { runFailure, type RunFailure } from "../../../src/domain/errors.js";
+import type { RunTrailer } from "../../../src/domain/run-trailer.js";
+import { describeMissing, judgeProgress, type EndOfStreamState } from "../../../src/domain/tailer/end-of-stream.js";
+import { FileFollower } from "./file-follower.js";
+import { OutputBudget } from "../../../src/domain/tailer/output-budget.js";
+import { PollCadence, RetryBackoff } from "../../../src/domain/tailer/poll-cadence.js";
+import { StreamDelivery } from "../../../src/domain/tailer/stream-delivery.js";
+import type { TailOptions } from "../../../src/domain/tailer/tail-options.js";
+import type {
+  LineSink,
+  LogStream,
+  TailEnding,
+  TailSummary,
+  TailTarget,
+} from "../../../src/domain/tailer/tail-types.js";
+import { lookUpTrailer } from "../../../src/domain/tailer/trailer-reader.js";
+
+interface FollowedStream {
+  readonly follower: FileFollower;
+  readonly delivery: StreamDelivery;
+}
+
+/** What one pass over both files found. */
+interface PollOutcome {
+  readonly grew: boolean;
+  /** The first transient error of the pass, naming its file. */
+  readonly transient: { readonly path: string; readonly detail: string } | null;
+  /** Set when the pass ended the tail. */
+  readonly summary: TailSummary | null;
+}
+
+export class TailRun {
+  private readonly stdout: FollowedStream;
+  private readonly stderr: FollowedStream;
+  private readonly cadence: PollCadence;
+  private readonly retry: RetryBackoff;
+  private trailer: RunTrailer | null = null;
+  private trailerProblem: string | null = null;
+  private drainDeadline: number | null = null;
+  /** Ends the current pause early: by cancellation, or once by the writer's end (then renewed). */
+  private wake = new AbortController();
+
+  constructor(
+    private readonly fileSystem: FileSystemPort,
+    private readonly clock: ClockPort,
+    private readonly target: TailTarget,
+    sink: LineSink,
+    private readonly options: TailOptions,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    // One budget for both streams: the caps are per run.
+    const budget = new OutputBudget(options);
+    const delivery = (stream: LogStream, path: string) =>
+      new StreamDelivery(stream, sink, signal, { path, budget, maxLineBytes: options.maxLineBytes });
+    this.stdout = this.stream(target.stdoutPath, delivery("stdout", target.stdoutPath));
+    this.stderr = this.stream(target.stderrPath, delivery("stderr", target.stderrPath));
+    this.cadence = new PollCadence(options);
+    this.retry = new RetryBackoff(options);
+  }
+
+  /** The writer is gone (pod terminated, or its trailer was seen): from now on the wait is bounded. */
+  markWriterTerminated(): void {
+    if (this.drainDeadline !== null) return;
+    this.drainDeadline = this.clock.now() + this.options.drainTimeoutMs;
+    // Poll at once instead of after the current pause: the end of a run is what its caller waits for.
+    this.wake.abort();
+  }
+
+  async run(): Promise<TailSummary> {
+    const cancel = () => this.wake.abort();
+    this.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      return await this.loop();
+    } catch (error) {
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return this.summarize("failed", runFailure("internal_error", { detail: `log tailer: ${detail}` }));
+    } finally {
+      this.signal?.removeEventListener("abort", cancel);
+      await this.stdout.follower.close();
+      await this.stderr.follower.close();
+    }
+  }
+
+  private async loop(): Promise<TailSummary> {
+    const appearDeadline = this.clock.now() + this.options.appearTimeoutMs;
+    let grewLastPoll = false;
+    for (;;) {
+      if (this.signal?.aborted) return this.summarize("cancelled", null);
+      // While the files grow the writer is usually not done, so until the drain window opens the
+      // trailer is looked for only after a quiet poll (fewer opens on the shared volume).
+      let refused: RunFailure | null = null;
+      if (this.trailer === null && (!grewLastPoll || this.drainDeadline !== null))
+        refused = await this.lookForTrailer();
+      const outcome = await this.pollStreams();
+      grewLastPoll = outcome.grew;
+      if (outcome.summary !== null) return outcome.summary;
+      // A refused trailer ends the run, after delivering what the logs already hold.
+      if (refused !== null) return this.fail(refused);
+
+      const now = this.clock.now();
+      const drainOver = this.drainDeadline !== null && now >= this.drainDeadline;
+      let pause: number;
+      if (outcome.transient !== null) {
+        const backoff = this.retry.failed();
+        if (backoff === null || drainOver) return this.fail(this.readFailure(outcome.transient));
+        pause = backoff;
+      } else {
+        this.retry.succeeded();
+        const verdict = judgeProgress(this.endState());
+        if (verdict.kind === "complete") return this.complete();
+        if (verdict.kind === "failed") return this.fail(verdict.failure);
+        if (!this.stdout.follower.appeared && now >= appearDeadline) {
+          return this.fail(runFailure("k8s_pod_log_file_missing", { path: this.target.stdoutPath }));
+        }
+        if (drainOver) return this.fail(describeMissing(this.endState()));
+        // Waiting for the file to appear is always fast polling; idleness only counts once it exists.
+        pause = this.stdout.follower.appeared ? this.cadence.next(outcome.grew) : this.options.fastPollMs;
+      }
+      if (this.drainDeadline !== null) pause = Math.min(pause, this.options.fastPollMs);
+      const slept = await this.clock.sleep(pause, this.wake.signal);
+      if (this.signal?.aborted) return this.summarize("cancelled", null);
+      if (slept === "aborted") this.wake = new AbortController();
+    }
+  }
+
+  /** Looks for the trailer; returns the failure that ends the run when what is there is refused. */
+  private async lookForTrailer(): Promise<RunFailure | null> {
+    const lookup = await lookUpTrailer(this.fileSystem, this.target.trailerPath, this.scope());
+    if (lookup.kind === "refused") return lookup.failure;
+    if (lookup.kind === "found") {
+      this.trailer = lookup.trailer;
+      this.trailerProblem = null;
+      // The pod writes the trailer only after claude exited, so the writer is done either way.
+      this.markWriterTerminated();
+    } else {
+      this.trailerProblem = lookup.kind === "absent" ? null : lookup.detail;
+    }
+    return null;
+  }
+
+  /** Every call stays under the run-log root, and is abandoned when the run is cancelled. */
+  private scope(): PathScope {
+    return this.signal ? { under: this.target.root, signal: this.signal } : { under: this.target.root };
+  }
+
+  private async pollStreams(): Promise<PollOutcome> {
+    const now = this.clock.now();
+    const draining = this.drainDeadline !== null;
+    let grew = false;
+    let transient: PollOutcome["transient"] = null;
+    for (const { follower, delivery } of [this.stdout, this.stderr]) {
+      const step = await follower.poll((chunk) => delivery.accept(chunk), now, draining);
+      switch (step.kind) {
+        case "absent":
+          break;
+        case "read":
+          grew ||= step.bytes > 0;
+          break;
+        case "transient":
+          transient ??= { path: follower.path, detail: step.detail };
+          break;
+        case "failed":
+          return { grew, transient, summary: await this.fail(step.failure) };
+        case "stopped":
+          return { grew, transient, summary: this.stopped(follower, delivery) };
+      }
+    }
+    return { grew, transient, summary: null };
+  }
+
+  private stopped(follower: FileFollower, delivery: StreamDelivery): TailSummary {
+    const failure = this.deliveryFailure(follower, delivery);
+    return failure === null ? this.summarize("cancelled", null) : this.summarize("failed", failure);
+  }
+
+  /** The tail is whole: deliver any final line without a newline, then report success. */
+  private async complete(): Promise<TailSummary> {
+    for (const { follower, delivery } of [this.stdout, this.stderr]) {
+      if (!(await delivery.flush())) return this.stopped(follower, delivery);
+    }
+    return this.summarize("complete", null);
+  }
+
+  /** Why delivery failed (the sink threw, or the run's output cap was passed); null for a cancel. */
+  private deliveryFailure(follower: FileFollower, delivery: StreamDelivery): RunFailure | null {
+    switch (delivery.stopped) {
+      case "sink_failed":
+        return this.sinkFailure(follower, delivery);
+      case "output_limit":
+        return delivery.budgetFailure;
+      default:
+        return null;
+    }
+  }
+
+  /** Ends as failed, first delivering the unfinished lines already read: output is never dropped. */
+  private async fail(failure: RunFailure): Promise<TailSummary> {
+    await this.stdout.delivery.flush();
+    await this.stderr.delivery.flush();
+    return this.summarize("failed", failure);
+  }
+
+  private readFailure(transient: { readonly path: string; readonly detail: string }): RunFailure {
+    const attempts = this.retry.attempts;
+    return runFailure("k8s_pod_log_read_failed", {
+      path: transient.path,
+      detail: `${transient.detail}; still failing after ${attempts} consecutive attempts`,
+    });
+  }
+
+  private sinkFailure(follower: FileFollower, delivery: StreamDelivery): RunFailure {
+    const error = delivery.sinkFailure;
+    return runFailure("log_sink_failed", {
+      stream: delivery.stream,
+      path: follower.path,
+      line: delivery.totals.lines + 1,
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  }
+
+  private endState(): EndOfStreamState {
+    const progress = ({ follower, delivery }: FollowedStream) => ({
+      stream: delivery.stream,
+      path: follower.path,
+      appeared: follower.appeared,
+      consumed: follower.offset,
+    });
+    return {
+      target: this.target,
+      trailer: this.trailer,
+      trailerProblem: this.trailerProblem,
+      stdout: progress(this.stdout),
+      stderr: progress(this.stderr),
+    };
+  }
+
+  private summarize(ended: TailEnding, failure: RunFailure | null): TailSummary {
+    return {
+      stdout: this.stdout.delivery.totals,
+      stderr: this.stderr.delivery.totals,
+      trailer: this.trailer,
+      ended,
+      failure,
+    };
+  }
+
+  private stream(path: string, delivery: StreamDelivery): FollowedStream {
+    // A quiet file is re-opened at the slow cadence even while the other stream keeps polls fast.
+    const follower = new FileFollower(
+      this.fileSystem,
+      path,
+      this.options.chunkBytes,
+      this.options.slowPollMs,
+      this.scope(),
+    );
+    return { follower, delivery };
+  }
+}
