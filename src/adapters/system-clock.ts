@@ -1,9 +1,14 @@
+import { performance } from "node:perf_hooks";
 import type { ClockPort, SleepOutcome } from "../ports/clock-port.js";
 
-/** Wall-clock time and timer-based sleeps. */
+/** Wall-clock time, the process's monotonic clock, and timer-based sleeps (timers are monotonic). */
 export class SystemClock implements ClockPort {
   now(): number {
     return Date.now();
+  }
+
+  monotonicMs(): number {
+    return performance.now();
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<SleepOutcome> {

@@ -5,8 +5,13 @@
 export type SleepOutcome = "elapsed" | "aborted";
 
 export interface ClockPort {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch: for timestamps only (it can step back or jump ahead). */
   now(): number;
+  /**
+   * Milliseconds on a clock that never steps back (arbitrary origin): every deadline, budget and
+   * elapsed-time measure uses this, so a wall-clock step never hangs or cuts short a wait.
+   */
+  monotonicMs(): number;
   /** Waits `ms`; resolves early with "aborted" when the signal fires. Never rejects. */
   sleep(ms: number, signal?: AbortSignal): Promise<SleepOutcome>;
 }

@@ -13,12 +13,15 @@ export async function flushAsync(turns = 10): Promise<void> {
 
 /**
  * A clock that only moves when the test says so. Every sleep is recorded, so polling cadence is
- * asserted on the clock (`sleeps`) rather than on wall time.
+ * asserted on the clock (`sleeps`) rather than on wall time. Sleeps and `monotonicMs` follow the
+ * monotonic time `advance` moves; `stepWall` moves only the wall clock (`now`), like an NTP step.
  */
 export class ManualClock implements ClockPort {
   /** Every requested sleep duration, in order. */
   readonly sleeps: number[] = [];
+  /** Monotonic time; the wall clock is this plus `wallOffset`. */
   private current: number;
+  private wallOffset = 0;
   private pending: PendingSleep[] = [];
 
   constructor(startMs = 1_700_000_000_000) {
@@ -26,7 +29,16 @@ export class ManualClock implements ClockPort {
   }
 
   now(): number {
+    return this.current + this.wallOffset;
+  }
+
+  monotonicMs(): number {
     return this.current;
+  }
+
+  /** Steps the wall clock by `deltaMs` (negative: back) without moving monotonic time or sleeps. */
+  stepWall(deltaMs: number): void {
+    this.wallOffset += deltaMs;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<SleepOutcome> {

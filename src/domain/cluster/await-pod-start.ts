@@ -55,14 +55,16 @@ export function awaitPodStart(
       const state = diagnosePodStart(pod, job);
       if (state.kind === "failed" && state.failure.errorCode === "k8s_unschedulable") {
         if (!unschedulable) {
-          unschedulable = { since: clock.now(), failure: state.failure };
+          unschedulable = { since: clock.monotonicMs(), failure: state.failure };
           say(`${state.failure.errorMessage} Waiting up to ${seconds(graceMs)} s for capacity.`);
           if (graceMs < request.budgetMs) control.recheckAfter(graceMs);
         } else {
           unschedulable.failure = state.failure;
         }
         lastState = `unschedulable: ${String(state.failure.details.detail)}`;
-        return clock.now() - unschedulable.since >= graceMs ? { kind: "failed", failure: state.failure } : undefined;
+        return clock.monotonicMs() - unschedulable.since >= graceMs
+          ? { kind: "failed", failure: state.failure }
+          : undefined;
       }
       unschedulable = undefined;
       switch (state.kind) {

@@ -86,7 +86,7 @@ export class ResilientWatch<T extends { metadata: ObjectMeta }> {
   private connect(restart: boolean): void {
     const generation = ++this.generation;
     this.state = "running";
-    this.connectedAt = this.lastActivityAt = this.clock.now();
+    this.connectedAt = this.lastActivityAt = this.clock.monotonicMs();
     this.confirmed = new Set();
     const observer: WatchObserver<T> = {
       onEvent: (type, object) => {
@@ -117,7 +117,7 @@ export class ResilientWatch<T extends { metadata: ObjectMeta }> {
   private apply(type: WatchEventType, object: T): void {
     const name = object.metadata.name;
     if (name === undefined) return;
-    this.lastActivityAt = this.clock.now();
+    this.lastActivityAt = this.clock.monotonicMs();
     this.confirmed.add(name);
     if (type === "DELETED") {
       this.cache.delete(name);
@@ -154,7 +154,7 @@ export class ResilientWatch<T extends { metadata: ObjectMeta }> {
     this.subscription?.stop();
     this.subscription = undefined;
     // A watch that stayed up longer than the longest backoff earned a fresh start.
-    if (this.clock.now() - this.connectedAt >= this.options.restartBackoffMs.max) this.consecutiveFailures = 0;
+    if (this.clock.monotonicMs() - this.connectedAt >= this.options.restartBackoffMs.max) this.consecutiveFailures = 0;
     this.consecutiveFailures++;
     const delay = backoffDelay(this.options.restartBackoffMs, this.consecutiveFailures);
     this.state = "backoff";
@@ -169,7 +169,7 @@ export class ResilientWatch<T extends { metadata: ObjectMeta }> {
 
   private async watchdog(): Promise<void> {
     while (this.state !== "stopped") {
-      const remaining = this.lastActivityAt + this.options.stallTimeoutMs - this.clock.now();
+      const remaining = this.lastActivityAt + this.options.stallTimeoutMs - this.clock.monotonicMs();
       if (remaining > 0) {
         if ((await this.clock.sleep(remaining, this.lifetime.signal)) === "aborted") return;
         continue;
@@ -184,7 +184,7 @@ export class ResilientWatch<T extends { metadata: ObjectMeta }> {
         this.connect(true);
       } else {
         // In backoff the restart timer owns the next attempt; look again a full period later.
-        this.lastActivityAt = this.clock.now();
+        this.lastActivityAt = this.clock.monotonicMs();
       }
     }
   }

@@ -60,7 +60,7 @@ export class RunStreamer {
     const accumulator = new StreamJsonAccumulator();
     const stderrTail = new BoundedTextTail(STDERR_TAIL_CHARS);
     const status = statusReporter(observer);
-    let lastOutputAt = this.clock.now();
+    let lastOutputAt = this.clock.monotonicMs();
     let sawOutput = false;
 
     const session = this.tailer.follow(
@@ -71,7 +71,7 @@ export class RunStreamer {
         trailerPath: options.paths.trailer,
       },
       async (stream, chunk, cut) => {
-        lastOutputAt = this.clock.now();
+        lastOutputAt = this.clock.monotonicMs();
         if (!sawOutput) {
           sawOutput = true;
           await status.say("first output received", "first-output");
@@ -127,7 +127,7 @@ export class RunStreamer {
     status: StatusReporter,
   ): Promise<void> {
     while ((await this.clock.sleep(SILENCE_STATUS_EVERY_MS, signal)) === "elapsed") {
-      const silentFor = this.clock.now() - lastOutputAt();
+      const silentFor = this.clock.monotonicMs() - lastOutputAt();
       if (silentFor >= SILENCE_STATUS_EVERY_MS) {
         await status.say(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`);
       }

@@ -68,7 +68,7 @@ export class FileFollower {
   private position = 0;
   /** The byte just before `position`, to notice a file rewritten in place. */
   private lastByte = -1;
-  /** Clock times (caller's `now`) of the last growth and the last open; the last poll found nothing. */
+  /** Monotonic clock times (caller's `now`) of the last growth and the last open; the last poll found nothing. */
   private grewAt = Number.NEGATIVE_INFINITY;
   private openedAt = Number.NEGATIVE_INFINITY;
   private lastPollQuiet = false;

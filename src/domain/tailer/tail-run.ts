@@ -67,7 +67,7 @@ export class TailRun {
   /** The writer is gone (pod terminated, or its trailer was seen): from now on the wait is bounded. */
   markWriterTerminated(): void {
     if (this.drainDeadline !== null) return;
-    this.drainDeadline = this.clock.now() + this.options.drainTimeoutMs;
+    this.drainDeadline = this.clock.monotonicMs() + this.options.drainTimeoutMs;
     // Poll at once instead of after the current pause: the end of a run is what its caller waits for.
     this.wake();
   }
@@ -93,7 +93,7 @@ export class TailRun {
   }
 
   private async loop(): Promise<TailSummary> {
-    const appearDeadline = this.clock.now() + this.options.appearTimeoutMs;
+    const appearDeadline = this.clock.monotonicMs() + this.options.appearTimeoutMs;
     let grewLastPoll = false;
     for (;;) {
       if (this.signal?.aborted) return this.summarize("cancelled", null);
@@ -108,7 +108,7 @@ export class TailRun {
       // A refused trailer ends the run, after delivering what the logs already hold.
       if (refused !== null) return this.fail(refused);
 
-      const now = this.clock.now();
+      const now = this.clock.monotonicMs();
       const drainOver = this.drainDeadline !== null && now >= this.drainDeadline;
       let pause: number;
       if (outcome.transient !== null) {
@@ -168,7 +168,7 @@ export class TailRun {
   }
 
   private async pollStreams(): Promise<PollOutcome> {
-    const now = this.clock.now();
+    const now = this.clock.monotonicMs();
     const draining = this.drainDeadline !== null;
     let grew = false;
     let transient: PollOutcome["transient"] = null;

@@ -23,6 +23,7 @@ export class MortalServer {
     this.fileSystem = this.mortalFileSystem(fileSystem);
     this.clock = {
       now: () => clock.now(),
+      monotonicMs: () => clock.monotonicMs(),
       sleep: (ms: number, signal?: AbortSignal): Promise<SleepOutcome> =>
         this.whileAlive(() => clock.sleep(ms, signal)),
     };
