@@ -97,7 +97,9 @@ export function createContainer(options: ContainerOptions = {}): Container {
   const K = KUBERNETES_PORT;
   const F = FILE_SYSTEM_PORT;
   const C = CLOCK_PORT;
-  container.bind(ServerPodReader).toResolvedValue((k: KubernetesPort) => new ServerPodReader(k), [K]);
+  container
+    .bind(ServerPodReader)
+    .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ServerPodReader(k, c), [K, C]);
   container
     .bind(ClusterWatchHub)
     .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ClusterWatchHub(k, c), [K, C]);

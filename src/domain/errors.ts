@@ -90,6 +90,10 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `Agent ${s(p.agentId)} already has a running Job ${s(p.job)} for another task or session; wait for it or delete it.`,
   },
+  k8s_launch_undo_failed: {
+    message: (p) =>
+      `Launching Job ${s(p.job)} failed (${s(p.cause)}) and undoing it failed too (${s(p.detail)}): Job ${s(p.job)} is left behind suspended. Delete it with kubectl delete job -n ${s(p.namespace)} ${s(p.name)}; the adapter's reconciler also removes it after its grace period.`,
+  },
   k8s_job_deleted_externally: {
     message: (p) =>
       `Job ${s(p.job)} was deleted by someone other than this adapter before the run finished; check for operators, scripts or TTL cleanup deleting the adapter's Jobs.`,

@@ -88,6 +88,7 @@ export class FakeKubernetes implements KubernetesPort {
   readonly secrets = new Map<string, Secret>();
 
   private readonly faults: Fault[] = [];
+  private readonly lostAnswers: FakeOperation[] = [];
   private readonly jobWatchers: Array<Watcher<Job>> = [];
   private readonly podWatchers: Array<Watcher<Pod>> = [];
   private resourceVersion = 1;
@@ -97,6 +98,11 @@ export class FakeKubernetes implements KubernetesPort {
 
   failNext(operation: FakeOperation, kind: KubernetesErrorKind, times = 1): void {
     this.faults.push({ operation, kind, remaining: times });
+  }
+
+  /** The next `operation` takes effect but its answer is lost: the caller sees a timeout. */
+  loseNextAnswer(operation: "createJob" | "createOwnedSecret" | "deleteJob"): void {
+    this.lostAnswers.push(operation);
   }
 
   /** Ends every open watch with an error (410 Gone by default), as an expired watch would. */
@@ -223,6 +229,7 @@ export class FakeKubernetes implements KubernetesPort {
     this.jobs.set(key, stored);
     this.emitJob("ADDED", stored);
     if (stored.spec.suspend !== true) this.createPod(stored);
+    this.answer("createJob");
     return clone(stored);
   }
 
@@ -252,7 +259,9 @@ export class FakeKubernetes implements KubernetesPort {
 
   async deleteJob(namespace: string, name: string, _propagation: DeletePropagation): Promise<boolean> {
     this.enter("deleteJob", name);
-    return this.removeJob(namespace, name);
+    const removed = this.removeJob(namespace, name);
+    this.answer("deleteJob");
+    return removed;
   }
 
   async createOwnedSecret(namespace: string, secret: Secret, owner: JobReference): Promise<void> {
@@ -271,6 +280,7 @@ export class FakeKubernetes implements KubernetesPort {
     };
     this.touch(stored.metadata);
     this.secrets.set(key, stored);
+    this.answer("createOwnedSecret");
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
@@ -308,6 +318,14 @@ export class FakeKubernetes implements KubernetesPort {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  /** Throws a timeout after the call took effect when its answer was set to be lost. */
+  private answer(operation: FakeOperation): void {
+    const lost = this.lostAnswers.indexOf(operation);
+    if (lost < 0) return;
+    this.lostAnswers.splice(lost, 1);
+    throw new KubernetesApiError("timeout", operation, `answer to ${operation} lost (timeout)`);
+  }
 
   private enter(operation: FakeOperation, detail: string): void {
     this.calls.push({ operation, detail });

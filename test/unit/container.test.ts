@@ -46,17 +46,33 @@ describe("composition root", () => {
 describe("ServerPodReader", () => {
   it("reads the server pod once and serves the cached copy afterwards", async () => {
     const kubernetes = new FakeKubernetes();
-    const reader = new ServerPodReader(kubernetes);
+    const reader = new ServerPodReader(kubernetes, new ManualClock());
     await reader.read();
     await reader.read();
     expect(kubernetes.calls.filter((c) => c.operation === "readOwnPod")).toHaveLength(1);
   });
 
-  it("does not cache a failed read, so the next run retries", async () => {
+  it("D5: a timeout on the server's own-pod read is retried, and five concurrent runs share the one retried read", async () => {
     const kubernetes = new FakeKubernetes();
-    kubernetes.failNext("readOwnPod", "server_error");
-    const reader = new ServerPodReader(kubernetes);
-    await expect(reader.read()).rejects.toMatchObject({ kind: "server_error" });
+    const clock = new ManualClock();
+    kubernetes.failNext("readOwnPod", "timeout");
+    const reader = new ServerPodReader(kubernetes, clock);
+    const reads = Array.from({ length: 5 }, () => reader.read());
+    await clock.runUntil(
+      () => clock.pendingSleeps === 0 && kubernetes.calls.filter((c) => c.operation === "readOwnPod").length === 2,
+    );
+    const pods = await Promise.all(reads);
+
+    expect(pods.map((pod) => pod.metadata.name)).toEqual(Array(5).fill("paperclip-server-0"));
+    expect(kubernetes.calls.filter((c) => c.operation === "readOwnPod")).toHaveLength(2);
+    expect(clock.sleeps).toEqual([500]);
+  });
+
+  it("does not cache a failed read (a non-transient error fails at once), so the next run retries", async () => {
+    const kubernetes = new FakeKubernetes();
+    kubernetes.failNext("readOwnPod", "forbidden");
+    const reader = new ServerPodReader(kubernetes, new ManualClock());
+    await expect(reader.read()).rejects.toMatchObject({ kind: "forbidden" });
     await expect(reader.read()).resolves.toMatchObject({ metadata: { name: "paperclip-server-0" } });
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Creates one run's Job safely: suspended first, then the per-run Secret owned by it, then resumed.
- * A Secret can therefore never outlive its Job, and the pod never starts without its Secret. A
- * create that meets an existing Job for the SAME run is recognised (a retried execute), not
- * duplicated; one that fails half-way deletes what it created.
+ * A Secret can therefore never outlive its Job, and the pod never starts without its Secret. The
+ * Job's name is deterministic from the run, so a create that meets an existing Job of the SAME run
+ * (a retried create whose first answer was lost) is recognised, not duplicated, and a failed read
+ * of it is retried rather than taken for "another run". A launch that fails half-way deletes what it
+ * created, retrying the delete; a delete that still fails is reported with the leftover's name.
  */
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job } from "../../ports/kubernetes-objects.js";
-import type { JobReference, KubernetesPort } from "../../ports/kubernetes-port.js";
-import { apiFailure } from "../cluster/api-failure.js";
+import type { JobReference, KubernetesApiError, KubernetesPort } from "../../ports/kubernetes-port.js";
+import { apiFailure, asApiError, describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
-import { fail, ok, runFailure, type Result } from "../errors.js";
+import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
 import { readRunAnnotations } from "../job/job-labels.js";
 import type { RunManifests } from "../job/job-manifest-factory.js";
 import { retryRunCall } from "./api-retry.js";
@@ -46,11 +48,27 @@ export class JobLauncher {
       ? null
       : await retryRunCall(this.clock, () => this.kubernetes.resumeJob(namespace, reference.name), log);
     const failure = secretFailed ? secret : resumed && !resumed.ok ? resumed : null;
-    if (failure && !failure.ok) {
-      await this.kubernetes.deleteJob(namespace, reference.name, "Background").catch(() => false);
-      return fail(apiFailure(failure.failure));
-    }
+    if (failure && !failure.ok) return fail(await this.undo(reference, apiFailure(failure.failure), log));
     return created;
+  }
+
+  /**
+   * Deletes a Job this launch created (its Secret goes with it), retrying transient failures: a
+   * suspended Job has no TTL, so a swallowed failure would leak it and block the agent. The cause
+   * is returned when the undo worked, else a failure naming the leftover.
+   */
+  async undo(reference: JobReference, cause: RunFailure, log: (line: string) => void): Promise<RunFailure> {
+    const { namespace, name } = reference;
+    log(phaseLine(`launch of Job ${namespace}/${name} failed: deleting it`));
+    const deleted = await retryRunCall(this.clock, () => this.kubernetes.deleteJob(namespace, name, "Background"), log);
+    if (deleted.ok) return cause;
+    return runFailure("k8s_launch_undo_failed", {
+      job: `${namespace}/${name}`,
+      namespace,
+      name,
+      cause: cause.errorMessage,
+      detail: describeApiError(deleted.failure),
+    });
   }
 
   private async createOrRecognise(
@@ -63,10 +81,13 @@ export class JobLauncher {
     if (created.ok) return ok({ reference: referenceOf(namespace, created.value), recognised: false });
     if (created.failure.kind !== "conflict") return fail(apiFailure(created.failure));
 
-    const existing = await this.kubernetes.readJob(namespace, manifests.jobName).catch(() => null);
-    if (existing && readRunAnnotations(existing)?.runId === runId) {
+    const existing = await retryRunCall(this.clock, () => this.kubernetes.readJob(namespace, manifests.jobName), log);
+    if (!existing.ok) return fail(this.unreadable(namespace, manifests.jobName, existing.failure));
+    // Gone between the 409 and the read (deleted or collected): the name is free again.
+    if (existing.value === null) return this.createOnce(namespace, manifests);
+    if (readRunAnnotations(existing.value)?.runId === runId) {
       log(phaseLine(`Job ${manifests.jobName} already exists for this run; continuing with it`));
-      return ok({ reference: referenceOf(namespace, existing), recognised: true });
+      return ok({ reference: referenceOf(namespace, existing.value), recognised: true });
     }
     return fail(
       runFailure("k8s_api_error", {
@@ -75,6 +96,24 @@ export class JobLauncher {
         detail: "a Job with this name already exists for another run; delete it or retry the run",
       }),
     );
+  }
+
+  private async createOnce(namespace: string, manifests: RunManifests): Promise<Result<LaunchedJob>> {
+    try {
+      const job = await this.kubernetes.createJob(namespace, manifests.job);
+      return ok({ reference: referenceOf(namespace, job), recognised: false });
+    } catch (error) {
+      return fail(apiFailure(asApiError(error, "createJob")));
+    }
+  }
+
+  /** The Job that holds this run's name could not be read: this run may have created it, so it is named. */
+  private unreadable(namespace: string, name: string, error: KubernetesApiError): RunFailure {
+    return runFailure("k8s_api_error", {
+      operation: `read Job ${namespace}/${name}`,
+      status: error.status ?? error.kind,
+      detail: `${describeApiError(error)}; the Job carries this run's name and may be this run's own, left behind: delete it with kubectl delete job -n ${namespace} ${name} or retry the run`,
+    });
   }
 }
 
