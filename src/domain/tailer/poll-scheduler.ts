@@ -43,7 +43,7 @@ export class PollScheduler {
     let settle!: (outcome: PauseOutcome) => void;
     const done = new Promise<PauseOutcome>((resolve) => (settle = resolve));
     const sleeper: Sleeper = {
-      due: this.clock.now() + Math.max(0, ms),
+      due: this.clock.monotonicMs() + Math.max(0, ms),
       order: this.arrivals++,
       settled: false,
       settle: (outcome) => {
@@ -80,7 +80,7 @@ export class PollScheduler {
     const abort = new AbortController();
     const timer = { until, abort };
     this.timer = timer;
-    const outcome = await this.clock.sleep(until - this.clock.now(), abort.signal);
+    const outcome = await this.clock.sleep(until - this.clock.monotonicMs(), abort.signal);
     // Replaced by an earlier sleep (that one owns the heap now), or nobody is left to wake.
     if (outcome === "aborted" || this.timer !== timer) return;
     this.timer = null;
@@ -89,7 +89,7 @@ export class PollScheduler {
 
   /** Ends every pause that is due, then sleeps until the next one. */
   private wakeDue(): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonicMs();
     for (;;) {
       const first = this.heap[0];
       if (first === undefined) return;
