@@ -9,6 +9,7 @@ import { ClientNodeKubernetes, type ClientNodeKubernetesOptions } from "./adapte
 import { LocalKubernetesRuntime } from "./adapters/local-runtime/index.js";
 import { BoundedFileSystem, defaultFileSystemBounds, type FileSystemBounds } from "./adapters/bounded-file-system.js";
 import { NodeFileSystem } from "./adapters/node-file-system.js";
+import { SyscallWorkerFileSystem } from "./adapters/syscall-worker-file-system.js";
 import { SystemClock } from "./adapters/system-clock.js";
 import { ClusterWatchHub } from "./domain/cluster/cluster-watch-hub.js";
 import { EnvironmentProbe } from "./domain/environment/environment-probe.js";
@@ -80,17 +81,23 @@ function kubernetesFor(options: ContainerOptions, clock: ClockPort): KubernetesP
   });
 }
 
+/**
+ * Bounded whatever the binding: no file-system call can hold a run or starve the host's thread pool.
+ * On the real file system the tail's calls run as batched syscalls on one worker thread (with its
+ * own watchdog), everything else through the bounded NodeFileSystem.
+ */
+function fileSystemFor(options: ContainerOptions): FileSystemPort {
+  const bounds = options.fileSystemBounds ?? defaultFileSystemBounds();
+  const bounded = new BoundedFileSystem(options.bindings?.fileSystem ?? new NodeFileSystem(), bounds);
+  if (options.bindings?.fileSystem || !SyscallWorkerFileSystem.supported) return bounded;
+  return new SyscallWorkerFileSystem(bounded, bounds);
+}
+
 export function createContainer(options: ContainerOptions = {}): Container {
   const container = new Container({ defaultScope: "Singleton" });
   const clock = options.bindings?.clock ?? new SystemClock();
 
-  container.bind<FileSystemPort>(FILE_SYSTEM_PORT).toConstantValue(
-    // Bounded whatever the binding: no file-system call can hold a run or starve the host's thread pool.
-    new BoundedFileSystem(
-      options.bindings?.fileSystem ?? new NodeFileSystem(),
-      options.fileSystemBounds ?? defaultFileSystemBounds(),
-    ),
-  );
+  container.bind<FileSystemPort>(FILE_SYSTEM_PORT).toConstantValue(fileSystemFor(options));
   container.bind<ClockPort>(CLOCK_PORT).toConstantValue(clock);
   container.bind<KubernetesPort>(KUBERNETES_PORT).toConstantValue(kubernetesFor(options, clock));
 
@@ -160,6 +167,8 @@ export function createContainer(options: ContainerOptions = {}): Container {
  */
 export async function disposeContainer(container: Container): Promise<void> {
   container.get(ClusterWatchHub).shutdown();
+  const fileSystem = container.get<FileSystemPort>(FILE_SYSTEM_PORT);
+  if (fileSystem instanceof SyscallWorkerFileSystem) await fileSystem.close();
   const kubernetes = container.get<KubernetesPort>(KUBERNETES_PORT);
   if (kubernetes instanceof LocalKubernetesRuntime) await kubernetes.shutdown();
 }

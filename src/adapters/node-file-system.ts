@@ -28,7 +28,7 @@ const KNOWN_CODES = new Set<FileSystemErrorCode>(["ENOENT", "ESTALE", "EIO", "EA
  * and then uses plain paths: correct against a planted link, but racy against a pod that swaps one
  * between the check and the use.
  */
-const HAS_PROC_FD = existsSync("/proc/self/fd");
+export const HAS_PROC_FD = existsSync("/proc/self/fd");
 
 function translate(error: unknown, path: string): FileSystemError {
   if (error instanceof FileSystemError) return error;
@@ -59,16 +59,16 @@ export function describeFileType(stats: Stats): string {
   return stats.isFile() ? "a regular file" : "an unknown file type";
 }
 
-function notRegular(path: string, found: string): FileSystemError {
+export function notRegular(path: string, found: string): FileSystemError {
   return new FileSystemError("ENOTREGULAR", path, `${path} is ${found}, not a regular file with one link`, found);
 }
 
-function unsafePath(path: string, found: string): FileSystemError {
+export function unsafePath(path: string, found: string): FileSystemError {
   return new FileSystemError("EUNSAFEPATH", path, `${path} is refused: ${found}`, found);
 }
 
 /** The components of `path` below `root`, or EUNSAFEPATH when it is not strictly inside it. */
-function componentsBelow(root: string, path: string): string[] {
+export function componentsBelow(root: string, path: string): string[] {
   const relative = posix.relative(posix.normalize(root), posix.normalize(path));
   const parts = relative === "" ? [] : relative.split("/");
   const escapes = posix.isAbsolute(relative) || parts.some((part) => part === ".." || part === ".");

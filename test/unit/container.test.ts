@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ClientNodeKubernetes } from "../../src/adapters/client-node-kubernetes.js";
 import { BoundedFileSystem } from "../../src/adapters/bounded-file-system.js";
 import { NodeFileSystem } from "../../src/adapters/node-file-system.js";
+import { SyscallWorkerFileSystem } from "../../src/adapters/syscall-worker-file-system.js";
 import { SystemClock } from "../../src/adapters/system-clock.js";
 import { createContainer } from "../../src/container.js";
 import { ServerPodReader } from "../../src/domain/server-pod-reader.js";
@@ -14,10 +15,14 @@ describe("composition root", () => {
   it("binds the real adapters by default and resolves the domain services", () => {
     const container = createContainer({ kubernetes: { kubeconfigPath: "/nonexistent/kubeconfig" } });
     const fileSystem = container.get(FILE_SYSTEM_PORT);
-    // The real file system, always behind the watchdog and thread-pool shares.
-    expect(fileSystem).toBeInstanceOf(BoundedFileSystem);
-    expect((fileSystem as BoundedFileSystem).inner).toBeInstanceOf(NodeFileSystem);
-    expect((fileSystem as BoundedFileSystem).bounds).toEqual({ callTimeoutMs: 10_000, maxInFlight: 2 });
+    // The tail's calls on the syscall worker (its own watchdog); everything else on the real file
+    // system behind the watchdog and thread-pool shares.
+    expect(fileSystem).toBeInstanceOf(SyscallWorkerFileSystem);
+    expect((fileSystem as SyscallWorkerFileSystem).bounds).toEqual({ callTimeoutMs: 10_000, maxInFlight: 2 });
+    const bounded = (fileSystem as SyscallWorkerFileSystem).fallback;
+    expect(bounded).toBeInstanceOf(BoundedFileSystem);
+    expect((bounded as BoundedFileSystem).inner).toBeInstanceOf(NodeFileSystem);
+    expect((bounded as BoundedFileSystem).bounds).toEqual({ callTimeoutMs: 10_000, maxInFlight: 2 });
     expect(container.get(CLOCK_PORT)).toBeInstanceOf(SystemClock);
     expect(container.get(KUBERNETES_PORT)).toBeInstanceOf(ClientNodeKubernetes);
     expect(container.get(ServerPodReader)).toBeInstanceOf(ServerPodReader);

@@ -46,7 +46,7 @@ type ReadResult =
   { readonly buffer: Uint8Array; readonly count: number; readonly requested: number } | { readonly error: unknown };
 
 /** A quiet poll reads at most this much first: most polls find nothing or one line. */
-const QUIET_READ_BYTES = 4096;
+const QUIET_READ_BYTES = 1024;
 
 export interface FollowerOptions {
   /** Confines every open to the run-log root. */

@@ -32,7 +32,7 @@ export const DEFAULT_TAIL_OPTIONS: Readonly<TailOptions> = {
   fastPollMs: 250,
   slowPollMs: 1_000,
   idlePollsBeforeSlow: 5,
-  // The largest read: reached only while catching up on a backlog (reads start at 4 KiB, or 1/16 of it).
+  // The largest read: reached only while catching up on a backlog (reads start at 1 KiB, or 1/16 of it).
   chunkBytes: 1024 * 1024,
   readRetryLimit: 8,
   maxRetryBackoffMs: 4_000,

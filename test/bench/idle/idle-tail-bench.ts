@@ -26,8 +26,9 @@ import {
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BoundedFileSystem } from "../../../src/adapters/bounded-file-system.js";
+import { BoundedFileSystem, defaultFileSystemBounds } from "../../../src/adapters/bounded-file-system.js";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
+import { SyscallWorkerFileSystem } from "../../../src/adapters/syscall-worker-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { LogTailer } from "../../../src/domain/tailer/log-tailer.js";
 import type { LineSink, TailSession, TailTarget } from "../../../src/domain/tailer/tail-types.js";
@@ -76,7 +77,9 @@ function targetOf(root: string, index: number): TailTarget {
 function tailerFor(mode: Mode): { follow: LogTailer["follow"] } {
   const clock = new SystemClock();
   if (mode === "main") return new MainLogTailer(new MainBoundedFileSystem(new MainNodeFileSystem()), clock);
-  return new LogTailer(new BoundedFileSystem(new NodeFileSystem()), clock);
+  // As src/container.ts wires it: the tail's calls on the syscall worker, the rest bounded.
+  const bounds = defaultFileSystemBounds();
+  return new LogTailer(new SyscallWorkerFileSystem(new BoundedFileSystem(new NodeFileSystem(), bounds), bounds), clock);
 }
 
 function cpuPercentOver(ms: number): Promise<{ cpu: number; elu: number }> {

@@ -1,13 +1,15 @@
 /**
- * How fast the platform decodes UTF-8, independent of the tailer: the ceiling behind the LogTailer's
- * missed "≥ 3× the seed" throughput target on text with multi-byte characters on every line.
+ * How fast the platform frames and decodes UTF-8, independent of the tailer: the ceiling behind the
+ * LogTailer's throughput on stream-json, and what the byte type of the read buffer costs.
  *
  *   npx esbuild test/bench/tailer/decode-limits-bench.ts --bundle --platform=node --format=esm \
  *     --outfile=/tmp/decode-limits/bench.mjs && node /tmp/decode-limits/bench.mjs
  *
- * In memory (no I/O, no sink): framing alone, one TextDecoder call per line (what the tailer does),
- * one call per 1 MiB chunk then splitting the string, and Buffer#toString per 1 MiB (what the seed
- * does, minus its copies). The tailer cannot beat the fastest of these.
+ * In memory (no I/O, no sink), on the bytes as a `Buffer` (what NodeFileSystem's read buffers are, so
+ * the newline search is Buffer#indexOf, native): framing alone, framing alone on a plain Uint8Array
+ * (V8's element loop, what the tailer's buffers were before), one TextDecoder call per line (what the
+ * tailer does), one call per 1 MiB chunk then splitting the string, and Buffer#toString per 1 MiB
+ * (what the seed does, minus its copies). The tailer cannot beat the fastest of these.
  * Env: BENCH_DIR (default /tmp/decode-limits-<pid>), BENCH_MIB (64, per decode fixture).
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -24,7 +26,9 @@ const decoder = new TextDecoder();
 
 /** Each returns a checksum of what it produced so no work can be optimised away. */
 const decodings: Record<string, Decoding> = {
-  "framing only (indexOf)": (bytes) => forEachLine(bytes, (start, end) => end - start),
+  "framing only (Buffer#indexOf)": (bytes) => forEachLine(bytes, (start, end) => end - start),
+  "framing only (Uint8Array#indexOf)": (bytes) =>
+    forEachLine(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), (start, end) => end - start),
   "TextDecoder per line": (bytes) =>
     forEachLine(bytes, (start, end) => `${decoder.decode(bytes.subarray(start, end))}\n`.length),
   "TextDecoder per 1 MiB, then split": (bytes) => perChunk(bytes, (chunk) => splitLines(decoder.decode(chunk))),
@@ -67,7 +71,8 @@ function splitLines(text: string): number {
 function decodeSpeeds(mix: "typical" | "unicode-dense"): void {
   const path = join(DIR, `${mix}.ndjson`);
   writeStreamJsonFile(path, { bytes: FIXTURE_MIB * MiB, mix });
-  const bytes = new Uint8Array(readFileSync(path));
+  // A Buffer of its own memory (not a view into Node's pool), as a read buffer is.
+  const bytes = Buffer.from(readFileSync(path));
   rmSync(path);
   for (const [name, decode] of Object.entries(decodings)) {
     decode(bytes); // warm-up

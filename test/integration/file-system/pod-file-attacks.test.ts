@@ -1,6 +1,7 @@
 /**
  * Attacks a hostile pod can make on the files the server reads, writes and unlinks, each tried on
- * the REAL file system through NodeFileSystem: special files, links, and directories redirected
+ * the REAL file system through NodeFileSystem, and again through SyscallWorkerFileSystem (the tail's
+ * reads as batched syscalls on a worker thread): special files, links, and directories redirected
  * out of the run-log root. Every one is refused with a code naming what was found, at once.
  */
 import { execFileSync } from "node:child_process";
@@ -10,9 +11,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
-import { FileSystemError } from "../../../src/ports/file-system-port.js";
+import { SyscallWorkerFileSystem } from "../../../src/adapters/syscall-worker-file-system.js";
+import { FileSystemError, type FileSystemPort } from "../../../src/ports/file-system-port.js";
 
-const fs = new NodeFileSystem();
+const implementations: readonly (readonly [string, () => FileSystemPort])[] = [
+  ["NodeFileSystem", () => new NodeFileSystem()],
+  [
+    "SyscallWorkerFileSystem",
+    () => new SyscallWorkerFileSystem(new NodeFileSystem(), { callTimeoutMs: 10_000, maxInFlight: 2 }),
+  ],
+];
+let fs: FileSystemPort;
 let base: string;
 let root: string;
 let runDirectory: string;
@@ -44,7 +53,14 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-describe("NodeFileSystem against a hostile pod's files (real file system)", () => {
+describe.each(implementations)("%s against a hostile pod's files (real file system)", (_name, make) => {
+  beforeEach(() => {
+    fs = make();
+  });
+  afterEach(async () => {
+    if (fs instanceof SyscallWorkerFileSystem) await fs.close();
+  });
+
   const trailer = () => join(runDirectory, "trailer.json");
 
   it("reads a regular file with one link below the root", async () => {

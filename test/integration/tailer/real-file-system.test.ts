@@ -1,6 +1,7 @@
 /**
  * The tailer on the real file system, with the writer in a separate process, as the pod is: the
  * writer's pieces, pauses and the atomic trailer are its own, and the tailer sees only the files.
+ * Once over NodeFileSystem, once over SyscallWorkerFileSystem (the container's tail path).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
+import { SyscallWorkerFileSystem } from "../../../src/adapters/syscall-worker-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { LogTailer, type LogStream, type TailTarget } from "../../../src/domain/tailer/log-tailer.js";
 import { cutLineMarker } from "../../../src/domain/tailer/stream-delivery.js";
+import type { FileSystemPort } from "../../../src/ports/file-system-port.js";
 
 const WRITER = join(import.meta.dirname, "slow-writer.mjs");
 const FAST = { fastPollMs: 20, slowPollMs: 100, drainTimeoutMs: 3_000, appearTimeoutMs: 5_000 };
@@ -32,11 +35,21 @@ function expectedStdout(): string {
   return lines.map((line) => `${line}\n`).join("");
 }
 
-describe("LogTailer on the real file system with a separate writer process", () => {
+const implementations: readonly (readonly [string, () => FileSystemPort])[] = [
+  ["NodeFileSystem", () => new NodeFileSystem()],
+  [
+    "SyscallWorkerFileSystem",
+    () => new SyscallWorkerFileSystem(new NodeFileSystem(), { callTimeoutMs: 10_000, maxInFlight: 2 }),
+  ],
+];
+
+describe.each(implementations)("LogTailer on the real file system (%s) with a separate writer process", (_, make) => {
   let directory = "";
   let target: TailTarget;
+  let fileSystem: FileSystemPort;
 
   beforeEach(() => {
+    fileSystem = make();
     directory = mkdtempSync(join(tmpdir(), "tailer-it-"));
     target = {
       root: directory,
@@ -45,11 +58,14 @@ describe("LogTailer on the real file system with a separate writer process", () 
       trailerPath: join(directory, "r.pod.trailer.json"),
     };
   });
-  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+  afterEach(async () => {
+    if (fileSystem instanceof SyscallWorkerFileSystem) await fileSystem.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
 
   it("delivers every line of both files exactly, UTF-8 intact, and completes on the trailer", async () => {
     const received: Record<LogStream, string[]> = { stdout: [], stderr: [] };
-    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), FAST);
+    const tailer = new LogTailer(fileSystem, new SystemClock(), FAST);
     const session = tailer.follow(target, (stream, chunk) => void received[stream].push(chunk));
     const writerExit = await runWriter(target, "normal");
     session.markWriterTerminated();
@@ -67,7 +83,7 @@ describe("LogTailer on the real file system with a separate writer process", () 
 
   it("cuts a 1.2 MB line at maxLineBytes with its marker, keeps the other lines whole, and still completes on the trailer's count", async () => {
     const received: Array<{ chunk: string; cut: boolean }> = [];
-    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), { ...FAST, maxLineBytes: 64 * 1024 });
+    const tailer = new LogTailer(fileSystem, new SystemClock(), { ...FAST, maxLineBytes: 64 * 1024 });
     const session = tailer.follow(
       target,
       (stream, chunk, cut) => void (stream === "stdout" && received.push({ chunk, cut })),
@@ -90,7 +106,7 @@ describe("LogTailer on the real file system with a separate writer process", () 
   });
 
   it("reports k8s_pod_log_truncated when the writer truncates the file mid-stream", async () => {
-    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), FAST);
+    const tailer = new LogTailer(fileSystem, new SystemClock(), FAST);
     const session = tailer.follow(target, () => undefined);
     await runWriter(target, "truncate");
     session.markWriterTerminated();
@@ -114,7 +130,7 @@ describe("LogTailer on the real file system with a separate writer process", () 
       'mv "$trailer.tmp" "$trailer"',
     ].join("\n");
     const received: string[] = [];
-    const tailer = new LogTailer(new NodeFileSystem(), new SystemClock(), FAST);
+    const tailer = new LogTailer(fileSystem, new SystemClock(), FAST);
     const session = tailer.follow(target, (stream, chunk) => void received.push(`${stream}:${chunk}`));
     const child = spawn("/bin/sh", ["-c", script, "sh", target.stdoutPath, target.stderrPath, target.trailerPath], {
       stdio: "ignore",

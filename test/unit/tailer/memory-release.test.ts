@@ -19,7 +19,7 @@ describe("a quiet run holds no read buffer; a run that once had a megabyte line 
     fs.append("/log", `${"x".repeat(3 * 1024 * 1024)}\n`);
     await follower.poll(async () => ((largest = Math.max(largest, follower.bufferedBytes)), true));
 
-    expect(quietLent).toBe(4096 + 1);
+    expect(quietLent).toBe(1024 + 1);
     expect(quietSize).toBe(0);
     expect(largest).toBeGreaterThanOrEqual(2 * (1024 * 1024 + 1));
     expect(follower.bufferedBytes).toBe(0);
@@ -32,7 +32,7 @@ describe("a quiet run holds no read buffer; a run that once had a megabyte line 
       async (chunk) => (received.push(new TextDecoder().decode(chunk)), (afterLent = pool.lentBytes), true),
     );
     expect(received.join("")).toContain("after\n");
-    expect(afterLent).toBe(4096 + 1);
+    expect(afterLent).toBe(1024 + 1);
     expect(follower.bufferedBytes).toBe(0);
   });
 
