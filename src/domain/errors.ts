@@ -67,7 +67,8 @@ export const ERROR_CATALOG = {
       `Claude stopped at its max-turns limit in Job ${s(p.job)}: ${s(p.detail)}. Raise maxTurnsPerRun or split the task.`,
   },
   session_unavailable: {
-    message: (p) => `Claude session ${s(p.sessionId)} cannot be resumed; the next run starts a fresh session.`,
+    message: (p) =>
+      `Claude session ${s(p.sessionId)} cannot be resumed (claude: ${s(p.detail)}); the next run starts a fresh session.`,
   },
   provider_quota: {
     message: (p) =>
@@ -80,7 +81,8 @@ export const ERROR_CATALOG = {
     message: (p) => `The model refused the request: ${s(p.detail)}. Rephrase the task or the agent's instructions.`,
   },
   model_not_found: {
-    message: (p) => `Model ${s(p.model)} was not found by the provider; pick another model in the agent settings.`,
+    message: (p) =>
+      `Model ${s(p.model)} was not found by the provider (claude: ${s(p.detail)}); pick another model in the agent settings.`,
   },
   k8s_api_error: {
     message: (p) =>

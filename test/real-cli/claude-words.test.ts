@@ -16,9 +16,7 @@ describe("claude's own words in the run's errorMessage (real CLI, API double)", 
     world = undefined;
   });
 
-  // it.fails: the classifier's message for this outcome does not yet carry claude's words (the
-  // classifier phrasings are claude-phrasing's work); flip to it() when this starts to pass.
-  it.fails("an unknown session keeps claude's 'No conversation found' line", async () => {
+  it("an unknown session keeps claude's 'No conversation found' line", async () => {
     world = await RealCliWorld.start();
     const missing = randomUUID();
     const report = await world.harness.start(world.request({ prompt: PROMPT, resumeSessionId: missing })).done;
@@ -34,9 +32,7 @@ describe("claude's own words in the run's errorMessage (real CLI, API double)", 
     expect(report.outcome.failure?.errorMessage).toMatch(/You've hit your 5-hour limit · resets \d/);
   });
 
-  // it.fails: the classifier's message for this outcome does not yet carry claude's words (the
-  // classifier phrasings are claude-phrasing's work); flip to it() when this starts to pass.
-  it.fails("an unknown model keeps claude's 'There's an issue with the selected model'", async () => {
+  it("an unknown model keeps claude's 'There's an issue with the selected model'", async () => {
     world = await RealCliWorld.start();
     world.model.respond(byTurn(apiErrors.modelNotFound("claude-nope-1")));
     const report = await world.harness.start(world.request({ prompt: PROMPT }, { model: "claude-nope-1" })).done;
