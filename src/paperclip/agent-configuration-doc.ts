@@ -3,7 +3,12 @@
  * from CONFIG_FIELDS (the same source as the parser and the UI schema), so the doc cannot list a
  * field, type or default the code does not have. Only the intro is prose.
  */
-import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../domain/config/config-fields.js";
+import {
+  CONFIG_FIELDS,
+  PER_AGENT_CONFIG_KEYS,
+  SERVER_ENV_CONFIG_KEYS,
+  type FieldSpec,
+} from "../domain/config/config-fields.js";
 import { REQUIRED_ACCESS } from "../domain/environment/required-access.js";
 
 /** The verbs the adapter uses, per resource, from the same table the environment test checks. */
@@ -70,7 +75,7 @@ function defaultLabel(spec: FieldSpec): string {
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
 function groupTable(group: FieldSpec["group"]): string {
-  const rows = CONFIG_FIELD_KEYS.filter((key) => CONFIG_FIELDS[key].group === group).map((key) => {
+  const rows = PER_AGENT_CONFIG_KEYS.filter((key) => CONFIG_FIELDS[key].group === group).map((key) => {
     const spec: FieldSpec = CONFIG_FIELDS[key];
     return `| \`${key}\` | ${cell(typeLabel(spec))} | ${cell(defaultLabel(spec))} | ${cell(spec.hint)} |`;
   });
@@ -79,9 +84,26 @@ function groupTable(group: FieldSpec["group"]): string {
   );
 }
 
+/** Settings only the operator makes, in the Paperclip server's environment: refused in agent config. */
+function serverEnvironmentTable(): string {
+  const rows = SERVER_ENV_CONFIG_KEYS.map((key) => {
+    const spec: FieldSpec = CONFIG_FIELDS[key];
+    return `| \`${spec.serverEnv ?? ""}\` | \`${key}\` | ${cell(spec.hint)} |`;
+  });
+  return [
+    "### Server environment (operator only)",
+    "",
+    "These hand the server's own secrets to run pods, so agent config cannot set them (it is refused with `invalid_config`). Set them in the Paperclip server's environment as a comma-separated list or a JSON array.",
+    "",
+    "| variable | field | description |",
+    "| --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
 function groupsInOrder(): FieldSpec["group"][] {
   const seen: FieldSpec["group"][] = [];
-  for (const key of CONFIG_FIELD_KEYS) {
+  for (const key of PER_AGENT_CONFIG_KEYS) {
     const group = CONFIG_FIELDS[key].group;
     if (!seen.includes(group)) seen.push(group);
   }
@@ -89,7 +111,7 @@ function groupsInOrder(): FieldSpec["group"][] {
 }
 
 export function buildAgentConfigurationDoc(): string {
-  return [intro(), ...groupsInOrder().map(groupTable)].join("\n\n") + "\n";
+  return [intro(), ...groupsInOrder().map(groupTable), serverEnvironmentTable()].join("\n\n") + "\n";
 }
 
 export const agentConfigurationDoc = buildAgentConfigurationDoc();

@@ -3,7 +3,7 @@
  * CONFIG_FIELDS so the form, the parser and the doc can never disagree about a field.
  */
 import type { AdapterConfigSchema, ConfigFieldSchema } from "@paperclipai/adapter-utils";
-import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../domain/config/config-fields.js";
+import { CONFIG_FIELDS, PER_AGENT_CONFIG_KEYS, type FieldSpec } from "../domain/config/config-fields.js";
 
 /** How each multi-value kind may be typed into a textarea (shown after the field's own hint). */
 const ACCEPTED_FORMS: Partial<Record<FieldSpec["kind"], string>> = {
@@ -73,5 +73,6 @@ function fieldSchema(key: string, spec: FieldSpec): ConfigFieldSchema {
 }
 
 export function buildConfigSchema(): AdapterConfigSchema {
-  return { fields: CONFIG_FIELD_KEYS.map((key) => fieldSchema(key, CONFIG_FIELDS[key])) };
+  // Fields the operator sets in the server's environment are not the agent form's to show.
+  return { fields: PER_AGENT_CONFIG_KEYS.map((key) => fieldSchema(key, CONFIG_FIELDS[key])) };
 }

@@ -43,7 +43,7 @@ async function executeRun(
   services: RunServicesProvider,
   hostEnv: NodeJS.ProcessEnv,
 ): Promise<AdapterExecutionResult> {
-  const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey });
+  const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey, serverEnv: hostEnv });
   if (!config.ok) return failureResult(config.failure);
   const serverSide = refuseServerSideSettings(config.value, readServerSettings(hostEnv));
   if (serverSide) return failureResult(serverSide);

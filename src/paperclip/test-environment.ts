@@ -18,7 +18,7 @@ export function createTestEnvironment(services: RunServicesProvider, hostEnv: No
       testedAt,
     });
     try {
-      const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey });
+      const config = parseAdapterConfig(ctx.config, { isForbiddenEnvKey: isForbiddenConfigEnvKey, serverEnv: hostEnv });
       if (!config.ok) return fail("invalid_config", config.failure.errorMessage);
       const serverSide = refuseServerSideSettings(config.value, readServerSettings(hostEnv));
       if (serverSide) return fail(serverSide.errorCode, serverSide.errorMessage);

@@ -17,6 +17,12 @@ interface FieldBase {
   readonly group: "Claude" | "Kubernetes" | "Pod" | "Run" | "Paperclip";
   /** null means "not set": inherit from the server pod or derive at run time. */
   readonly nullable?: boolean;
+  /**
+   * Set by the operator in the Paperclip server's environment under this name, never in per-agent
+   * config (which board users and approved hires edit): the field hands the server's own secrets
+   * to run pods. Embedders that build the config themselves set it directly.
+   */
+  readonly serverEnv?: string;
 }
 
 export interface StringField extends FieldBase {
@@ -261,6 +267,7 @@ export const CONFIG_FIELDS = {
     default: [],
     group: "Pod",
     label: "Inherit server env",
+    serverEnv: "CLAUDE_K8S_INHERIT_ENV",
     hint: "Server env names (NAME or PREFIX_*) run pods inherit besides the default ANTHROPIC_*, CLAUDE_CODE_*, AWS_*, CLOUD_ML_REGION, VERTEX_REGION_*, GOOGLE_CLOUD_PROJECT and HTTP(S)_PROXY/NO_PROXY. BETTER_AUTH_SECRET, DATABASE_URL and PAPERCLIP_* never pass.",
   },
   inheritEnvFrom: {
@@ -268,6 +275,7 @@ export const CONFIG_FIELDS = {
     default: [],
     group: "Pod",
     label: "Inherit server envFrom",
+    serverEnv: "CLAUDE_K8S_INHERIT_ENV_FROM",
     hint: "Names of the server container's envFrom ConfigMaps/Secrets run pods also get (none by default). Every key of a listed source reaches the agent, so list only sources made for runs.",
   },
   inheritSecretVolumes: {
@@ -275,6 +283,7 @@ export const CONFIG_FIELDS = {
     default: [],
     group: "Pod",
     label: "Inherit server secret volumes",
+    serverEnv: "CLAUDE_K8S_INHERIT_SECRET_VOLUMES",
     hint: "Volume or Secret names of the server's secret volumes mounted read-only (same path) into run pods (none by default).",
   },
   runAsUser: {
@@ -440,3 +449,9 @@ type ValueOf<F> = F extends { kind: "string" }
 export type AdapterConfig = { readonly [K in ConfigFieldKey]: ValueOf<(typeof CONFIG_FIELDS)[K]> };
 
 export const CONFIG_FIELD_KEYS = Object.keys(CONFIG_FIELDS) as ConfigFieldKey[];
+
+/** The fields an agent's config may set; the rest (`serverEnv`) come from the server's environment. */
+export const PER_AGENT_CONFIG_KEYS = CONFIG_FIELD_KEYS.filter(
+  (key) => (CONFIG_FIELDS[key] as FieldSpec).serverEnv === undefined,
+);
+export const SERVER_ENV_CONFIG_KEYS = CONFIG_FIELD_KEYS.filter((key) => !PER_AGENT_CONFIG_KEYS.includes(key));

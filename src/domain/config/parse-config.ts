@@ -31,6 +31,12 @@ export const RESERVED_LABEL_PREFIXES = ["paperclip.io/", "app.kubernetes.io/", "
 export interface ParseConfigOptions {
   /** Env keys the host reserves (Paperclip's own); adapter-utils' isForbiddenConfigEnvKey at the edge. */
   readonly isForbiddenEnvKey?: (key: string) => boolean;
+  /**
+   * The Paperclip server's environment, when the config comes from an agent: fields with a
+   * `serverEnv` are then read from it (a comma-, space- or newline-separated list, or a JSON array)
+   * and refused in the agent's config. Without it (an embedder's own config) they are read as given.
+   */
+  readonly serverEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 const FLAT_RESOURCE_KEY = /^resources\./;
@@ -88,6 +94,21 @@ function checkPolicies(key: ConfigFieldKey, value: unknown, options: ParseConfig
   return null;
 }
 
+function serverScopedReason(variable: string): string {
+  return `it hands the Paperclip server's own secrets to run pods, so only the operator sets it: remove it from the agent's config and set ${variable} in the server's environment`;
+}
+
+/** A server env list: a JSON array as is, else items separated by commas, spaces or newlines. */
+function fromServerEnv(value: string | undefined): unknown {
+  if (value === undefined || value.trim() === "") return undefined;
+  return value.trim().startsWith("[")
+    ? value
+    : value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .join("\n");
+}
+
 export function parseAdapterConfig(
   config: Readonly<Record<string, unknown>> | null | undefined,
   options: ParseConfigOptions = {},
@@ -99,7 +120,14 @@ export function parseAdapterConfig(
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_FIELD_KEYS) {
     const spec: FieldSpec = CONFIG_FIELDS[key];
-    const parsed = parseField(key, spec, source[key], source);
+    if (spec.serverEnv !== undefined && options.serverEnv !== undefined && !isUnset(source[key])) {
+      return fail(runFailure("invalid_config", { field: key, reason: serverScopedReason(spec.serverEnv) }));
+    }
+    const raw =
+      spec.serverEnv !== undefined && options.serverEnv !== undefined
+        ? fromServerEnv(options.serverEnv[spec.serverEnv])
+        : source[key];
+    const parsed = parseField(key, spec, raw, source);
     if (!parsed.ok) return fail(runFailure("invalid_config", { field: key, reason: parsed.reason }));
     const problem = checkPolicies(key, parsed.value, options);
     if (problem) return fail(runFailure("invalid_config", { field: key, reason: problem }));

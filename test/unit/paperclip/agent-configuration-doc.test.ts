@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { agentConfigurationDoc } from "../../../src/paperclip/agent-configuration-doc.js";
-import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../../../src/domain/config/config-fields.js";
+import {
+  CONFIG_FIELDS,
+  PER_AGENT_CONFIG_KEYS,
+  SERVER_ENV_CONFIG_KEYS,
+  type FieldSpec,
+} from "../../../src/domain/config/config-fields.js";
 import { REQUIRED_ACCESS } from "../../../src/domain/environment/required-access.js";
 
 const rowOf = (key: string): string | undefined =>
   agentConfigurationDoc.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
-const tableRows = agentConfigurationDoc.split("\n").filter((line) => /^\| `[^`]+` \|/.test(line));
+const serverSection = agentConfigurationDoc.slice(agentConfigurationDoc.indexOf("### Server environment"));
+const perAgentSection = agentConfigurationDoc.slice(0, agentConfigurationDoc.indexOf("### Server environment"));
+const tableRows = perAgentSection.split("\n").filter((line) => /^\| `[^`]+` \|/.test(line));
 
 describe("agentConfigurationDoc", () => {
-  it.each(CONFIG_FIELD_KEYS)("has one table row for %s holding its hint and default", (key) => {
+  it.each(PER_AGENT_CONFIG_KEYS)("has one table row for %s holding its hint and default", (key) => {
     const spec: FieldSpec = CONFIG_FIELDS[key];
     const row = rowOf(key);
     expect(row).toBeDefined();
@@ -22,15 +29,25 @@ describe("agentConfigurationDoc", () => {
 
   it("lists no field that is not in CONFIG_FIELDS (nothing hand-written)", () => {
     const documented = tableRows.map((line) => /^\| `([^`]+)` \|/.exec(line)?.[1]);
-    expect(documented).toEqual(CONFIG_FIELD_KEYS);
+    expect(documented).toEqual(PER_AGENT_CONFIG_KEYS);
   });
 
   it("puts each field under the heading of its group", () => {
-    for (const key of CONFIG_FIELD_KEYS) {
+    for (const key of PER_AGENT_CONFIG_KEYS) {
       const heading = agentConfigurationDoc.lastIndexOf("\n### ", agentConfigurationDoc.indexOf(`| \`${key}\` |`));
       expect(agentConfigurationDoc.slice(heading + 5).startsWith(CONFIG_FIELDS[key].group)).toBe(true);
     }
   });
+
+  it.each(SERVER_ENV_CONFIG_KEYS)(
+    "documents %s as the operator's, by its server variable, not as an agent field",
+    (key) => {
+      const spec: FieldSpec = CONFIG_FIELDS[key];
+      expect(rowOf(key)).toBeUndefined();
+      const row = serverSection.split("\n").find((line) => line.startsWith(`| \`${spec.serverEnv}\` | \`${key}\` |`));
+      expect(row).toContain(spec.hint.replace(/\|/g, "\\|"));
+    },
+  );
 
   it("states the requirements: the RWX volume, RBAC and the runtime modes", () => {
     expect(agentConfigurationDoc).toMatch(/ReadWriteMany/);

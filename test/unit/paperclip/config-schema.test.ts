@@ -1,15 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { buildConfigSchema } from "../../../src/paperclip/config-schema.js";
-import { CONFIG_FIELDS, CONFIG_FIELD_KEYS, type FieldSpec } from "../../../src/domain/config/config-fields.js";
+import {
+  CONFIG_FIELDS,
+  PER_AGENT_CONFIG_KEYS,
+  SERVER_ENV_CONFIG_KEYS,
+  type FieldSpec,
+} from "../../../src/domain/config/config-fields.js";
 import { parseAdapterConfig } from "../../../src/domain/config/parse-config.js";
 
 const schema = buildConfigSchema();
 const byKey = new Map(schema.fields.map((field) => [field.key, field]));
-const specs = Object.entries(CONFIG_FIELDS) as [string, FieldSpec][];
+const specs = PER_AGENT_CONFIG_KEYS.map((key) => [key, CONFIG_FIELDS[key]]) as [string, FieldSpec][];
 
 describe("buildConfigSchema", () => {
-  it("lists exactly the fields of CONFIG_FIELDS, in order, once each", () => {
-    expect(schema.fields.map((field) => field.key)).toEqual(CONFIG_FIELD_KEYS);
+  it("lists exactly the per-agent fields of CONFIG_FIELDS, in order, once each", () => {
+    expect(schema.fields.map((field) => field.key)).toEqual(PER_AGENT_CONFIG_KEYS);
+  });
+
+  it("offers no field that hands the server's secrets to pods (those are the operator's, in the server env)", () => {
+    expect(SERVER_ENV_CONFIG_KEYS).toEqual(["inheritEnv", "inheritEnvFrom", "inheritSecretVolumes"]);
+    for (const key of SERVER_ENV_CONFIG_KEYS) expect(byKey.has(key)).toBe(false);
   });
 
   it.each(specs)("gives %s the label, group and a non-empty hint from the source table", (key, spec) => {

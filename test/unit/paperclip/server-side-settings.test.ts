@@ -123,3 +123,54 @@ describe("server-side settings come from the server's environment", () => {
     expect(readServerSettings({}).kubeconfigPath).toBeNull();
   });
 });
+
+describe("attack: per-agent config names server secrets for its pods to inherit", () => {
+  it.each([
+    ["inheritEnvFrom", ["paperclip-server-secrets"], "CLAUDE_K8S_INHERIT_ENV_FROM"],
+    ["inheritSecretVolumes", ["paperclip-master-key"], "CLAUDE_K8S_INHERIT_SECRET_VOLUMES"],
+    ["inheritEnv", ["SMTP_PASSWORD"], "CLAUDE_K8S_INHERIT_ENV"],
+  ])(
+    "%s in agent config is refused before anything runs, naming the server variable",
+    async (field, value, variable) => {
+      const result = await refusal({ [field]: value }, { CLAUDE_K8S_INHERIT_ENV_FROM: "run-secrets" });
+      expect(result.errorCode).toBe("invalid_config");
+      expect(result.errorMessage).toContain(`"${field}"`);
+      expect(result.errorMessage).toContain(variable);
+    },
+  );
+});
+
+describe("what run pods inherit is the operator's, from the server's environment", () => {
+  it("reads the lists from the server variables (commas, spaces or a JSON array)", () => {
+    const config = parseAdapterConfig(
+      {},
+      {
+        serverEnv: {
+          CLAUDE_K8S_INHERIT_ENV: "SENTRY_DSN, OTEL_*",
+          CLAUDE_K8S_INHERIT_ENV_FROM: '["run-secrets","proxy-config"]',
+          CLAUDE_K8S_INHERIT_SECRET_VOLUMES: "ca-bundle",
+        },
+      },
+    );
+    if (!config.ok) throw new Error(config.failure.errorMessage);
+    expect(config.value.inheritEnv).toEqual(["SENTRY_DSN", "OTEL_*"]);
+    expect(config.value.inheritEnvFrom).toEqual(["run-secrets", "proxy-config"]);
+    expect(config.value.inheritSecretVolumes).toEqual(["ca-bundle"]);
+  });
+
+  it("inherits nothing extra when the operator set nothing", () => {
+    const config = parseAdapterConfig({}, { serverEnv: {} });
+    if (!config.ok) throw new Error(config.failure.errorMessage);
+    expect([config.value.inheritEnv, config.value.inheritEnvFrom, config.value.inheritSecretVolumes]).toEqual([
+      [],
+      [],
+      [],
+    ]);
+  });
+
+  it("an embedder's own config (no server environment given) still sets them directly", () => {
+    const config = parseAdapterConfig({ inheritEnvFrom: ["run-secrets"] });
+    if (!config.ok) throw new Error(config.failure.errorMessage);
+    expect(config.value.inheritEnvFrom).toEqual(["run-secrets"]);
+  });
+});
