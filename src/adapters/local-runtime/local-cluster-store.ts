@@ -8,6 +8,7 @@ import { KubernetesApiError } from "../../ports/kubernetes-port.js";
 import type { JobFailureReason } from "./job-conditions.js";
 import { matchesLabelSelector } from "./label-selector.js";
 import type { RunningPod } from "./local-pod-runner.js";
+import type { PodRecord, RuntimeStateDirectory } from "./runtime-state-directory.js";
 import { WatchHub } from "./watch-hub.js";
 
 export interface StoredJob {
@@ -21,6 +22,8 @@ export interface StoredJob {
 export interface StoredPod {
   pod: Pod;
   running?: RunningPod;
+  /** A recovered pod's sandbox, before it runs again (or for good, once it had ended). */
+  recovered?: PodRecord;
   /** Set while the pod is being deleted (terminate, then remove). */
   deleting?: Promise<void>;
 }
@@ -37,7 +40,55 @@ export class LocalClusterStore {
   readonly podWatches = new WatchHub<Pod>();
   private resourceVersion = 1;
 
-  constructor(private readonly clock: ClockPort) {}
+  /** Where every change is written so the pods outlive this process; none keeps state in memory only. */
+  constructor(
+    private readonly clock: ClockPort,
+    private readonly state?: RuntimeStateDirectory,
+  ) {}
+
+  putJob(stored: StoredJob): void {
+    this.jobs.set(keyOfObject(stored.job), stored);
+    this.state?.saveJob(stored.job);
+  }
+
+  /** False when the Job was already gone. */
+  removeJob(job: Job): boolean {
+    if (!this.jobs.delete(keyOfObject(job))) return false;
+    this.state?.forgetJob(job);
+    return true;
+  }
+
+  /** `persist` false: a Secret that must never reach the disk (the server's credentials). */
+  putSecret(secret: Secret, persist = true): void {
+    this.secrets.set(keyOfObject(secret), secret);
+    if (persist) this.state?.saveSecret(secret);
+  }
+
+  removeSecret(secret: Secret): void {
+    this.secrets.delete(keyOfObject(secret));
+    this.state?.forgetSecret(secret);
+  }
+
+  putPod(entry: StoredPod): void {
+    this.pods.set(keyOfObject(entry.pod), entry);
+    this.savePod(entry);
+  }
+
+  removePod(pod: Pod): void {
+    this.pods.delete(keyOfObject(pod));
+    this.state?.forgetPod(pod);
+  }
+
+  /** Writes the pod with its containers' processes and sandbox (after each of their changes). */
+  savePod(entry: StoredPod): void {
+    if (!this.state || this.pods.get(keyOfObject(entry.pod)) !== entry) return;
+    const record: PodRecord = {
+      pod: entry.pod,
+      sandboxDirectory: entry.running?.sandboxDirectory ?? entry.recovered?.sandboxDirectory ?? "",
+      processes: entry.running?.processRecords() ?? entry.recovered?.processes ?? {},
+    };
+    this.state.savePod(record);
+  }
 
   /** Bumps the object's resourceVersion, as every write to the API server does. */
   touch(metadata: ObjectMeta): void {
@@ -47,11 +98,14 @@ export class LocalClusterStore {
   /** A changed Job: new resourceVersion, announced to watchers. */
   jobChanged(job: Job): void {
     this.touch(job.metadata);
+    if (this.jobs.get(keyOfObject(job))?.job === job) this.state?.saveJob(job);
     this.jobWatches.emit("MODIFIED", job);
   }
 
   podChanged(pod: Pod): void {
     this.touch(pod.metadata);
+    const entry = this.pods.get(keyOfObject(pod));
+    if (entry?.pod === pod) this.savePod(entry);
     this.podWatches.emit("MODIFIED", pod);
   }
 

@@ -5,6 +5,7 @@
  * on the injected ClockPort; pod termination grace is wall time.
  */
 import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, ObjectMeta, Pod } from "../../ports/kubernetes-objects.js";
 import type { DeletePropagation } from "../../ports/kubernetes-port.js";
@@ -45,16 +46,40 @@ export class LocalJobController {
     };
     const podKey = keyOfObject(pod);
     const entry: StoredPod = { pod };
-    this.store.pods.set(podKey, entry);
     this.store.touch(pod.metadata);
+    this.store.putPod(entry);
     this.store.podWatches.emit("ADDED", pod);
-    const namespace = job.metadata.namespace ?? "";
-    entry.running = runner.run(
-      pod,
-      (name) => this.store.secrets.get(keyOf(namespace, name)),
-      (status) => this.onPodStatus(podKey, status),
-    );
+    entry.running = runner.run(pod, this.secretLookup(pod), (status) => this.onPodStatus(podKey, status));
+    this.store.savePod(entry);
     this.watchDeadline(stored);
+  }
+
+  /**
+   * A Job recovered from a server that died: its deadline and TTL timers go on where they were
+   * (counted from its start and its end), and a started Job whose pod was never recorded gets it.
+   */
+  async recoverJob(stored: StoredJob): Promise<void> {
+    const job = stored.job;
+    if (job.spec.suspend === true || job.metadata.deletionTimestamp) return;
+    if (isJobFinished(job)) return this.scheduleTtl(stored, elapsedSince(finishedAt(job), this.options.clock));
+    if (this.store.podsOwnedBy(job.metadata.uid ?? "").length === 0) return this.start(stored);
+    this.watchDeadline(stored);
+  }
+
+  /** A pod recovered from a server that died: the kubelet takes over its containers' processes. */
+  async recoverPod(entry: StoredPod): Promise<void> {
+    const record = entry.recovered;
+    if (!record) return;
+    const runner = await this.runner();
+    const podKey = keyOfObject(entry.pod);
+    if (this.store.pods.get(podKey) !== entry || entry.deleting) return;
+    entry.running = runner.adopt(record, this.secretLookup(entry.pod), (status) => this.onPodStatus(podKey, status));
+    this.store.savePod(entry);
+  }
+
+  private secretLookup(pod: Pod): (name: string) => ReturnType<LocalClusterStore["secrets"]["get"]> {
+    const namespace = pod.metadata.namespace ?? "";
+    return (name) => this.store.secrets.get(keyOf(namespace, name));
   }
 
   /** Deletes the Job with Kubernetes' propagation semantics; the caller checked it exists. */
@@ -81,10 +106,10 @@ export class LocalJobController {
 
   /** Deletes every Secret whose owners are all gone (an ownerless Secret is kept). */
   collectSecrets(): void {
-    for (const [key, secret] of this.store.secrets) {
+    for (const secret of [...this.store.secrets.values()]) {
       const owners = secret.metadata.ownerReferences ?? [];
       if (owners.length > 0 && owners.every((o) => this.store.jobByUid(o.uid) === undefined)) {
-        this.store.secrets.delete(key);
+        this.store.removeSecret(secret);
       }
     }
   }
@@ -144,7 +169,8 @@ export class LocalJobController {
   private watchDeadline(stored: StoredJob): void {
     const seconds = stored.job.spec.activeDeadlineSeconds;
     if (seconds === undefined) return;
-    void this.options.clock.sleep(seconds * 1000, stored.timers.signal).then((outcome) => {
+    const remaining = seconds * 1000 - elapsedSince(stored.job.status?.startTime, this.options.clock);
+    void this.options.clock.sleep(Math.max(0, remaining), stored.timers.signal).then((outcome) => {
       if (outcome !== "elapsed" || isJobFinished(stored.job) || !this.store.jobs.has(keyOfObject(stored.job))) return;
       stored.failing = "DeadlineExceeded";
       markFailureTarget(stored.job, "DeadlineExceeded", this.store.timestamp());
@@ -153,20 +179,22 @@ export class LocalJobController {
     });
   }
 
-  private scheduleTtl(stored: StoredJob): void {
+  private scheduleTtl(stored: StoredJob, alreadyElapsedMs = 0): void {
     const seconds = stored.job.spec.ttlSecondsAfterFinished;
     if (seconds === undefined) return;
-    void this.options.clock.sleep(seconds * 1000, stored.timers.signal).then((outcome) => {
-      if (outcome !== "elapsed" || this.options.isClosed() || stored.job.metadata.deletionTimestamp) return;
-      if (!this.store.jobs.has(keyOfObject(stored.job))) return;
-      this.delete(stored, "Background");
-    });
+    void this.options.clock
+      .sleep(Math.max(0, seconds * 1000 - alreadyElapsedMs), stored.timers.signal)
+      .then((outcome) => {
+        if (outcome !== "elapsed" || this.options.isClosed() || stored.job.metadata.deletionTimestamp) return;
+        if (!this.store.jobs.has(keyOfObject(stored.job))) return;
+        this.delete(stored, "Background");
+      });
   }
 
   // ---- deletion and garbage collection ---------------------------------------------------------
 
   private removeJob(stored: StoredJob): void {
-    if (!this.store.jobs.delete(keyOfObject(stored.job))) return;
+    if (!this.store.removeJob(stored.job)) return;
     stored.timers.abort();
     this.store.jobWatches.emit("DELETED", stored.job);
   }
@@ -176,6 +204,11 @@ export class LocalJobController {
     return this.store.podsOwnedBy(uid).map(([key, entry]) => this.deletePod(key, entry));
   }
 
+  /** Deletes one pod (graceful termination, then removal), as deleting its owner would. */
+  deletePodOf(entry: StoredPod): Promise<void> {
+    return this.deletePod(keyOfObject(entry.pod), entry);
+  }
+
   private deletePod(key: string, entry: StoredPod): Promise<void> {
     if (entry.deleting) return entry.deleting;
     entry.pod.metadata.deletionTimestamp = this.store.timestamp();
@@ -183,8 +216,11 @@ export class LocalJobController {
     entry.deleting = (async () => {
       try {
         await entry.running?.dispose(this.options.killGraceMs);
+        // A recovered pod that never ran again still has its sandbox (logs) from before.
+        if (entry.recovered?.sandboxDirectory)
+          await rm(entry.recovered.sandboxDirectory, { recursive: true, force: true });
       } finally {
-        this.store.pods.delete(key);
+        this.store.removePod(entry.pod);
         this.store.touch(entry.pod.metadata);
         this.store.podWatches.emit("DELETED", entry.pod);
       }
@@ -203,9 +239,24 @@ export class LocalJobController {
       if (strip(entry.pod.metadata)) this.store.podChanged(entry.pod);
     }
     for (const secret of this.store.secrets.values()) {
-      if (strip(secret.metadata)) this.store.touch(secret.metadata);
+      if (!strip(secret.metadata)) continue;
+      this.store.touch(secret.metadata);
+      this.store.putSecret(secret);
     }
   }
+}
+
+function finishedAt(job: Job): string | undefined {
+  const end = job.status?.conditions?.find(
+    (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
+  );
+  return job.status?.completionTime ?? end?.lastTransitionTime;
+}
+
+/** Milliseconds since an ISO timestamp on `clock` (0 when there is none). */
+function elapsedSince(timestamp: string | undefined, clock: ClockPort): number {
+  const at = timestamp ? Date.parse(timestamp) : NaN;
+  return Number.isNaN(at) ? 0 : Math.max(0, clock.now() - at);
 }
 
 function randomSuffix(): string {

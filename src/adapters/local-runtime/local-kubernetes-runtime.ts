@@ -8,6 +8,8 @@
  * local-job-controller.ts, the kubelet is local-pod-runner.ts and the path rule mount-table.ts.
  * `shutdown()` kills every pod it started, waits for them, and removes every sandbox; a process
  * that exits without calling it still SIGKILLs the pods and removes the sandboxes (exit-cleanup.ts).
+ * A process that is killed (SIGKILL, OOM) leaves its pods running and its state on disk
+ * (runtime-state-directory.ts): the next runtime on the data directory takes them over.
  */
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -30,10 +32,11 @@ import { SystemClock } from "../system-clock.js";
 import { jobAdmissionProblems } from "./job-admission.js";
 import { atProcessExit } from "./exit-cleanup.js";
 import { markSuspended } from "./job-conditions.js";
-import { assertSelector, keyOf, LocalClusterStore, type StoredJob } from "./local-cluster-store.js";
+import { assertSelector, keyOf, LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
 import { LocalJobController } from "./local-job-controller.js";
 import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
+import { RuntimeStateDirectory, type RecoveredState } from "./runtime-state-directory.js";
 import { LOCAL_SERVER_SECRET_NAME, syntheticOwnPod } from "./synthetic-own-pod.js";
 
 export interface LocalKubernetesRuntimeOptions {
@@ -67,6 +70,11 @@ export interface LocalKubernetesRuntimeOptions {
   readonly programDirectories?: readonly string[];
   /** Pods as plain processes, without the bubblewrap sandbox (see LocalPodRunnerOptions). */
   readonly unsandboxed?: boolean;
+  /**
+   * Where Jobs, Secrets and pods (with their processes) are kept on disk, so that a server that
+   * dies leaves them to the next runtime on this directory. Default `<dataDirectory>/.local-runtime`.
+   */
+  readonly stateDirectory?: string;
 }
 
 export class LocalKubernetesRuntime implements KubernetesPort {
@@ -78,6 +86,9 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   private createdSandboxRoot: string | undefined;
   private closed = false;
   private forgetExitCleanup: (() => void) | undefined;
+  private readonly state: RuntimeStateDirectory;
+  /** Settles once the pods of a server that died are watched again (see recover()). */
+  readonly recovered: Promise<void>;
 
   constructor(private readonly options: LocalKubernetesRuntimeOptions) {
     if (!options.dataDirectory.startsWith("/")) {
@@ -91,13 +102,42 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       dataDirectory: normalizeAbsolutePath(options.dataDirectory),
       dataClaimName: options.dataClaimName ?? DEFAULT_DATA_CLAIM_NAME,
     };
-    this.store = new LocalClusterStore(clock);
+    this.state = RuntimeStateDirectory.open(options.stateDirectory ?? `${this.rule.dataDirectory}/.local-runtime`);
+    this.store = new LocalClusterStore(clock, this.state);
     this.controller = new LocalJobController(this.store, () => this.podRunner(), {
       clock,
       killGraceMs: options.killGraceMs,
       isClosed: () => this.closed,
     });
     this.storeServerSecret(options.serverSecretEnv ?? {});
+    this.recovered = this.recover(this.state.claimOrphanedState());
+  }
+
+  /**
+   * Takes over what a runtime left when its server died: its Jobs, Secrets and pods are back in the
+   * store at once (the one-Job-per-agent guard sees them before anything else can be created); the
+   * pods' processes that still run are followed until they end, those that ended report how, and
+   * deadlines and TTLs go on. A pod whose Job is gone is deleted, as the garbage collector would.
+   */
+  private async recover(state: RecoveredState): Promise<void> {
+    for (const secret of state.secrets) this.store.putSecret(secret);
+    const jobs = state.jobs.map((job) => ({ job, timers: new AbortController() }));
+    for (const stored of jobs) this.store.putJob(stored);
+    const pods = state.pods.map((record) => ({ pod: record.pod, recovered: record }));
+    for (const entry of pods) this.store.putPod(entry);
+    if (state.jobs.length + state.pods.length === 0) return;
+    for (const entry of pods) {
+      await this.controller.recoverPod(entry);
+      const owner = entry.pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
+      const orphaned = owner !== undefined && this.store.jobByUid(owner.uid) === undefined;
+      // A deletion the dead server had begun goes on (its processes are known again first).
+      if (orphaned || entry.pod.metadata.deletionTimestamp) this.controller.deletePodOf(entry);
+    }
+    for (const stored of jobs) {
+      if (stored.job.metadata.deletionTimestamp) this.controller.delete(stored, "Background");
+      else await this.controller.recoverJob(stored);
+    }
+    this.controller.collectSecrets();
   }
 
   private storeServerSecret(values: Readonly<Record<string, string>>): void {
@@ -114,7 +154,8 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       stringData: { ...values },
     };
     this.store.touch(secret.metadata);
-    this.store.secrets.set(keyOf(this.namespace, LOCAL_SERVER_SECRET_NAME), secret);
+    // Credentials stay in memory only: each runtime is given them again when it starts.
+    this.store.putSecret(secret, false);
   }
 
   // ---- KubernetesPort ---------------------------------------------------------------------------
@@ -166,7 +207,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     stored.job.status = {};
     if (stored.job.spec.suspend === true) markSuspended(stored.job, this.store.timestamp());
     this.store.touch(stored.job.metadata);
-    this.store.jobs.set(key, stored);
+    this.store.putJob(stored);
     this.store.jobWatches.emit("ADDED", stored.job);
     if (stored.job.spec.suspend !== true) await this.controller.start(stored);
     return structuredClone(stored.job);
@@ -194,6 +235,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     if (!stored) throw new KubernetesApiError("not_found", "resumeJob", `jobs.batch "${name}" not found`, 404);
     if (stored.job.spec.suspend !== true) return;
     stored.job.spec.suspend = false;
+    this.store.jobChanged(stored.job);
     await this.controller.start(stored);
   }
 
@@ -221,7 +263,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       ownerReferences: [jobOwnerReference(owner)],
     };
     this.store.touch(stored.metadata);
-    this.store.secrets.set(key, stored);
+    this.store.putSecret(stored);
     // As the garbage collector would: a Secret whose owner is already gone does not survive.
     this.controller.collectSecrets();
   }
@@ -303,10 +345,17 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     this.closed = true;
     this.forgetExitCleanup?.();
     for (const stored of this.store.jobs.values()) stored.timers.abort();
-    await Promise.allSettled(
-      [...this.store.pods.values()].map((stored) => stored.deleting ?? stored.running?.dispose()),
-    );
+    await this.recovered.catch(() => undefined);
+    await Promise.allSettled([...this.store.pods.values()].map((stored) => stored.deleting ?? this.disposePod(stored)));
     if (this.createdSandboxRoot) await rm(this.createdSandboxRoot, { recursive: true, force: true });
+    // Everything it held is stopped: nothing is left for another runtime to take over.
+    this.state.remove();
+  }
+
+  private async disposePod(stored: StoredPod): Promise<void> {
+    await stored.running?.dispose();
+    if (stored.recovered?.sandboxDirectory)
+      await rm(stored.recovered.sandboxDirectory, { recursive: true, force: true });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -338,9 +387,11 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   private killEverythingNow(): void {
     for (const stored of this.store.pods.values()) {
       stored.running?.kill("SIGKILL");
-      if (stored.running) rmSync(stored.running.sandboxDirectory, { recursive: true, force: true });
+      const sandbox = stored.running?.sandboxDirectory ?? stored.recovered?.sandboxDirectory;
+      if (sandbox) rmSync(sandbox, { recursive: true, force: true });
     }
     if (this.createdSandboxRoot) rmSync(this.createdSandboxRoot, { recursive: true, force: true });
+    this.state.remove();
   }
 
   private assertOpen(operation: string): void {

@@ -25,7 +25,7 @@
  * Deliberately NOT faithful (it runs on the host): the image is ignored (the host's /usr is the
  * image); resource limits are not enforced; the network is the host's.
  */
-import { chown, mkdir, stat } from "node:fs/promises";
+import { chown, mkdir, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Container, ContainerStatus, Pod } from "../../ports/kubernetes-objects.js";
 import { claudeStandInBinDirectory } from "../../stand-in/stand-in-location.js";
@@ -41,6 +41,9 @@ import {
   waitForGroupGone,
   type ProcessExit,
 } from "./process-group.js";
+import { awaitRecordedGroupEnd, exitOfAdoptedContainer, isRecordedGroupRunning } from "./adopted-container.js";
+import { currentBootId, identityOf } from "./process-identity.js";
+import type { ContainerProcessRecord, PodRecord } from "./runtime-state-directory.js";
 import { podIdentity, sandboxedArgv, signalOfSandboxExit, type PodIdentity } from "./sandbox-command.js";
 import { isRoot, sandboxAvailability, systemEntries } from "./sandbox-host.js";
 import type { SecretLookup } from "./secret-data.js";
@@ -112,6 +115,14 @@ export class LocalPodRunner {
   }
 
   /**
+   * Takes over a pod a server that died had started: containers still running are followed to
+   * their end; a pod whose main containers had not started yet starts over; an ended pod stays.
+   */
+  adopt(record: PodRecord, secretLookup: SecretLookup, onStatus: PodStatusListener): RunningPod {
+    return new RunningPod(structuredClone(record.pod), secretLookup, onStatus, this.options, record);
+  }
+
+  /**
    * The loopback API server's kubelet contract: start the pod; `kill()` terminates it (SIGTERM,
    * grace, SIGKILL) and removes its sandbox.
    */
@@ -158,6 +169,9 @@ export class RunningPod {
   private readonly stopController = new AbortController();
   private readonly liveGroups = new Set<number>();
   private readonly allGroups: number[] = [];
+  /** Each started container's process, as recorded on disk for a runtime that takes over. */
+  private readonly processes: Record<string, ContainerProcessRecord> = {};
+  private killedBySigkill = false;
   private readonly sandboxed: boolean;
   private sandbox: PodSandbox | undefined;
   /** Each data-volume mount's local path, resolved; filled before the first container starts. */
@@ -168,21 +182,26 @@ export class RunningPod {
     private readonly secretLookup: SecretLookup,
     private readonly onStatus: PodStatusListener,
     private readonly options: LocalPodRunnerOptions,
+    private readonly recovered?: PodRecord,
   ) {
     this.rule = dataVolumeRule(options);
     this.sandboxed = options.unsandboxed !== true;
-    this.sandboxDirectory = PodSandbox.pathFor(options.sandboxRoot, pod);
-    this.status = {
-      phase: "Pending",
-      conditions: [{ type: "PodScheduled", status: "True" }],
-      ...(pod.spec.initContainers?.length
-        ? { initContainerStatuses: pod.spec.initContainers.map((c) => waiting(c.name, "PodInitializing")) }
-        : {}),
-      containerStatuses: pod.spec.containers.map((c) =>
-        waiting(c.name, pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating"),
-      ),
-    };
-    this.done = this.live();
+    const followed = recovered !== undefined && recoveredMainStarted(recovered);
+    this.sandboxDirectory = followed ? recovered.sandboxDirectory : PodSandbox.pathFor(options.sandboxRoot, pod);
+    this.status =
+      followed && pod.status
+        ? structuredClone(pod.status)
+        : {
+            phase: "Pending",
+            conditions: [{ type: "PodScheduled", status: "True" }],
+            ...(pod.spec.initContainers?.length
+              ? { initContainerStatuses: pod.spec.initContainers.map((c) => waiting(c.name, "PodInitializing")) }
+              : {}),
+            containerStatuses: pod.spec.containers.map((c) =>
+              waiting(c.name, pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating"),
+            ),
+          };
+    this.done = followed ? this.follow(recovered) : this.live();
   }
 
   get stopping(): boolean {
@@ -192,6 +211,11 @@ export class RunningPod {
   /** Every process group this pod has started (one per container), for checks that none is left. */
   processGroupIds(): readonly number[] {
     return [...this.allGroups];
+  }
+
+  /** The started containers' process groups and exit-status files (what a successor needs). */
+  processRecords(): Readonly<Record<string, ContainerProcessRecord>> {
+    return { ...this.processes };
   }
 
   /** Where each container's volumes are on this machine (the pod annotation shows the same). */
@@ -215,6 +239,7 @@ export class RunningPod {
    */
   kill(signal: NodeJS.Signals = "SIGTERM"): void {
     this.stopController.abort();
+    if (signal === "SIGKILL") this.killedBySigkill = true;
     for (const pgid of this.liveGroups) {
       if (signal === "SIGKILL") signalGroup(pgid, signal);
       // In a sandbox the main process sits below bubblewrap, which would die without passing it on.
@@ -247,6 +272,7 @@ export class RunningPod {
    * the terminal phase is reported, so whoever sees the pod end also sees them gone.
    */
   private async live(): Promise<PodStatus> {
+    if (this.recovered) await discardUnfollowed(this.recovered);
     const ending = await this.execute();
     await this.sandbox?.removeVolumes().catch(() => undefined);
     return this.finish(ending);
@@ -354,15 +380,19 @@ export class RunningPod {
           command,
         )
       : command;
+    const exitStatusFile = sandbox.exitStatusPath(container.name);
     const child = spawnInNewGroup({
       argv,
       cwd: this.sandboxed ? sandbox.workDirectory : cwd,
       env,
       logPath: sandbox.logPath(container.name),
+      ...(this.sandboxed ? { exitStatusPath: exitStatusFile } : {}),
     });
     if (child.pgid !== undefined) {
       this.liveGroups.add(child.pgid);
       this.allGroups.push(child.pgid);
+      const group = identityOf(child.pgid) ?? { pid: child.pgid, startTime: "", bootId: currentBootId() };
+      this.processes[container.name] = { group, exitStatusFile };
     }
     if (kind === "main") this.status.phase = "Running";
     this.setContainer(kind, index, {
@@ -381,6 +411,45 @@ export class RunningPod {
       this.liveGroups.delete(child.pgid);
     }
     return this.recordExit(container, kind, index, exit, startedAt);
+  }
+
+  // ---- a pod taken over from a server that died ----------------------------------------------
+
+  /** Follows the recovered pod's main containers to their end (an ended pod reports as it was). */
+  private async follow(record: PodRecord): Promise<PodStatus> {
+    const recordedPhase = this.status.phase;
+    if (recordedPhase === "Succeeded" || recordedPhase === "Failed") return structuredClone(this.status);
+    const sandbox = PodSandbox.at(record.sandboxDirectory);
+    this.sandbox = sandbox;
+    Object.assign(this.processes, record.processes);
+    const exits = await Promise.all(
+      this.pod.spec.containers.map(async (container, index) => {
+        const process = record.processes[container.name];
+        if (process === undefined) return this.runContainer(sandbox, container, "main", index);
+        return this.followContainer(container, index, process);
+      }),
+    );
+    await sandbox.removeVolumes().catch(() => undefined);
+    return this.finish({ phase: exits.every((exit) => exit?.exitCode === 0) ? "Succeeded" : "Failed" });
+  }
+
+  private async followContainer(
+    container: Container,
+    index: number,
+    process: ContainerProcessRecord,
+  ): Promise<ProcessExit> {
+    const startedAt = this.status.containerStatuses?.[index]?.state?.running?.startedAt ?? new Date().toISOString();
+    const pgid = process.group.pid;
+    if (isRecordedGroupRunning(process)) {
+      this.liveGroups.add(pgid);
+      this.allGroups.push(pgid);
+      if (this.stopping) signalGroup(pgid, "SIGKILL");
+      await awaitRecordedGroupEnd(process);
+      this.liveGroups.delete(pgid);
+    }
+    const { reason, message, ...exit } = exitOfAdoptedContainer(process, this.killedBySigkill);
+    this.recordExit(container, "main", index, exit, startedAt, reason, message);
+    return exit;
   }
 
   // ---- the sandbox --------------------------------------------------------------------------
@@ -441,8 +510,12 @@ export class RunningPod {
     index: number,
     exit: ProcessExit,
     startedAt: string,
+    knownReason?: string,
+    knownMessage?: string,
   ): ProcessExit {
-    const reason = exit.startError !== undefined ? "StartError" : exit.exitCode === 0 ? "Completed" : "Error";
+    const reason =
+      knownReason ?? (exit.startError !== undefined ? "StartError" : exit.exitCode === 0 ? "Completed" : "Error");
+    const message = knownMessage ?? exit.startError;
     this.setContainer(kind, index, {
       name: container.name,
       ready: false,
@@ -453,7 +526,7 @@ export class RunningPod {
           exitCode: exit.exitCode,
           ...(exit.signal !== undefined ? { signal: exit.signal } : {}),
           reason,
-          ...(exit.startError !== undefined ? { message: exit.startError } : {}),
+          ...(message !== undefined ? { message } : {}),
           startedAt,
           finishedAt: new Date().toISOString(),
         },
@@ -540,6 +613,21 @@ export class RunningPod {
       // A listener's failure must not stop the kubelet from tracking the pod's processes.
     }
   }
+}
+
+/** True when the recovered pod's main containers had started: they are followed, not started over. */
+function recoveredMainStarted(record: PodRecord): boolean {
+  return record.pod.spec.containers.some((container) => record.processes[container.name] !== undefined);
+}
+
+/** A recovered pod that starts over: its init containers' leftovers are killed, its old sandbox removed. */
+async function discardUnfollowed(record: PodRecord): Promise<void> {
+  for (const process of Object.values(record.processes)) {
+    if (!isRecordedGroupRunning(process)) continue;
+    signalGroup(process.group.pid, "SIGKILL");
+    await waitForGroupGone(process.group.pid, GROUP_EXIT_WAIT_MS);
+  }
+  if (record.sandboxDirectory) await rm(record.sandboxDirectory, { recursive: true, force: true });
 }
 
 /** The Claude stand-in's own directory (its bin/claude runs ../claude-stand-in.mjs), if shipped. */

@@ -6,6 +6,7 @@
  *   <root>/<namespace>.<pod>/logs/<container>.log  the container's stdout+stderr ("kubectl logs")
  *   <root>/<namespace>.<pod>/home/                 HOME, unless the container sets it
  *   <root>/<namespace>.<pod>/workdir/              cwd when the container sets no workingDir
+ *   <root>/<namespace>.<pod>/status/<container>.json  the container's exit status, by bubblewrap
  * The data volume is not here: it is the runtime's data directory (see mount-table.ts).
  */
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -20,12 +21,19 @@ export class PodSandbox {
   readonly logsDirectory: string;
   readonly homeDirectory: string;
   readonly workDirectory: string;
+  readonly statusDirectory: string;
 
   private constructor(readonly directory: string) {
     this.volumesDirectory = `${directory}/volumes`;
     this.logsDirectory = `${directory}/logs`;
     this.homeDirectory = `${directory}/home`;
     this.workDirectory = `${directory}/workdir`;
+    this.statusDirectory = `${directory}/status`;
+  }
+
+  /** The sandbox a pod already has (one recovered from a server that died). */
+  static at(directory: string): PodSandbox {
+    return new PodSandbox(directory);
   }
 
   static pathFor(root: string, pod: Pod): string {
@@ -39,6 +47,7 @@ export class PodSandbox {
       sandbox.logsDirectory,
       sandbox.homeDirectory,
       sandbox.workDirectory,
+      sandbox.statusDirectory,
     ]) {
       await mkdir(directory, { recursive: true, mode: 0o755 });
     }
@@ -47,6 +56,10 @@ export class PodSandbox {
 
   logPath(containerName: string): string {
     return `${this.logsDirectory}/${containerName}.log`;
+  }
+
+  exitStatusPath(containerName: string): string {
+    return `${this.statusDirectory}/${containerName}.json`;
   }
 
   async readLog(containerName: string): Promise<string> {

@@ -29,6 +29,8 @@ export interface SpawnRequest {
   readonly env: Readonly<Record<string, string>>;
   /** stdout and stderr are appended here, interleaved like `kubectl logs`. */
   readonly logPath: string;
+  /** Opened as the child's fd 3 (bubblewrap writes the exit status there; see sandbox-command.ts). */
+  readonly exitStatusPath?: string;
 }
 
 export function spawnInNewGroup(request: SpawnRequest): GroupProcess {
@@ -37,12 +39,13 @@ export function spawnInNewGroup(request: SpawnRequest): GroupProcess {
     return { pgid: undefined, exited: Promise.resolve({ exitCode: 128, startError: "the container has no command" }) };
   }
   const logFd = openSync(request.logPath, "a", 0o644);
+  const statusFd = request.exitStatusPath === undefined ? undefined : openSync(request.exitStatusPath, "a", 0o600);
   try {
     const child = spawn(command, args, {
       cwd: request.cwd,
       env: request.env,
       detached: true,
-      stdio: ["ignore", logFd, logFd],
+      stdio: ["ignore", logFd, logFd, ...(statusFd === undefined ? [] : [statusFd])],
     });
     const exited = new Promise<ProcessExit>((resolve) => {
       child.once("error", (error) => resolve({ exitCode: 128, startError: error.message }));
@@ -55,6 +58,7 @@ export function spawnInNewGroup(request: SpawnRequest): GroupProcess {
     return { pgid: child.pid, exited };
   } finally {
     closeSync(logFd);
+    if (statusFd !== undefined) closeSync(statusFd);
   }
 }
 
@@ -67,6 +71,21 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
     if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
     throw error;
   }
+}
+
+/**
+ * The exit code bubblewrap recorded in an exit-status file (its last `"exit-code"` document);
+ * undefined when the container has not ended or ended without a word (bubblewrap was killed).
+ */
+export function recordedExitCode(path: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  const codes = [...text.matchAll(/"exit-code"\s*:\s*(\d+)/g)].map((match) => Number(match[1]));
+  return codes.at(-1);
 }
 
 /** Sends `signal` to the group leader alone (a container's PID 1); false when it is gone. */

@@ -11,13 +11,20 @@
  * cluster's `allowPrivilegeEscalation: false` + `capabilities.drop: [ALL]` would. As another user,
  * bubblewrap needs a user namespace and the processes keep this user's uid (it cannot switch).
  *
+ * bubblewrap writes JSON documents to the exit-status descriptor, the last `{ "exit-code": N }`
+ * when the container's main process ends: written by the sandbox itself, it is there even when
+ * the server that started the container has died meanwhile.
+ *
  * No `--new-session`: the processes stay in the container's process group (the runtime signals
  * it), and no terminal is attached for them to abuse. The PID namespace guarantees that nothing
- * outlives the container: when its main process ends, or bubblewrap is killed, the kernel kills
- * every process left in the namespace.
+ * outlives the container: when its main process ends, the kernel kills every process left in the
+ * namespace.
  */
 import type { Container, Pod } from "../../ports/kubernetes-objects.js";
 import { BWRAP_PATH, SETPRIV_PATH, systemBindArgs, type SystemEntry } from "./sandbox-host.js";
+
+/** The descriptor the runtime opens on the container's exit-status file for bubblewrap. */
+export const EXIT_STATUS_FD = 3;
 
 /** Who the container's processes run as (only when the server is root and can switch). */
 export interface PodIdentity {
@@ -85,7 +92,9 @@ export function sandboxedArgv(plan: SandboxPlan, argv: readonly string[]): strin
     ...system,
     ...binds,
     ...["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", plan.hostname || "pod"],
-    "--die-with-parent",
+    // Not --die-with-parent: a pod outlives the server that started it, as in a cluster; the next
+    // runtime adopts it (runtime-state-directory.ts). bubblewrap writes the exit status to fd 3.
+    ...["--json-status-fd", String(EXIT_STATUS_FD)],
     ...["--chdir", plan.cwd],
     ...(plan.identity ? identitySwitch(plan.identity) : []),
     ...argv,

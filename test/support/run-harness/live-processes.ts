@@ -26,3 +26,22 @@ function statOf(pid: string): { state: string; pgrp: number } | null {
     return null; // exited while we looked
   }
 }
+
+/**
+ * Live (not zombie) processes whose command line names `path`: every pod process of a run on a
+ * data directory does (bubblewrap binds its mounts by path), whoever started it and whoever died.
+ */
+export function processesNaming(path: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let commandLine: string;
+    try {
+      commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (commandLine.includes(path) && statOf(entry)?.state !== "Z") found.push(Number(entry));
+  }
+  return found;
+}

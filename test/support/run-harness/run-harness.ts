@@ -124,7 +124,7 @@ export class RunHarness {
   }
 
   get runLogRoot(): string {
-    return `${this.dataDirectory}/instances/default/data/run-logs`;
+    return runLogRootOf(this.dataDirectory);
   }
 
   /** A fresh server process: new client-node client, new container, real file system and clock. */
@@ -143,32 +143,7 @@ export class RunHarness {
   }
 
   request(overrides: Partial<AgentRunRequest> = {}, config: Partial<AdapterConfig> = {}): AgentRunRequest {
-    const agentId = overrides.agentId ?? "agent-1";
-    return {
-      runId: "run-1",
-      agentId,
-      companyId: "company-1",
-      taskId: "task-1",
-      config: {
-        ...defaultAdapterConfig(),
-        dataMountPath: this.dataDirectory,
-        ...config,
-        env: { ...this.standInEnv, ...config.env },
-      },
-      prompt: "Summarise the README.",
-      runLogRoot: this.runLogRoot,
-      // Paperclip's own per-agent workspace (its "agent_home" fallback) on the shared volume.
-      workingDirectory: `${this.dataDirectory}/instances/default/workspaces/${agentId}`,
-      resumeSessionId: null,
-      freshSessionId: randomUUID(),
-      appendSystemPromptFile: null,
-      addDirs: [],
-      env: { paperclip: { PAPERCLIP_AGENT_ID: agentId, PAPERCLIP_RUN_ID: overrides.runId ?? "run-1" }, context: {} },
-      authToken: RUN_TOKEN,
-      billingEnv: { useBedrock: false, hasApiKey: true },
-      allowLoopbackApiUrl: false,
-      ...overrides,
-    };
+    return runRequest(this.dataDirectory, this.standInEnv, overrides, config);
   }
 
   paths(request: AgentRunRequest): RunFilePaths {
@@ -227,8 +202,48 @@ export class RunHarness {
   }
 }
 
+/**
+ * A run of `agent-1` on task-1 (unless overridden) over the data directory as Paperclip builds it:
+ * the run-log root and the agent's workspace on the shared volume, the stand-in env under config.env.
+ */
+export function runRequest(
+  dataDirectory: string,
+  standInEnv: Readonly<Record<string, string>>,
+  overrides: Partial<AgentRunRequest> = {},
+  config: Partial<AdapterConfig> = {},
+): AgentRunRequest {
+  const agentId = overrides.agentId ?? "agent-1";
+  return {
+    runId: "run-1",
+    agentId,
+    companyId: "company-1",
+    taskId: "task-1",
+    config: {
+      ...defaultAdapterConfig(),
+      dataMountPath: dataDirectory,
+      ...config,
+      env: { ...standInEnv, ...config.env },
+    },
+    prompt: "Summarise the README.",
+    runLogRoot: runLogRootOf(dataDirectory),
+    // Paperclip's own per-agent workspace (its "agent_home" fallback) on the shared volume.
+    workingDirectory: `${dataDirectory}/instances/default/workspaces/${agentId}`,
+    resumeSessionId: null,
+    freshSessionId: randomUUID(),
+    appendSystemPromptFile: null,
+    addDirs: [],
+    env: { paperclip: { PAPERCLIP_AGENT_ID: agentId, PAPERCLIP_RUN_ID: overrides.runId ?? "run-1" }, context: {} },
+    authToken: RUN_TOKEN,
+    billingEnv: { useBedrock: false, hasApiKey: true },
+    allowLoopbackApiUrl: false,
+    ...overrides,
+  };
+}
+
+export const runLogRootOf = (dataDirectory: string): string => `${dataDirectory}/instances/default/data/run-logs`;
+
 /** Files under the run-log root, and run directories (<company>/<agent>/<run>) left behind. */
-async function filesUnder(directory: string): Promise<string[]> {
+export async function filesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
   const depth = (path: string) => path.slice(directory.length).split("/").filter(Boolean).length;
   return entries

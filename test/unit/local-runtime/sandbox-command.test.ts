@@ -63,10 +63,10 @@ describe("sandboxedArgv", () => {
     expect(joined).toContain("--symlink usr/bin /bin");
   });
 
-  it("runs the command in its own PID, IPC and UTS namespaces, dying with the runtime, as the pod's user without capabilities", () => {
-    expect(argv).toEqual(
-      expect.arrayContaining(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]),
-    );
+  it("runs the command in its own PID, IPC and UTS namespaces, outliving the runtime (exit status to fd 3), as the pod's user without capabilities", () => {
+    expect(argv).toEqual(expect.arrayContaining(["--unshare-pid", "--unshare-ipc", "--unshare-uts"]));
+    expect(argv).not.toContain("--die-with-parent");
+    expect(joined).toContain("--json-status-fd 3");
     expect(joined).toContain("--hostname pod-1");
     expect(joined).toContain("--chdir /data/runs/r1");
     expect(joined).toContain(
