@@ -1,0 +1,12 @@
+import { describe } from "vitest";
+import { chaosSuite } from "../../support/chaos/chaos-suite.js";
+
+// The full count on the local runtime: CHAOS_PER_POINT trials at each of the 7 points (default 4) and
+// CHAOS_RANDOM at a random moment (default 22); the other runtime's file runs beside it.
+describe("chaos bench on the local runtime: the server process SIGKILLed, full count", () => {
+  chaosSuite({
+    runtime: "local",
+    perPoint: Number(process.env.CHAOS_PER_POINT ?? 4),
+    random: Number(process.env.CHAOS_RANDOM ?? 22),
+  });
+});
