@@ -1,7 +1,11 @@
 /**
- * One running Job per agent. Before launching, the guard lists the agent's Jobs: a still-running
- * Job of THIS run (a retried execute) or, after a server restart, an orphan working on the same
- * task and session is adopted — the run follows THAT Job's own files. Their paths are recomputed from
+ * One running Job per agent. Before launching, the guard lists the agent's Jobs: a Job of THIS run
+ * (a retried execute) or, after a server restart, an orphan working on the same task and session is
+ * adopted — the run follows THAT Job's own files. An orphan still suspended never started claude
+ * (its server died mid-launch): it is replaced, not waited on. An orphan that already FINISHED, of
+ * the same task and launched from the same session, is harvested: its transcript is replayed and
+ * its outcome reported instead of running claude again (only with retainJobs off, where a finished
+ * Job that still exists is one whose run never got to clean up). Paths are recomputed from
  * the ids (this agent's company and agent, the orphan's validated run id) and the server's run-log
  * root: annotations are written by whoever can edit a Job, so they never decide what is read or deleted.
  * Anything else running for the agent blocks the run with a named error. A failed list fails
@@ -23,16 +27,20 @@ import { isSafePathComponent, runFilePaths, type RunFilePaths } from "../run-log
 import type { AgentRunRequest } from "./agent-run-request.js";
 import { retryRunCall } from "./api-retry.js";
 
+export interface AdoptableJob {
+  readonly jobName: string;
+  readonly runId: string;
+  readonly paths: RunFilePaths;
+  /** The Claude session the Job was launched with (its annotation; a UUID or null). */
+  readonly sessionId: string | null;
+}
+
 export type GuardDecision =
   | { readonly kind: "launch" }
-  | {
-      readonly kind: "adopt";
-      readonly jobName: string;
-      readonly runId: string;
-      readonly paths: RunFilePaths;
-      /** The Claude session the adopted Job was launched with (its annotation; a UUID or null). */
-      readonly sessionId: string | null;
-    };
+  /** Follow this Job (running, or finished and harvested) instead of launching. */
+  | ({ readonly kind: "adopt"; readonly finished: boolean } & AdoptableJob)
+  /** A suspended orphan of the same task: delete it and its files, then launch. */
+  | ({ readonly kind: "replace" } & AdoptableJob);
 
 export class ConcurrencyGuard {
   constructor(
@@ -52,11 +60,11 @@ export class ConcurrencyGuard {
     );
     if (!listed.ok) return fail(apiFailure(listed.failure));
 
-    const running = listed.value.filter(isStillRunning).sort(newestFirst);
-    const own = running.find((job) => readRunAnnotations(job)?.runId === request.runId);
+    const present = listed.value.filter((job) => !job.metadata.deletionTimestamp).sort(newestFirst);
+    const own = present.find((job) => readRunAnnotations(job)?.runId === request.runId);
     if (own) return ok(adoption(own, request, request.runId));
-    const [orphan] = running;
-    if (!orphan) return ok({ kind: "launch" });
+    const [orphan] = present.filter(isStillRunning);
+    if (!orphan) return ok(this.harvestable(present, request) ?? { kind: "launch" });
 
     const blocked = (why: string) =>
       fail(
@@ -74,18 +82,35 @@ export class ConcurrencyGuard {
     }
     const orphanRunId = validatedRunId(orphan);
     if (orphanRunId === null) return blocked("it carries no valid run id to recompute its file paths from");
-    return ok(adoption(orphan, request, orphanRunId));
+    const decision = adoption(orphan, request, orphanRunId);
+    return ok(orphan.spec.suspend === true ? { ...decision, kind: "replace" } : decision);
+  }
+
+  /**
+   * The newest finished orphan of this task launched from the same session (this run is its
+   * re-queue), or null. With retainJobs on, finished Jobs are kept on purpose and never harvested.
+   */
+  private harvestable(present: readonly Job[], request: AgentRunRequest): GuardDecision | null {
+    if (!request.config.reattachOrphanedJobs || request.config.retainJobs || !request.taskId) return null;
+    for (const job of present) {
+      const annotations = job.metadata.annotations ?? {};
+      if (annotations[ANNOTATION_KEYS.taskId] !== request.taskId) continue;
+      if ((annotations[ANNOTATION_KEYS.sessionId] ?? null) !== request.resumeSessionId) continue;
+      const runId = validatedRunId(job);
+      if (runId !== null) return { ...adoption(job, request, runId), finished: true };
+    }
+    return null;
   }
 }
 
 const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The adopted Job's files, recomputed from the ids under the server's run-log root. */
-function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecision {
+function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecision & { kind: "adopt" } {
   const paths = runFilePaths(request.runLogRoot, { companyId: request.companyId, agentId: request.agentId, runId });
   const session = job.metadata.annotations?.[ANNOTATION_KEYS.claudeSessionId] ?? "";
   const sessionId = SESSION_UUID.test(session) ? session : null;
-  return { kind: "adopt", jobName: job.metadata.name ?? "", runId, paths, sessionId };
+  return { kind: "adopt", finished: !isStillRunning(job), jobName: job.metadata.name ?? "", runId, paths, sessionId };
 }
 
 /**
@@ -99,7 +124,6 @@ function validatedRunId(job: Job): string | null {
 }
 
 function isStillRunning(job: Job): boolean {
-  if (job.metadata.deletionTimestamp) return false;
   return !(job.status?.conditions ?? []).some(
     (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
   );

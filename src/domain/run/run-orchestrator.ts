@@ -7,12 +7,12 @@ import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import { asApiError, apiFailure, describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
-import { fail, ok, type ErrorCode, type Result, type RunFailure } from "../errors.js";
+import { fail, ok, runFailure, type ErrorCode, type Result, type RunFailure } from "../errors.js";
 import type { JobManifestFactory } from "../job/job-manifest-factory.js";
 import type { PromptDelivery } from "../job/prompt-delivery.js";
 import type { ServerPodReader } from "../server-pod-reader.js";
 import type { AgentRunRequest, RunObserver, RunReport } from "./agent-run-request.js";
-import type { ConcurrencyGuard } from "./concurrency-guard.js";
+import type { AdoptableJob, ConcurrencyGuard } from "./concurrency-guard.js";
 import type { JobLauncher } from "./job-launcher.js";
 import type { PodLifecycle } from "./pod-lifecycle.js";
 import type { RunCleanup } from "./run-cleanup.js";
@@ -54,10 +54,19 @@ export class RunOrchestrator {
     if (!decision.ok) return evidence.endedBeforeLaunch(decision.failure, target.namespace);
     if (signal.aborted)
       return evidence.cancelled(target.acknowledgeNow(this.clock)).endedBeforeLaunch(null, target.namespace);
-    if (decision.value.kind === "adopt") {
-      target.adopt(decision.value.jobName, decision.value.paths, decision.value.runId, decision.value.sessionId);
-      say(`reattached to running Job ${target.namespace}/${decision.value.jobName} of run ${decision.value.runId}`);
+    const adopted = decision.value;
+    if (adopted.kind === "adopt") {
+      target.adopt(adopted.jobName, adopted.paths, adopted.runId, adopted.sessionId);
+      say(
+        adopted.finished
+          ? `harvesting finished Job ${target.namespace}/${adopted.jobName} of run ${adopted.runId}: its transcript is replayed and claude is not run again`
+          : `reattached to running Job ${target.namespace}/${adopted.jobName} of run ${adopted.runId}`,
+      );
     } else {
+      if (adopted.kind === "replace") {
+        const replaced = await this.replaceSuspendedOrphan(target.namespace, request.agentId, adopted, status);
+        if (!replaced.ok) return evidence.endedBeforeLaunch(replaced.failure, target.namespace);
+      }
       const launched = await this.launch(request, target, located.value.serverPod, line);
       if (!launched.ok) return this.finish(request, target, evidence.failedEarly(launched.failure), status);
       say(`Job ${target.namespace}/${target.jobName} created`);
@@ -105,6 +114,28 @@ export class RunOrchestrator {
     } finally {
       release();
     }
+  }
+
+  /**
+   * A suspended orphan never started claude (its server died mid-launch): waiting on it would only
+   * time out, so it is deleted with its files and this run launches its own Job.
+   */
+  private async replaceSuspendedOrphan(
+    namespace: string,
+    agentId: string,
+    orphan: AdoptableJob,
+    status: StatusReporter,
+  ): Promise<Result<unknown>> {
+    await status.say(`replacing suspended Job ${namespace}/${orphan.jobName} of run ${orphan.runId}: it never started`);
+    const removed = await this.cleanup.cleanUp(
+      { namespace, jobName: orphan.jobName, files: orphan.paths },
+      false,
+      (whole) => void status.line(whole),
+    );
+    const jobLeft = removed.problems.find((problem) => problem.startsWith(`Job ${namespace}/${orphan.jobName} `));
+    for (const problem of removed.problems) await status.say(`cleanup of replaced Job: ${problem}`);
+    if (jobLeft === undefined) return ok(undefined);
+    return fail(runFailure("k8s_concurrent_run_blocked", { agentId, job: orphan.jobName, detail: jobLeft }));
   }
 
   /** The server pod (image, volumes and env to inherit) and the run namespace. */
