@@ -22,6 +22,7 @@ import { RunCleanup } from "./domain/run/run-cleanup.js";
 import { RunOrchestrator } from "./domain/run/run-orchestrator.js";
 import { RunStreamer } from "./domain/run/run-streamer.js";
 import { ServerPodReader } from "./domain/server-pod-reader.js";
+import { LiveRuns } from "./domain/run/live-runs.js";
 import { LogTailer } from "./domain/tailer/log-tailer.js";
 import { CLOCK_PORT, type ClockPort } from "./ports/clock-port.js";
 import { FILE_SYSTEM_PORT, type FileSystemPort } from "./ports/file-system-port.js";
@@ -114,9 +115,10 @@ export function createContainer(options: ContainerOptions = {}): Container {
   container.bind(JobManifestFactory).toResolvedValue(() => new JobManifestFactory());
   container.bind(PromptDelivery).toResolvedValue((f: FileSystemPort) => new PromptDelivery(f), [F]);
   container.bind(JobLauncher).toResolvedValue((k: KubernetesPort, c: ClockPort) => new JobLauncher(k, c), [K, C]);
+  container.bind(LiveRuns).toResolvedValue(() => new LiveRuns());
   container
     .bind(ConcurrencyGuard)
-    .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ConcurrencyGuard(k, c), [K, C]);
+    .toResolvedValue((k: KubernetesPort, c: ClockPort, l: LiveRuns) => new ConcurrencyGuard(k, c, l), [K, C, LiveRuns]);
   container
     .bind(PodLifecycle)
     .toResolvedValue(
@@ -144,7 +146,8 @@ export function createContainer(options: ContainerOptions = {}): Container {
         lifecycle: PodLifecycle,
         streamer: RunStreamer,
         cleanup: RunCleanup,
-      ) => new RunOrchestrator(k, c, pods, guard, prompts, manifests, launcher, lifecycle, streamer, cleanup),
+        liveRuns: LiveRuns,
+      ) => new RunOrchestrator(k, c, pods, guard, prompts, manifests, launcher, lifecycle, streamer, cleanup, liveRuns),
       [
         K,
         C,
@@ -156,6 +159,7 @@ export function createContainer(options: ContainerOptions = {}): Container {
         PodLifecycle,
         RunStreamer,
         RunCleanup,
+        LiveRuns,
       ],
     );
   return container;

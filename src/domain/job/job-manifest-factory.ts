@@ -10,8 +10,8 @@ import type { RunFilePaths } from "../run-log-paths.js";
 import { API_URL_ENV, resolvePodApiUrl } from "./api-url.js";
 import { buildClaudeArgv } from "./claude-args.js";
 import { RUN_TOKEN_SECRET_KEY } from "./job-env.js";
-import { buildRunAnnotations, buildRunLabels } from "./job-labels.js";
-import { jobNameFor, secretNameFor } from "./job-name.js";
+import { ANNOTATION_KEYS, buildRunAnnotations, buildRunLabels } from "./job-labels.js";
+import { agentRunSlotNameFor, jobNameFor, secretNameFor } from "./job-name.js";
 import { refuseUnsafeInput } from "./run-input-checks.js";
 import { buildPodSpec, MAIN_CONTAINER_NAME } from "./run-pod-spec.js";
 import { inheritFromServerPod, serverContainerOf } from "./server-pod-inheritance.js";
@@ -52,6 +52,8 @@ export interface RunManifests {
   readonly jobName: string;
   readonly job: Job;
   readonly secret: Secret;
+  /** The agent's run slot (no data), owned by the Job: one running Job per agent, enforced by the API server. */
+  readonly slot: Secret;
   /** claude's argv as the pod runs it, for onMeta; holds no secret by construction. */
   readonly command: readonly string[];
   /** What the server creates on the volume before the Job: the sources of the pod's read-write mounts. */
@@ -149,7 +151,19 @@ export class JobManifestFactory {
 
     const leaked = findTokenLiteral(job, spec.authToken);
     if (leaked) return fail(leaked);
-    return ok({ jobName, job, secret, command, directories: mounts.value.directories });
+    const slot: Secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: agentRunSlotNameFor(spec),
+        namespace: spec.namespace,
+        labels: { ...labels },
+        annotations: { [ANNOTATION_KEYS.runId]: spec.runId },
+      },
+      type: "Opaque",
+      stringData: {},
+    };
+    return ok({ jobName, job, secret, slot, command, directories: mounts.value.directories });
   }
 }
 

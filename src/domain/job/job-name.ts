@@ -33,3 +33,12 @@ export function jobNameFor(run: {
 export function secretNameFor(jobName: string): string {
   return `${jobName}-run-secret`;
 }
+
+/**
+ * The agent's run slot: one Secret name per agent, which the API server creates only once. The
+ * running Job owns it, so it goes with the Job; a second Job of the agent cannot take it meanwhile.
+ */
+export function agentRunSlotNameFor(agent: { readonly companyId: string; readonly agentId: string }): string {
+  const hash = shortHash(`${agent.companyId}/${agent.agentId}`, HASH_LENGTH);
+  return [`${PREFIX}-slot`, slug(agent.agentId, AGENT_SLUG_MAX), hash].filter(Boolean).join("-").replace(/-{2,}/g, "-");
+}

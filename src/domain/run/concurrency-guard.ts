@@ -26,6 +26,7 @@ import {
 import { isSafePathComponent, runFilePaths, type RunFilePaths } from "../run-log-paths.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 import { retryRunCall } from "./api-retry.js";
+import { LiveRuns } from "./live-runs.js";
 
 export interface AdoptableJob {
   readonly jobName: string;
@@ -46,6 +47,8 @@ export class ConcurrencyGuard {
   constructor(
     private readonly kubernetes: KubernetesPort,
     private readonly clock: ClockPort,
+    /** Jobs a live run of this process follows are never adopted by another. */
+    private readonly liveRuns: LiveRuns = new LiveRuns(),
   ) {}
 
   async decide(
@@ -64,12 +67,14 @@ export class ConcurrencyGuard {
     const own = present.find((job) => readRunAnnotations(job)?.runId === request.runId);
     if (own) return ok(adoption(own, request, request.runId));
     const [orphan] = present.filter(isStillRunning);
-    if (!orphan) return ok(this.harvestable(present, request) ?? { kind: "launch" });
+    if (!orphan) return ok(this.harvestable(present, request, namespace) ?? { kind: "launch" });
 
     const blocked = (why: string) =>
       fail(
         runFailure("k8s_concurrent_run_blocked", { agentId: request.agentId, job: orphan.metadata.name, detail: why }),
       );
+    if (this.liveRuns.holds(namespace, orphan.metadata.name ?? ""))
+      return blocked("a live run of this server follows it");
     if (!request.config.reattachOrphanedJobs) return blocked("reattachOrphanedJobs is off");
     const annotations = orphan.metadata.annotations ?? {};
     const orphanTask = annotations[ANNOTATION_KEYS.taskId] ?? null;
@@ -90,9 +95,10 @@ export class ConcurrencyGuard {
    * The newest finished orphan of this task launched from the same session (this run is its
    * re-queue), or null. With retainJobs on, finished Jobs are kept on purpose and never harvested.
    */
-  private harvestable(present: readonly Job[], request: AgentRunRequest): GuardDecision | null {
+  private harvestable(present: readonly Job[], request: AgentRunRequest, namespace: string): GuardDecision | null {
     if (!request.config.reattachOrphanedJobs || request.config.retainJobs || !request.taskId) return null;
     for (const job of present) {
+      if (this.liveRuns.holds(namespace, job.metadata.name ?? "")) continue;
       const annotations = job.metadata.annotations ?? {};
       if (annotations[ANNOTATION_KEYS.taskId] !== request.taskId) continue;
       if ((annotations[ANNOTATION_KEYS.sessionId] ?? null) !== request.resumeSessionId) continue;

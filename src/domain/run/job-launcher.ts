@@ -1,5 +1,6 @@
 /**
- * Creates one run's Job safely: suspended first, then the per-run Secret owned by it, then resumed.
+ * Creates one run's Job safely: suspended first, then the agent's run slot owned by it (one running
+ * Job per agent, enforced by the API server), then the per-run Secret owned by it, then resumed.
  * A Secret can therefore never outlive its Job, and the pod never starts without its Secret. The
  * Job's name is deterministic from the run, so a create that meets an existing Job of the SAME run
  * (a retried create whose first answer was lost) is recognised, not duplicated, and a failed read
@@ -14,6 +15,7 @@ import { phaseLine } from "../cluster/phase-line.js";
 import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
 import { readRunAnnotations } from "../job/job-labels.js";
 import type { RunManifests } from "../job/job-manifest-factory.js";
+import { AgentRunSlot } from "./agent-run-slot.js";
 import { retryRunCall } from "./api-retry.js";
 
 export interface LaunchedJob {
@@ -23,20 +25,26 @@ export interface LaunchedJob {
 }
 
 export class JobLauncher {
+  private readonly slot: AgentRunSlot;
+
   constructor(
     private readonly kubernetes: KubernetesPort,
     private readonly clock: ClockPort,
-  ) {}
+  ) {
+    this.slot = new AgentRunSlot(kubernetes, clock);
+  }
 
   async launch(
     namespace: string,
-    runId: string,
+    run: { readonly runId: string; readonly agentId: string },
     manifests: RunManifests,
     log: (line: string) => void,
   ): Promise<Result<LaunchedJob>> {
-    const created = await this.createOrRecognise(namespace, runId, manifests, log);
+    const created = await this.createOrRecognise(namespace, run.runId, manifests, log);
     if (!created.ok) return created;
-    const { reference } = created.value;
+    const { reference, recognised } = created.value;
+    const slot = await this.slot.take(manifests.slot, reference, run.agentId, recognised, log);
+    if (!slot.ok) return fail(await this.undo(reference, slot.failure, log));
     const secret = await retryRunCall(
       this.clock,
       () => this.kubernetes.createOwnedSecret(namespace, manifests.secret, reference),

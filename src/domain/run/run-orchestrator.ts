@@ -16,6 +16,7 @@ import type { AdoptableJob, ConcurrencyGuard } from "./concurrency-guard.js";
 import type { JobLauncher } from "./job-launcher.js";
 import type { PodLifecycle } from "./pod-lifecycle.js";
 import type { RunCleanup } from "./run-cleanup.js";
+import type { LiveRuns } from "./live-runs.js";
 import { RunEvidence } from "./run-evidence.js";
 import { statusReporter, type StatusReporter } from "./status-reporter.js";
 import { prepareRun } from "./run-preparation.js";
@@ -23,6 +24,14 @@ import type { RunStreamer } from "./run-streamer.js";
 import { RunTarget } from "./run-target.js";
 
 const OUTPUT_LIMIT: ErrorCode = "k8s_pod_output_limit_exceeded";
+
+type Claim =
+  | { readonly kind: "claimed"; readonly release: () => void }
+  | { readonly kind: "cancelled" }
+  /** Refused before anything of this run was created. */
+  | { readonly kind: "refused"; readonly failure: RunFailure }
+  /** Failed while launching: cleanup still runs for what was planned. */
+  | { readonly kind: "failed"; readonly failure: RunFailure };
 
 export class RunOrchestrator {
   constructor(
@@ -36,13 +45,13 @@ export class RunOrchestrator {
     private readonly pods: PodLifecycle,
     private readonly streamer: RunStreamer,
     private readonly cleanup: RunCleanup,
+    private readonly liveRuns: LiveRuns,
   ) {}
 
   async run(request: AgentRunRequest, observer: RunObserver, signal: AbortSignal): Promise<RunReport> {
     const status = statusReporter(observer);
     /** Sinks of collaborators receive whole `[claude-k8s] …` lines; `say` adds the prefix. */
     const line = (whole: string) => void status.line(whole);
-    const say = (text: string) => void status.say(text);
     const evidence = new RunEvidence(request, this.clock);
     const prepared = prepareRun(request);
     if (!prepared.ok) return evidence.endedBeforeLaunch(prepared.failure);
@@ -50,27 +59,15 @@ export class RunOrchestrator {
     if (!located.ok) return evidence.endedBeforeLaunch(located.failure);
     const target = new RunTarget(located.value.namespace, prepared.value.paths);
 
-    const decision = await this.guard.decide(target.namespace, request, line);
-    if (!decision.ok) return evidence.endedBeforeLaunch(decision.failure, target.namespace);
-    if (signal.aborted)
+    // One claim per agent at a time in this process; the API server's run slot settles the rest.
+    const claimed = await this.liveRuns.exclusive(`${request.companyId}/${request.agentId}`, () =>
+      this.claimJob(request, target, located.value.serverPod, status, signal),
+    );
+    if (claimed.kind === "refused") return evidence.endedBeforeLaunch(claimed.failure, target.namespace);
+    if (claimed.kind === "cancelled")
       return evidence.cancelled(target.acknowledgeNow(this.clock)).endedBeforeLaunch(null, target.namespace);
-    const adopted = decision.value;
-    if (adopted.kind === "adopt") {
-      target.adopt(adopted.jobName, adopted.paths, adopted.runId, adopted.sessionId);
-      say(
-        adopted.finished
-          ? `harvesting finished Job ${target.namespace}/${adopted.jobName} of run ${adopted.runId}: its transcript is replayed and claude is not run again`
-          : `reattached to running Job ${target.namespace}/${adopted.jobName} of run ${adopted.runId}`,
-      );
-    } else {
-      if (adopted.kind === "replace") {
-        const replaced = await this.replaceSuspendedOrphan(target.namespace, request.agentId, adopted, status);
-        if (!replaced.ok) return evidence.endedBeforeLaunch(replaced.failure, target.namespace);
-      }
-      const launched = await this.launch(request, target, located.value.serverPod, line);
-      if (!launched.ok) return this.finish(request, target, evidence.failedEarly(launched.failure), status);
-      say(`Job ${target.namespace}/${target.jobName} created`);
-    }
+    if (claimed.kind === "failed") return this.finish(request, target, evidence.failedEarly(claimed.failure), status);
+    const releaseJob = claimed.release;
     const release = this.pods.hold(target.namespace, target.jobName ?? "");
     try {
       // The host's record of the invocation is informational: failing to store it must not orphan the Job.
@@ -113,7 +110,45 @@ export class RunOrchestrator {
       );
     } finally {
       release();
+      releaseJob();
     }
+  }
+
+  /**
+   * Decides what this run follows — its own new Job, or an orphan it adopts or harvests (a
+   * suspended orphan is replaced) — and marks that Job held by a live run before the next claim
+   * of the agent may look.
+   */
+  private async claimJob(
+    request: AgentRunRequest,
+    target: RunTarget,
+    serverPod: Pod,
+    status: StatusReporter,
+    signal: AbortSignal,
+  ): Promise<Claim> {
+    const line = (whole: string) => void status.line(whole);
+    const say = (text: string) => void status.say(text);
+    const decision = await this.guard.decide(target.namespace, request, line);
+    if (!decision.ok) return { kind: "refused", failure: decision.failure };
+    if (signal.aborted) return { kind: "cancelled" };
+    const adopted = decision.value;
+    if (adopted.kind === "adopt") {
+      target.adopt(adopted.jobName, adopted.paths, adopted.runId, adopted.sessionId);
+      say(
+        adopted.finished
+          ? `harvesting finished Job ${target.namespace}/${adopted.jobName} of run ${adopted.runId}: its transcript is replayed and claude is not run again`
+          : `reattached to running Job ${target.namespace}/${adopted.jobName} of run ${adopted.runId}`,
+      );
+    } else {
+      if (adopted.kind === "replace") {
+        const replaced = await this.replaceSuspendedOrphan(target.namespace, request.agentId, adopted, status);
+        if (!replaced.ok) return { kind: "refused", failure: replaced.failure };
+      }
+      const launched = await this.launch(request, target, serverPod, line);
+      if (!launched.ok) return { kind: "failed", failure: launched.failure };
+      say(`Job ${target.namespace}/${target.jobName} created`);
+    }
+    return { kind: "claimed", release: this.liveRuns.hold(target.namespace, target.jobName ?? "") };
   }
 
   /**
@@ -183,7 +218,7 @@ export class RunOrchestrator {
     if (!directories.ok) return directories;
     const written = await this.prompts.write(target.paths, request.prompt, request.config.maxPromptBytes);
     if (!written.ok) return written;
-    const launched = await this.launcher.launch(target.namespace, request.runId, built.value, line);
+    const launched = await this.launcher.launch(target.namespace, request, built.value, line);
     if (launched.ok) target.launched(launched.value.reference.name);
     return launched;
   }

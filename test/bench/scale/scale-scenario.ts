@@ -21,6 +21,7 @@ import { PromptDelivery } from "../../../src/domain/job/prompt-delivery.js";
 import { ConcurrencyGuard } from "../../../src/domain/run/concurrency-guard.js";
 import { JobLauncher } from "../../../src/domain/run/job-launcher.js";
 import { RunCleanup } from "../../../src/domain/run/run-cleanup.js";
+import { LiveRuns } from "../../../src/domain/run/live-runs.js";
 import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
 import { RunStreamer } from "../../../src/domain/run/run-streamer.js";
 import { ServerPodReader } from "../../../src/domain/server-pod-reader.js";
@@ -99,6 +100,7 @@ function baselineOrchestrator(container: Container, kubernetes: ClientNodeKubern
     new PollingPodLifecycle(container.get(ClusterWatchHub), kubernetes, clock),
     container.get(RunStreamer),
     container.get(RunCleanup),
+    container.get(LiveRuns),
   );
 }
 

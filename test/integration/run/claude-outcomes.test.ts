@@ -102,14 +102,16 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     const paths = harness.paths(request);
     const left = await harness.leftoversAfterGrace();
     expect(left.jobs).toEqual([report.jobName]);
-    expect(left.secrets).toHaveLength(1);
+    // The token-holding Secret and the agent's run slot, both owned by the Job.
+    expect(left.secrets).toHaveLength(2);
     expect(left.files.sort()).toEqual(
       [paths.directory, paths.prompt, paths.stderr, paths.stdout, paths.trailer].sort(),
     );
     expect(left.liveProcessGroups).toEqual([]);
     // The run token travels only in the run's Secret, never in the Job.
     expect(JSON.stringify(harness.api.get("jobs", NAMESPACE, report.jobName ?? ""))).not.toContain(RUN_TOKEN);
-    const secret = harness.api.get("secrets", NAMESPACE, left.secrets[0] ?? "");
+    const tokenSecret = left.secrets.find((name) => name.endsWith("-run-secret"));
+    const secret = harness.api.get("secrets", NAMESPACE, tokenSecret ?? "");
     const decoded = Object.values(secret?.data ?? {}).map((value) => Buffer.from(value, "base64").toString("utf8"));
     expect(decoded).toContain(RUN_TOKEN);
   });

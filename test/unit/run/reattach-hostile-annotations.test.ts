@@ -25,7 +25,7 @@ describe("reattach against hostile annotations (fakes)", () => {
   it("attack: annotations naming a server file outside the root: the adopting run neither reads nor deletes it", async () => {
     const world = new RunWorld();
     world.files.append(SERVER_FILE, "root:x:0:0\n");
-    const orphan = world.start(makeRequest({ runId: "run-old" }));
+    const orphan = world.start(makeRequest({ runId: "run-old" }), undefined, world.otherServer());
     await world.until(() => world.kubernetes.podOf(world.jobName) !== undefined, "orphan pod created");
     const [job] = world.kubernetes.jobs.values();
     annotateHostile(job!);
@@ -49,7 +49,7 @@ describe("reattach against hostile annotations (fakes)", () => {
     ["a run id that disagrees with the Job's run-id label", "run-other"],
   ])("attack: %s is not adopted (blocked, nothing read)", async (_attack, runId) => {
     const world = new RunWorld();
-    const orphan = world.start(makeRequest({ runId: "run-old" }));
+    const orphan = world.start(makeRequest({ runId: "run-old" }), undefined, world.otherServer());
     await world.until(() => world.kubernetes.podOf(world.jobName) !== undefined, "orphan pod created");
     const [job] = world.kubernetes.jobs.values();
     annotateHostile(job!, runId);

@@ -50,13 +50,16 @@ describe("RunOrchestrator on fakes", () => {
     expect(run.report!.cleanup.problems.join("\n")).toContain(`run directory ${world.paths().directory} not removed`);
   });
 
-  it("creates the Job suspended, then the Secret owned by it, then resumes it", async () => {
+  it("creates the Job suspended, then the agent's run slot and the Secret owned by it, then resumes it", async () => {
     const world = new RunWorld();
     const run = world.start(makeRequest());
     await world.playPod();
     await world.clock.runUntil(() => run.report !== undefined);
     const order = world.kubernetes.calls.map((c) => c.operation).filter((op) => /create|resume/.test(op));
-    expect(order).toEqual(["createJob", "createOwnedSecret", "resumeJob"]);
+    expect(order).toEqual(["createJob", "createOwnedSecret", "createOwnedSecret", "resumeJob"]);
+    const secrets = world.kubernetes.calls.filter((c) => c.operation === "createOwnedSecret").map((c) => c.detail);
+    expect(secrets[0]).toMatch(/^claude-slot-agent-1-[a-z0-9]{10}$/);
+    expect(secrets[1]).toMatch(/^claude-agent-1-run-1-[a-z0-9]{10}-run-secret$/);
   });
 
   it("refuses an unsafe run id before touching the cluster", async () => {
@@ -135,7 +138,7 @@ describe("RunOrchestrator on fakes", () => {
 
   it("reattaches to an orphaned Job of the same task and follows THAT Job's log from byte 0", async () => {
     const world = new RunWorld();
-    const orphan = world.start(makeRequest({ runId: "run-old" }));
+    const orphan = world.start(makeRequest({ runId: "run-old" }), undefined, world.otherServer());
     await world.until(() => world.kubernetes.podOf(world.jobName) !== undefined, "orphan pod created");
     // The server restarts: a new run of the same agent and task arrives while the orphan runs.
     const createsBefore = world.kubernetes.calls.filter((c) => c.operation === "createJob").length;

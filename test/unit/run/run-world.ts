@@ -84,15 +84,30 @@ export class RunWorld {
     },
   };
 
-  start(request: AgentRunRequest, signal: AbortSignal = new AbortController().signal) {
+  /**
+   * Starts the run on this world's server, or on `server` (another server process sharing the
+   * cluster and the volume, e.g. one about to die and leave an orphan).
+   */
+  start(
+    request: AgentRunRequest,
+    signal: AbortSignal = new AbortController().signal,
+    server: RunOrchestrator = this.orchestrator,
+  ) {
     let report: RunReport | undefined;
-    const done = this.orchestrator.run(request, this.observer, signal).then((r) => (report = r));
+    const done = server.run(request, this.observer, signal).then((r) => (report = r));
     return {
       done,
       get report() {
         return report;
       },
     };
+  }
+
+  /** Another server process on the same cluster, volume and clock (its own live runs). */
+  otherServer(): RunOrchestrator {
+    return createContainer({
+      bindings: { kubernetes: this.kubernetes, fileSystem: this.files, clock: this.clock },
+    }).get(RunOrchestrator);
   }
 
   /** Lets the run proceed without moving the clock until `condition` holds. */
