@@ -24,6 +24,9 @@ export interface AwaitPodStartRequest {
   readonly onPhase?: PhaseSink;
   /** How long an unschedulable pod may wait for capacity; defaults to the whole budget. */
   readonly unschedulableGraceMs?: number;
+  /** Reads the Job and its pod with GETs: used when the watch has been quiet for `quietMs`. */
+  readonly probe?: () => Promise<RunSnapshot | null>;
+  readonly quietMs?: number;
 }
 
 export type PodStartOutcome =
@@ -89,10 +92,23 @@ export function awaitPodStart(
         seconds: seconds(request.budgetMs),
         detail: withHint(lastState, snapshot, request.namespace, hub.isHealthy(request.namespace)),
       });
-      say(failure.errorMessage);
+      // Not said here: the caller may still find the pod with a GET before it reports the timeout.
       return { kind: "failed", failure };
     },
     cancelled: () => ({ kind: "cancelled" }),
+    onQuiet: async (control) => {
+      const seen = request.probe ? await request.probe() : null;
+      if (!seen || control.ended.aborted) return;
+      const state = diagnosePodStart(seen.pod, seen.job);
+      if (state.kind === "running" || state.kind === "terminated") {
+        say(`the watch was quiet; a GET shows the pod ${state.kind === "running" ? "running" : "already ended"}`);
+        control.finish(
+          state.kind === "running"
+            ? { kind: "running", podName: seen.pod?.metadata.name ?? "?", nodeName: state.nodeName }
+            : { kind: "terminated", podName: seen.pod?.metadata.name ?? null },
+        );
+      }
+    },
   });
 }
 

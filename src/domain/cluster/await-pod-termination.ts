@@ -32,6 +32,8 @@ export interface AwaitPodTerminationRequest {
   readonly readRetry?: { attempts: number; initialMs: number; maxMs: number };
   /** Pause between fallback GETs while the watch stays down (defaults: 2 s doubling to 30 s). */
   readonly fallbackIntervalMs?: BackoffBounds;
+  /** A GET of the Job after this long without an event for the run (a silently stalled watch). */
+  readonly quietMs?: number;
 }
 
 export type PodTerminationOutcome =
@@ -136,6 +138,7 @@ export function awaitPodTermination(
         return { kind: "failed", failure };
       },
       cancelled: () => ({ kind: "cancelled" }),
+      onQuiet: (control) => readOnce(control),
     },
   );
 }

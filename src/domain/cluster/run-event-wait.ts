@@ -11,6 +11,11 @@ export interface RunEventWaitTarget {
   readonly jobName: string;
   readonly budgetMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * After this long without an event for the run, `onQuiet` is called (and again after each further
+   * quiet period): a watch can stall silently, and the run must not wait on it alone.
+   */
+  readonly quietMs?: number;
 }
 
 export interface RunEventWaitControl<R> {
@@ -29,6 +34,8 @@ export interface RunEventWaitHandlers<R> {
   cancelled(): R;
   /** Called on subscription with the current health, then on every change. */
   onWatchHealth?(healthy: boolean, control: RunEventWaitControl<R>): void;
+  /** The run's objects have been quiet for `quietMs`: check them another way (a GET). */
+  onQuiet?(control: RunEventWaitControl<R>): Promise<void>;
 }
 
 export function waitOnRunEvents<R>(
@@ -66,9 +73,14 @@ export function waitOnRunEvents<R>(
 
     if (target.signal?.aborted) return control.finish(handlers.cancelled());
     target.signal?.addEventListener("abort", onAbort, { once: true });
+    let lastEventAt = clock.monotonicMs();
+    const onEvent = () => {
+      lastEventAt = clock.monotonicMs();
+      check();
+    };
     const handle = hub.watchRun(target.namespace, target.jobName, {
-      onJob: check,
-      onPod: check,
+      onJob: onEvent,
+      onPod: onEvent,
       onWatchHealth: (healthy) => {
         handlers.onWatchHealth?.(healthy, control);
         check();
@@ -82,5 +94,18 @@ export function waitOnRunEvents<R>(
     void clock.sleep(Math.max(0, target.budgetMs), ended.signal).then((outcome) => {
       if (outcome === "elapsed") control.finish(handlers.expired(snapshot()));
     });
+    const { quietMs } = target;
+    const onQuiet = handlers.onQuiet;
+    if (onQuiet && quietMs !== undefined && quietMs > 0) {
+      void (async () => {
+        while (!ended.signal.aborted) {
+          const wait = lastEventAt + quietMs - clock.monotonicMs();
+          if ((await clock.sleep(Math.max(wait, 1), ended.signal)) === "aborted") return;
+          if (clock.monotonicMs() - lastEventAt < quietMs) continue;
+          await onQuiet(control);
+          lastEventAt = clock.monotonicMs();
+        }
+      })();
+    }
   });
 }

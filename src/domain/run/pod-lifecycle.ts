@@ -7,7 +7,11 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { awaitPodStart } from "../cluster/await-pod-start.js";
 import { awaitPodTermination } from "../cluster/await-pod-termination.js";
-import type { ClusterWatchHub } from "../cluster/cluster-watch-hub.js";
+import type { ClusterWatchHub, RunSnapshot } from "../cluster/cluster-watch-hub.js";
+import { phaseLine } from "../cluster/phase-line.js";
+import { diagnosePodStart } from "../cluster/pod-start-diagnosis.js";
+import { retryTransient } from "../cluster/retry-transient.js";
+import { pickCurrentPod } from "../cluster/run-objects.js";
 import type { RunFailure } from "../errors.js";
 import type { AdapterConfig } from "../config/config-fields.js";
 import { MAIN_CONTAINER_NAME } from "../job/job-manifest-factory.js";
@@ -20,6 +24,12 @@ export type PodStart =
 
 /** With no run timeout the wait for the pod's end is still bounded: a day, then a named failure. */
 const UNBOUNDED_RUN_WAIT_MS = 24 * 3600 * 1000;
+/**
+ * A run whose watch brought nothing for this long checks its Job (and pod) with GETs: a stalled
+ * watch is only restarted after minutes, and a run must neither time out nor linger behind it.
+ */
+export const QUIET_WATCH_CHECK_MS = 15_000;
+const PROBE_RETRY = { attempts: 3, initialMs: 500, maxMs: 2_000 };
 
 export class PodLifecycle {
   constructor(
@@ -41,9 +51,39 @@ export class PodLifecycle {
     signal: AbortSignal,
     onPhase: (line: string) => void,
   ): Promise<PodStart> {
-    const outcome = await awaitPodStart(this.hub, this.clock, { namespace, jobName, budgetMs, signal, onPhase });
+    const probe = () => this.probe(namespace, jobName);
+    const outcome = await awaitPodStart(this.hub, this.clock, {
+      namespace,
+      jobName,
+      budgetMs,
+      signal,
+      onPhase,
+      probe,
+      quietMs: QUIET_WATCH_CHECK_MS,
+    });
     if (outcome.kind === "running" || outcome.kind === "terminated") return { kind: "started" };
+    if (outcome.kind === "failed" && outcome.failure.errorCode === "k8s_pod_start_timeout") {
+      // The watch may have missed the start: one GET decides before the timeout is reported.
+      const seen = await probe();
+      const state = seen ? diagnosePodStart(seen.pod, seen.job).kind : null;
+      if (state === "running" || state === "terminated") return { kind: "started" };
+      onPhase(phaseLine(outcome.failure.errorMessage));
+    }
     return outcome;
+  }
+
+  /** The Job and its current pod read with GETs (transient errors retried); null when unreadable. */
+  private async probe(namespace: string, jobName: string): Promise<RunSnapshot | null> {
+    const read = await retryTransient(
+      this.clock,
+      async () => ({
+        job: await this.kubernetes.readJob(namespace, jobName),
+        pods: await this.kubernetes.listPods(namespace, `job-name=${jobName}`),
+      }),
+      PROBE_RETRY,
+    );
+    if (!read.ok) return null;
+    return { job: read.value.job, pod: pickCurrentPod(read.value.pods), jobSeen: true };
   }
 
   async awaitEnd(
@@ -64,6 +104,7 @@ export class PodLifecycle {
       containerName: MAIN_CONTAINER_NAME,
       signal,
       onPhase,
+      quietMs: QUIET_WATCH_CHECK_MS,
     });
     if (outcome.kind === "ended") {
       return {
