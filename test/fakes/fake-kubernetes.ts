@@ -82,6 +82,11 @@ export class FakeKubernetes implements KubernetesPort {
   readonly calls: Array<{ operation: FakeOperation | "watchJobs" | "watchPods"; detail: string }> = [];
   /** Creating a Job's pod on resume can be turned off to simulate a stuck controller. */
   createPodsOnResume = true;
+  /**
+   * When set, a deleted Job's pod stays, terminating (deletionTimestamp), until `finishStopping`:
+   * a kubelet stops a pod's containers after the API accepted the deletion.
+   */
+  podsStopSlowly = false;
 
   readonly jobs = new Map<string, Job>();
   readonly pods = new Map<string, Pod>();
@@ -196,6 +201,14 @@ export class FakeKubernetes implements KubernetesPort {
     job.status.active = 0;
     this.touch(job.metadata);
     this.emitJob("MODIFIED", job);
+  }
+
+  /** A terminating pod's containers have stopped: it goes. */
+  finishStopping(jobName: string, namespace = this.namespace): void {
+    const pod = this.podOf(jobName, namespace);
+    if (!pod) return;
+    this.pods.delete(`${namespace}/${pod.metadata.name ?? ""}`);
+    this.emit(this.podWatchers, "DELETED", pod);
   }
 
   /** Someone else deletes the Job (an operator, the TTL controller). */
@@ -416,10 +429,15 @@ export class FakeKubernetes implements KubernetesPort {
     this.jobs.delete(key);
     this.emitJob("DELETED", job);
     for (const [podKey, pod] of this.pods) {
-      if (pod.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) {
-        this.pods.delete(podKey);
-        this.emit(this.podWatchers, "DELETED", pod);
+      if (!pod.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) continue;
+      if (this.podsStopSlowly) {
+        pod.metadata.deletionTimestamp = new Date(0).toISOString();
+        this.touch(pod.metadata);
+        this.emit(this.podWatchers, "MODIFIED", pod);
+        continue;
       }
+      this.pods.delete(podKey);
+      this.emit(this.podWatchers, "DELETED", pod);
     }
     for (const [secretKey, secret] of this.secrets) {
       if (secret.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) this.secrets.delete(secretKey);

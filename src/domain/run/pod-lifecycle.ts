@@ -11,7 +11,9 @@ import type { ClusterWatchHub, RunSnapshot } from "../cluster/cluster-watch-hub.
 import { phaseLine } from "../cluster/phase-line.js";
 import { diagnosePodStart } from "../cluster/pod-start-diagnosis.js";
 import { retryTransient } from "../cluster/retry-transient.js";
-import { pickCurrentPod } from "../cluster/run-objects.js";
+import { mainContainerStatus, pickCurrentPod } from "../cluster/run-objects.js";
+import { waitOnRunEvents } from "../cluster/run-event-wait.js";
+import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { RunFailure } from "../errors.js";
 import type { AdapterConfig } from "../config/config-fields.js";
 import { MAIN_CONTAINER_NAME } from "../job/job-manifest-factory.js";
@@ -72,6 +74,27 @@ export class PodLifecycle {
     return outcome;
   }
 
+  /**
+   * After the Job's deletion: resolves true once its pod is gone or its main container stopped
+   * (what the pod writes on its way out is written by then), false when `budgetMs` ran out.
+   */
+  awaitStopped(namespace: string, jobName: string, budgetMs: number): Promise<boolean> {
+    return waitOnRunEvents<boolean>(
+      this.hub,
+      this.clock,
+      { namespace, jobName, budgetMs, quietMs: QUIET_WATCH_CHECK_MS },
+      {
+        evaluate: ({ pod }) => (pod === null || podStopped(pod) ? true : undefined),
+        expired: () => false,
+        cancelled: () => false,
+        onQuiet: async (control) => {
+          const seen = await this.probe(namespace, jobName);
+          if (seen && (seen.pod === null || podStopped(seen.pod))) control.finish(true);
+        },
+      },
+    );
+  }
+
   /** The Job and its current pod read with GETs (transient errors retried); null when unreadable. */
   private async probe(namespace: string, jobName: string): Promise<RunSnapshot | null> {
     const read = await retryTransient(
@@ -117,4 +140,11 @@ export class PodLifecycle {
     if (outcome.failure.errorCode === "k8s_job_deleted_externally") return { kind: "job-deleted" };
     return outcome;
   }
+}
+
+function podStopped(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return (
+    phase === "Succeeded" || phase === "Failed" || !!mainContainerStatus(pod, MAIN_CONTAINER_NAME)?.state?.terminated
+  );
 }

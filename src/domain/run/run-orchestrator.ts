@@ -24,6 +24,8 @@ import type { RunStreamer } from "./run-streamer.js";
 import { RunTarget } from "./run-target.js";
 
 const OUTPUT_LIMIT: ErrorCode = "k8s_pod_output_limit_exceeded";
+/** A deleted pod gets Kubernetes' default 30 s termination grace; a little more to be seen gone. */
+const POD_STOP_WAIT_MS = 45_000;
 
 type Claim =
   | { readonly kind: "claimed"; readonly release: () => void }
@@ -109,6 +111,7 @@ export class RunOrchestrator {
         status,
       );
     } finally {
+      target.stopWatchingCancellation();
       release();
       releaseJob();
     }
@@ -250,6 +253,7 @@ export class RunOrchestrator {
       target.cleanupTarget(),
       request.config.retainJobs,
       (whole) => void status.line(whole),
+      () => this.pods.awaitStopped(target.namespace, target.jobName ?? "", POD_STOP_WAIT_MS),
     );
     for (const problem of cleanup.problems) await status.say(`cleanup: ${problem}`);
     for (const ignored of outcome.ignoredSessionIds) {

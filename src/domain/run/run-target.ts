@@ -20,6 +20,7 @@ export class RunTarget {
   private adoptedSessionId: string | null = null;
   private manifests: RunManifests | null = null;
   private files: RunFilePaths;
+  private stopCancelListener: () => void = () => undefined;
 
   constructor(
     readonly namespace: string,
@@ -89,8 +90,16 @@ export class RunTarget {
         const failure = this.jobName ? await deleteJob() : null;
         resolve(failure ? { failure } : this.acknowledgeNow(clock));
       };
-      if (signal.aborted) void onAbort();
-      else signal.addEventListener("abort", () => void onAbort(), { once: true });
+      if (signal.aborted) return void onAbort();
+      const listener = () => void onAbort();
+      signal.addEventListener("abort", listener, { once: true });
+      this.stopCancelListener = () => signal.removeEventListener("abort", listener);
     });
+  }
+
+  /** The run has ended: a cancel arriving now has nothing of this run's to act on. */
+  stopWatchingCancellation(): void {
+    this.stopCancelListener();
+    this.stopCancelListener = () => undefined;
   }
 }
