@@ -196,7 +196,7 @@ export const CONFIG_FIELDS = {
     default: false,
     group: "Kubernetes",
     label: "Retain Jobs and logs",
-    hint: "Keep the Job and the run's files on the volume after the run (for debugging).",
+    hint: "Keep the run's files on the volume after the run (for debugging). The finished Job is kept until its TTL (ttlSecondsAfterFinished: raise it to keep Jobs longer) or until the agent's next run needs its run slot.",
   },
   reattachOrphanedJobs: {
     kind: "boolean",
