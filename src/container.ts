@@ -23,6 +23,7 @@ import { RunOrchestrator } from "./domain/run/run-orchestrator.js";
 import { RunStreamer } from "./domain/run/run-streamer.js";
 import { ServerPodReader } from "./domain/server-pod-reader.js";
 import { LiveRuns } from "./domain/run/live-runs.js";
+import { DEFAULT_RECONCILER_OPTIONS, RunReconciler, type ReconcilerOptions } from "./domain/run/run-reconciler.js";
 import { LogTailer } from "./domain/tailer/log-tailer.js";
 import { CLOCK_PORT, type ClockPort } from "./ports/clock-port.js";
 import { FILE_SYSTEM_PORT, type FileSystemPort } from "./ports/file-system-port.js";
@@ -58,6 +59,11 @@ export interface ContainerOptions {
   readonly runtime?: RuntimeSelection;
   /** The file-system watchdog and thread-pool shares; default: 10 s per call, half of libuv's pool. */
   readonly fileSystemBounds?: FileSystemBounds;
+  /**
+   * Sweep orphaned Jobs and run directories (on the first run's namespace and run-log root, then
+   * periodically); off unless given. `{}` takes the defaults (10 min grace, every 2 min).
+   */
+  readonly reconciler?: Partial<ReconcilerOptions>;
   /** @deprecated use `runtime: { kind: "kubernetes", ... }`. */
   readonly kubernetes?: ClientNodeKubernetesOptions;
 }
@@ -129,6 +135,16 @@ export function createContainer(options: ContainerOptions = {}): Container {
   container
     .bind(RunCleanup)
     .toResolvedValue((k: KubernetesPort, f: FileSystemPort, c: ClockPort) => new RunCleanup(k, f, c), [K, F, C]);
+  const reconcilerOptions = options.reconciler;
+  if (reconcilerOptions) {
+    container
+      .bind(RunReconciler)
+      .toResolvedValue(
+        (k: KubernetesPort, f: FileSystemPort, c: ClockPort, l: LiveRuns, r: RunCleanup) =>
+          new RunReconciler(k, f, c, l, r, { ...DEFAULT_RECONCILER_OPTIONS, ...reconcilerOptions }),
+        [K, F, C, LiveRuns, RunCleanup],
+      );
+  }
   container
     .bind(EnvironmentProbe)
     .toResolvedValue((k: KubernetesPort, f: FileSystemPort) => new EnvironmentProbe(k, f), [K, F]);
@@ -147,7 +163,21 @@ export function createContainer(options: ContainerOptions = {}): Container {
         streamer: RunStreamer,
         cleanup: RunCleanup,
         liveRuns: LiveRuns,
-      ) => new RunOrchestrator(k, c, pods, guard, prompts, manifests, launcher, lifecycle, streamer, cleanup, liveRuns),
+      ) =>
+        new RunOrchestrator(
+          k,
+          c,
+          pods,
+          guard,
+          prompts,
+          manifests,
+          launcher,
+          lifecycle,
+          streamer,
+          cleanup,
+          liveRuns,
+          container.isBound(RunReconciler) ? container.get(RunReconciler) : undefined,
+        ),
       [
         K,
         C,
@@ -171,6 +201,7 @@ export function createContainer(options: ContainerOptions = {}): Container {
  */
 export async function disposeContainer(container: Container): Promise<void> {
   container.get(ClusterWatchHub).shutdown();
+  if (container.isBound(RunReconciler)) container.get(RunReconciler).stop();
   const fileSystem = container.get<FileSystemPort>(FILE_SYSTEM_PORT);
   if (fileSystem instanceof SyscallWorkerFileSystem) await fileSystem.close();
   const kubernetes = container.get<KubernetesPort>(KUBERNETES_PORT);

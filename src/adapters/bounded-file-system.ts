@@ -116,6 +116,12 @@ export class BoundedFileSystem implements FileSystemPort {
     return this.submit(path, scope, () => this.inner.unlink(path, scope));
   }
 
+  listDirectory(path: string, scope?: PathScope): Promise<string[] | null> {
+    const inner = this.inner.listDirectory?.bind(this.inner);
+    if (!inner) return Promise.resolve(null);
+    return this.submit(path, scope, () => inner(path, scope));
+  }
+
   removeDirectory(path: string, scope?: PathScope): Promise<boolean> {
     return this.submit(path, scope, () => this.inner.removeDirectory(path, scope));
   }

@@ -1,6 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { constants, existsSync, type Stats } from "node:fs";
-import { chmod, lstat, mkdir, open, rename, rmdir, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rmdir,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from "node:fs/promises";
 import { basename, dirname, posix } from "node:path";
 import {
   FileSystemError,
@@ -175,6 +186,25 @@ export class NodeFileSystem implements FileSystemPort {
       }
       // The umask narrows mkdir's mode; a directory created here gets exactly the one asked for.
       if (!existed && mode !== undefined) await chmod(path, mode);
+    });
+  }
+
+  listDirectory(path: string, scope?: PathScope): Promise<string[] | null> {
+    return guarded(path, async () => {
+      let directory: VerifiedDirectory;
+      try {
+        directory = scope
+          ? await this.walk(scope.under, componentsBelow(scope.under, path), path)
+          : await this.walk(path, [], path);
+      } catch (error) {
+        if (errnoOf(error) === "ENOENT") return null;
+        throw error;
+      }
+      try {
+        return await readdir(directory.at("."));
+      } finally {
+        await directory.close();
+      }
     });
   }
 

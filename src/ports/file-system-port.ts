@@ -102,6 +102,11 @@ export interface FileSystemPort {
   makeDirectory(path: string, mode?: number, scope?: PathScope): Promise<void>;
   /** Removes a file (a symlink itself, never its target); returns false if it was already gone. */
   unlink(path: string, scope?: PathScope): Promise<boolean>;
+  /**
+   * Names in a directory, every component below the scope's root verified a real directory (no
+   * symlink followed); null when it does not exist. Optional: without it the reconciler sweeps Jobs only.
+   */
+  listDirectory?(path: string, scope?: PathScope): Promise<string[] | null>;
   /** Removes an EMPTY directory (never recursively); false if it was already gone; throws if it holds anything. */
   removeDirectory(path: string, scope?: PathScope): Promise<boolean>;
 }

@@ -270,6 +270,17 @@ export class InMemoryFileSystem implements FileSystemPort {
     return this.files.delete(path) || special;
   }
 
+  async listDirectory(path: string, scope?: PathScope): Promise<string[] | null> {
+    // The root itself may be listed; every directory below it is checked as a whole path.
+    if (scope?.under.replace(/\/+$/, "") !== path) await this.enter("removeDirectory", path, scope, true);
+    const names = new Set<string>();
+    for (const entry of [...this.files.keys(), ...this.directories, ...this.planted.keys(), ...this.symlinks.keys()]) {
+      if (entry.startsWith(`${path}/`)) names.add(entry.slice(path.length + 1).split("/")[0]!);
+    }
+    // A parent of anything held counts as a directory, as it would on disk.
+    return names.size > 0 || this.directories.has(path) ? [...names].sort() : null;
+  }
+
   async removeDirectory(path: string, scope?: PathScope): Promise<boolean> {
     await this.enter("removeDirectory", path, scope);
     if (!this.directories.has(path)) return false;

@@ -37,6 +37,8 @@ export const ANNOTATION_KEYS = {
   promptPath: "paperclip.io/prompt-path",
   /** The Claude session the Job runs (resumed or server-chosen): what a reattached run may report. */
   claudeSessionId: "paperclip.io/claude-session-id",
+  /** "true" when the run retains its Job and files (retainJobs): the reconciler leaves the Job to its TTL. */
+  retained: "paperclip.io/retained",
 } as const;
 
 const MAX_LABEL_VALUE = 63;

@@ -114,6 +114,7 @@ export class JobManifestFactory {
       trailerPath: spec.paths.trailer,
       promptPath: spec.paths.prompt,
     });
+    if (spec.config.retainJobs) annotations[ANNOTATION_KEYS.retained] = "true";
     const podSpec = buildPodSpec(spec, inherited.value, {
       image,
       command,

@@ -5,24 +5,25 @@
  */
 export class LiveRuns {
   private readonly held = new Map<string, number>();
+  private readonly runs = new Map<string, number>();
   private readonly claims = new Map<string, Promise<unknown>>();
 
   /** Marks the Job held until the returned release is called (idempotent). */
   hold(namespace: string, jobName: string): () => void {
-    const key = `${namespace}/${jobName}`;
-    this.held.set(key, (this.held.get(key) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.held.get(key) ?? 1) - 1;
-      if (left <= 0) this.held.delete(key);
-      else this.held.set(key, left);
-    };
+    return count(this.held, `${namespace}/${jobName}`);
   }
 
   holds(namespace: string, jobName: string): boolean {
     return this.held.has(`${namespace}/${jobName}`);
+  }
+
+  /** Marks a run (and so its directory on the volume) live until the returned release is called. */
+  holdRun(runId: string): () => void {
+    return count(this.runs, runId);
+  }
+
+  holdsRun(runId: string): boolean {
+    return this.runs.has(runId);
   }
 
   /** Runs `claim` after every earlier claim of the same agent has settled. */
@@ -40,4 +41,16 @@ export class LiveRuns {
       if (this.claims.get(agentKey) === settled) this.claims.delete(agentKey);
     }
   }
+}
+
+function count(counts: Map<string, number>, key: string): () => void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (counts.get(key) ?? 1) - 1;
+    if (left <= 0) counts.delete(key);
+    else counts.set(key, left);
+  };
 }

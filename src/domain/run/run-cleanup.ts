@@ -28,6 +28,9 @@ export interface CleanupTarget {
   readonly files: RunFilePaths;
 }
 
+/** A file in a retained run's directory: the reconciler leaves that directory alone. */
+export const RETAINED_MARKER = "retained";
+
 /** Resolves true once the run's pod has stopped, false when the bounded wait for it ran out. */
 export type PodStopped = () => Promise<boolean>;
 
@@ -63,7 +66,7 @@ export class RunCleanup {
     log: (line: string) => void,
     podStopped?: PodStopped,
   ): Promise<CleanupResult> {
-    if (retain) return { retained: true, problems: [] };
+    if (retain) return { retained: true, problems: await this.markRetained(target.files) };
     const problems: string[] = [];
     if (target.jobName) {
       const deleted = await this.deleteJob(target.namespace, target.jobName, log);
@@ -86,6 +89,15 @@ export class RunCleanup {
       problems.push(`run directory ${files.directory} not removed: ${(error as Error).message}`);
     }
     return { retained: false, problems };
+  }
+
+  private async markRetained(files: RunFilePaths): Promise<string[]> {
+    try {
+      await this.fileSystem.writeFileAtomic(`${files.directory}/${RETAINED_MARKER}`, "", 0o640, { under: files.root });
+      return [];
+    } catch (error) {
+      return [`retained marker not written in ${files.directory}: ${(error as Error).message}`];
+    }
   }
 
   /** Null once the file is gone; else why it stayed. Confined to the run-log root: a symlinked directory below it is refused, never followed. */

@@ -17,6 +17,7 @@ import type { JobLauncher } from "./job-launcher.js";
 import type { PodLifecycle } from "./pod-lifecycle.js";
 import type { RunCleanup } from "./run-cleanup.js";
 import type { LiveRuns } from "./live-runs.js";
+import type { RunReconciler } from "./run-reconciler.js";
 import { RunEvidence } from "./run-evidence.js";
 import { statusReporter, type StatusReporter } from "./status-reporter.js";
 import { prepareRun } from "./run-preparation.js";
@@ -48,9 +49,21 @@ export class RunOrchestrator {
     private readonly streamer: RunStreamer,
     private readonly cleanup: RunCleanup,
     private readonly liveRuns: LiveRuns,
+    /** Sweeps what dead servers left behind, in each namespace and run-log root runs use. */
+    private readonly reconciler?: RunReconciler,
   ) {}
 
   async run(request: AgentRunRequest, observer: RunObserver, signal: AbortSignal): Promise<RunReport> {
+    // While this run lives, its directory is never swept as an orphan's.
+    const releaseRun = this.liveRuns.holdRun(request.runId);
+    try {
+      return await this.carryOut(request, observer, signal);
+    } finally {
+      releaseRun();
+    }
+  }
+
+  private async carryOut(request: AgentRunRequest, observer: RunObserver, signal: AbortSignal): Promise<RunReport> {
     const status = statusReporter(observer);
     /** Sinks of collaborators receive whole `[claude-k8s] …` lines; `say` adds the prefix. */
     const line = (whole: string) => void status.line(whole);
@@ -60,6 +73,7 @@ export class RunOrchestrator {
     const located = await this.locate(request);
     if (!located.ok) return evidence.endedBeforeLaunch(located.failure);
     const target = new RunTarget(located.value.namespace, prepared.value.paths);
+    this.reconciler?.keepSweeping(target.namespace, request.runLogRoot);
 
     // One claim per agent at a time in this process; the API server's run slot settles the rest.
     const claimed = await this.liveRuns.exclusive(`${request.companyId}/${request.agentId}`, () =>

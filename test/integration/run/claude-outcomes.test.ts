@@ -105,7 +105,8 @@ describe("a run's outcome through the real client-node, loopback apiserver, real
     // The token-holding Secret and the agent's run slot, both owned by the Job.
     expect(left.secrets).toHaveLength(2);
     expect(left.files.sort()).toEqual(
-      [paths.directory, paths.prompt, paths.stderr, paths.stdout, paths.trailer].sort(),
+      // The retained marker keeps the reconciler away from these files.
+      [paths.directory, paths.prompt, paths.stderr, paths.stdout, paths.trailer, `${paths.directory}/retained`].sort(),
     );
     expect(left.liveProcessGroups).toEqual([]);
     // The run token travels only in the run's Secret, never in the Job.

@@ -113,6 +113,7 @@ export class MortalServer {
       makeDirectory: (path, mode) => alive(() => f.makeDirectory(path, mode)),
       unlink: (path) => alive(() => f.unlink(path)),
       removeDirectory: (path, scope) => alive(() => f.removeDirectory(path, scope)),
+      listDirectory: (path, scope) => alive(async () => (f.listDirectory ? f.listDirectory(path, scope) : null)),
     };
   }
 }

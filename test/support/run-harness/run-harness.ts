@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
+import type { ReconcilerOptions } from "../../../src/domain/run/run-reconciler.js";
 import { createContainer } from "../../../src/container.js";
 import type { AdapterConfig } from "../../../src/domain/config/config-fields.js";
 import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
@@ -128,7 +129,7 @@ export class RunHarness {
   }
 
   /** A fresh server process: new client-node client, new container, real file system and clock. */
-  server(): Server {
+  server(options: { reconciler?: Partial<ReconcilerOptions> } = {}): Server {
     const kubernetes = new ClientNodeKubernetes({
       kubeConfig: this.api.kubeConfig(NAMESPACE),
       namespace: NAMESPACE,
@@ -138,6 +139,7 @@ export class RunHarness {
     this.servers.push(mortal);
     const container = createContainer({
       bindings: { kubernetes: mortal.kubernetes, fileSystem: mortal.fileSystem, clock: mortal.clock },
+      ...(options.reconciler ? { reconciler: options.reconciler } : {}),
     });
     return { orchestrator: container.get(RunOrchestrator), die: () => mortal.die() };
   }
