@@ -197,6 +197,10 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     return this.fallback.removeDirectory(path, scope);
   }
 
+  listDirectory(path: string, scope?: PathScope): Promise<string[] | null> {
+    return this.fallback.listDirectory ? this.fallback.listDirectory(path, scope) : Promise.resolve(null);
+  }
+
   /** Test seam: holds the worker for `ms` as a call stuck in the kernel would. */
   stallWorker(ms: number): Promise<void> {
     return this.submit([Op.stall, ms], "(stall)", undefined).then(() => undefined);
