@@ -66,7 +66,12 @@ export class ContainerRunServices implements RunServicesProvider {
     const key = JSON.stringify(selection);
     let services = this.cache.get(key);
     if (!services) {
-      const container = createContainer({ runtime: selection });
+      // The reconciler sweeps what a crashed server left (orphaned Jobs, run directories) in the
+      // server's log; retained runs are left alone.
+      const container = createContainer({
+        runtime: selection,
+        reconciler: { log: (line) => process.stderr.write(`${line}\n`) },
+      });
       services = {
         orchestrator: container.get(RunOrchestrator),
         environment: container.get(EnvironmentProbe),
