@@ -92,7 +92,7 @@ export class RunStreamer {
     let podEnd: PodEnd | null = null;
     void options.podEnded.then((end) => {
       podEnd = end;
-      session.markWriterTerminated();
+      session.markWriterTerminated(killedWithoutTrailer(end) ? NO_TRAILER_DRAIN_MS : undefined);
     });
 
     const heartbeat = new AbortController();
@@ -133,4 +133,15 @@ export class RunStreamer {
       }
     }
   }
+}
+
+/**
+ * A container killed by SIGKILL (exit 137, OOMKilled) never ran the run script's trailer step, so
+ * the drain only waits for bytes the volume has not shown yet, not for a trailer.
+ */
+const NO_TRAILER_DRAIN_MS = 5_000;
+
+function killedWithoutTrailer(end: PodEnd): boolean {
+  if (end.kind !== "terminated" || end.terminated === null) return false;
+  return end.terminated.exitCode === 137 || end.terminated.reason === "OOMKilled";
 }

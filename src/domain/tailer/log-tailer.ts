@@ -64,7 +64,7 @@ export class LogTailer {
       signal,
     );
     const done = run.run();
-    return { done, markWriterTerminated: () => run.markWriterTerminated() };
+    return { done, markWriterTerminated: (drainTimeoutMs) => run.markWriterTerminated(drainTimeoutMs) };
   }
 }
 

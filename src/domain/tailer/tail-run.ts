@@ -65,9 +65,11 @@ export class TailRun {
   }
 
   /** The writer is gone (pod terminated, or its trailer was seen): from now on the wait is bounded. */
-  markWriterTerminated(): void {
-    if (this.drainDeadline !== null) return;
-    this.drainDeadline = this.clock.monotonicMs() + this.options.drainTimeoutMs;
+  markWriterTerminated(drainTimeoutMs = this.options.drainTimeoutMs): void {
+    const deadline = this.clock.monotonicMs() + Math.min(drainTimeoutMs, this.options.drainTimeoutMs);
+    // A later, shorter window (no trailer can come) may cut an open one short, never lengthen it.
+    if (this.drainDeadline !== null && this.drainDeadline <= deadline) return;
+    this.drainDeadline = deadline;
     // Poll at once instead of after the current pause: the end of a run is what its caller waits for.
     this.wake();
   }

@@ -44,6 +44,9 @@ export interface TailSummary {
 export interface TailSession {
   /** Settles once with the summary; never rejects. */
   readonly done: Promise<TailSummary>;
-  /** The owner saw the pod terminate: keep reading for the bounded drain window, then report what is missing. */
-  markWriterTerminated(): void;
+  /**
+   * The owner saw the pod terminate: keep reading for the bounded drain window (`drainTimeoutMs`
+   * when shorter: no trailer can come), then report what is missing.
+   */
+  markWriterTerminated(drainTimeoutMs?: number): void;
 }
