@@ -1,7 +1,7 @@
 /** `testEnvironment(ctx)`: runs the domain's EnvironmentProbe and maps its checks to Paperclip's shape. */
 import { randomUUID } from "node:crypto";
 import type { AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from "@paperclipai/adapter-utils";
-import { isForbiddenConfigEnvKey } from "@paperclipai/adapter-utils/server-utils";
+import { buildPaperclipEnv, isForbiddenConfigEnvKey } from "@paperclipai/adapter-utils/server-utils";
 import { parseAdapterConfig } from "../domain/config/parse-config.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
 import { resolveRunLogRoot } from "./build-run-request.js";
@@ -24,9 +24,14 @@ export function createTestEnvironment(services: RunServicesProvider, hostEnv: No
       if (serverSide) return fail(serverSide.errorCode, serverSide.errorMessage);
       const root = resolveRunLogRoot(config.value, hostEnv);
       if (!root.ok) return fail(root.failure.errorCode, root.failure.errorMessage);
+      // The same helper builds a run's env: its PAPERCLIP_API_URL is what a local-runtime run falls back to.
+      const paperclipEnvApiUrl = buildPaperclipEnv({
+        id: "environment-test",
+        companyId: ctx.companyId,
+      }).PAPERCLIP_API_URL;
       const report = await services
         .for(config.value)
-        .environment.probe(config.value, root.value, `.claude-k8s-probe-${randomUUID()}`);
+        .environment.probe(config.value, root.value, `.claude-k8s-probe-${randomUUID()}`, { paperclipEnvApiUrl });
       return {
         adapterType: ADAPTER_TYPE,
         status: report.status,

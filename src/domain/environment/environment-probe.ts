@@ -1,7 +1,9 @@
 /**
  * The checks behind Paperclip's "test environment" button: each names what it verified, at which
- * level (info / warn / error), and how to fix a problem. The probe creates nothing in the cluster;
- * it writes, reads and removes one probe file under the run-log root.
+ * level (info / warn / error), and how to fix a problem. A test must not change what it tests: the
+ * probe creates nothing in the cluster and no directory anywhere; it writes, reads and removes one
+ * probe file in the run-log root, or, before the first run made that root, in its nearest existing
+ * parent on the data volume.
  */
 import type { FileSystemPort } from "../../ports/file-system-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
@@ -11,6 +13,8 @@ import { API_URL_ENV, isLoopbackUrl, resolvePodApiUrl } from "../job/api-url.js"
 import { inheritFromServerPod, serverContainerOf } from "../job/server-pod-inheritance.js";
 import { inheritanceChecks } from "./inheritance-report.js";
 import { REQUIRED_ACCESS } from "./required-access.js";
+import { isWithin, normalizePath } from "../volume-layout.js";
+import { FileSystemError } from "../../ports/file-system-port.js";
 
 export type CheckLevel = "info" | "warn" | "error";
 
@@ -26,13 +30,26 @@ export interface EnvironmentReport {
   readonly checks: readonly EnvironmentCheck[];
 }
 
+export interface ProbeHints {
+  /**
+   * The PAPERCLIP_API_URL Paperclip's run env carries (its loopback address): what a local-runtime
+   * run falls back to, so the check reports the URL runs will use.
+   */
+  readonly paperclipEnvApiUrl?: string | null;
+}
+
 export class EnvironmentProbe {
   constructor(
     private readonly kubernetes: KubernetesPort,
     private readonly fileSystem: FileSystemPort,
   ) {}
 
-  async probe(config: AdapterConfig, runLogRoot: string, probeName: string): Promise<EnvironmentReport> {
+  async probe(
+    config: AdapterConfig,
+    runLogRoot: string,
+    probeName: string,
+    hints: ProbeHints = {},
+  ): Promise<EnvironmentReport> {
     const checks: EnvironmentCheck[] = [];
     const pod = await this.checkOwnPod(checks);
     const namespace =
@@ -49,8 +66,8 @@ export class EnvironmentProbe {
     );
     if (namespace) await this.checkAccess(namespace, checks);
     if (pod) await this.checkDataVolume(pod, namespace, config, checks);
-    await this.checkRunLogRoot(runLogRoot, probeName, checks);
-    this.checkApiUrl(pod, config, checks);
+    await this.checkRunLogRoot(runLogRoot, config.dataMountPath, probeName, checks);
+    this.checkApiUrl(pod, config, hints.paperclipEnvApiUrl ?? null, checks);
     return { status: statusOf(checks), checks };
   }
 
@@ -143,39 +160,80 @@ export class EnvironmentProbe {
     }
   }
 
-  private async checkRunLogRoot(root: string, probeName: string, checks: EnvironmentCheck[]): Promise<void> {
-    const probe = `${root.replace(/\/+$/, "")}/${probeName}`;
+  /**
+   * Probes the run-log root if it exists; else its nearest existing parent on the data volume (runs
+   * create the rest). Never creates a directory, and never writes above the data mount path.
+   */
+  private async checkRunLogRoot(
+    root: string,
+    dataMountPath: string,
+    probeName: string,
+    checks: EnvironmentCheck[],
+  ): Promise<void> {
+    for (const directory of probeCandidates(root, dataMountPath)) {
+      const outcome = await this.probeDirectory(directory, probeName);
+      if (outcome === "missing") continue;
+      if (outcome === "ok") {
+        checks.push({
+          code: "run_log_root_writable",
+          level: "info",
+          message:
+            directory === normalizePath(root)
+              ? `Run-log root ${root} is writable and readable`
+              : `Run-log root ${root} does not exist yet (the first run creates it); ${directory} above it is writable and readable`,
+        });
+      } else {
+        checks.push({
+          code: "run_log_root_unwritable",
+          level: "error",
+          message: `Cannot create, read and remove a file in ${directory}: ${outcome.message}`,
+          hint: "The run-log root must be on the shared volume and writable by the Paperclip server.",
+        });
+      }
+      return;
+    }
+    checks.push({
+      code: "run_log_root_missing",
+      level: "error",
+      message: `Neither the run-log root ${root} nor the data mount path ${dataMountPath} exists on the Paperclip server`,
+      hint: "Mount the shared ReadWriteMany volume at the data mount path (or set dataMountPath to where it is mounted).",
+    });
+  }
+
+  /** Writes, reads back and removes one probe file in `directory`; "missing" when the directory does not exist. */
+  private async probeDirectory(directory: string, probeName: string): Promise<"ok" | "missing" | Error> {
+    const probe = `${directory.replace(/\/+$/, "")}/${probeName}`;
     const text = `claude-k8s probe ${probeName}`;
-    const scope = { under: root };
+    const scope = { under: directory };
     try {
-      await this.fileSystem.makeDirectory(root);
       await this.fileSystem.writeFileAtomic(probe, text, 0o644, scope);
-      const read = new TextDecoder().decode(await this.fileSystem.readSmallFile(probe, 1024, scope));
-      await this.fileSystem.unlink(probe, scope);
-      if (read !== text) throw new Error("the probe file read back different bytes");
-      checks.push({
-        code: "run_log_root_writable",
-        level: "info",
-        message: `Run-log root ${root} is writable and readable`,
-      });
     } catch (error) {
+      if (error instanceof FileSystemError && error.code === "ENOENT") return "missing";
+      return error as Error;
+    }
+    try {
+      const read = new TextDecoder().decode(await this.fileSystem.readSmallFile(probe, 1024, scope));
+      if (read !== text) throw new Error("the probe file read back different bytes");
+      return "ok";
+    } catch (error) {
+      return error as Error;
+    } finally {
       await this.fileSystem.unlink(probe, scope).catch(() => false);
-      checks.push({
-        code: "run_log_root_unwritable",
-        level: "error",
-        message: `Cannot create, read and remove a file under ${root}: ${(error as Error).message}`,
-        hint: "The run-log root must be on the shared volume and writable by the Paperclip server.",
-      });
     }
   }
 
   /** The same rule the Job manifest applies (`resolvePodApiUrl`), so a passing check means runs get a URL. */
-  private checkApiUrl(pod: Pod | null, config: AdapterConfig, checks: EnvironmentCheck[]): void {
+  private checkApiUrl(
+    pod: Pod | null,
+    config: AdapterConfig,
+    paperclipEnvApiUrl: string | null,
+    checks: EnvironmentCheck[],
+  ): void {
     const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find((e) => e.name === API_URL_ENV)?.value;
     const resolved = resolvePodApiUrl({
       configured: config.paperclipApiUrl,
       serverPodValue: inherited ?? null,
-      paperclipEnvValue: null,
+      paperclipEnvValue: paperclipEnvApiUrl,
       allowLoopback: config.runtime === "local",
     });
     if (resolved.ok) {
@@ -198,6 +256,18 @@ export class EnvironmentProbe {
       hint: "Set paperclipApiUrl to the Paperclip Service's cluster address (e.g. http://paperclip.<namespace>.svc:3100).",
     });
   }
+}
+
+/** The run-log root, then each parent up to the data mount path (only the root itself when it lies elsewhere). */
+function probeCandidates(root: string, dataMountPath: string): string[] {
+  const mount = normalizePath(dataMountPath);
+  let current = normalizePath(root);
+  const candidates = [current];
+  while (current !== mount && isWithin(current, mount)) {
+    current = current.slice(0, current.lastIndexOf("/")) || "/";
+    candidates.push(current);
+  }
+  return candidates;
 }
 
 function statusOf(checks: readonly EnvironmentCheck[]): EnvironmentReport["status"] {

@@ -23,6 +23,7 @@ function world(
     },
   };
   const files = new InMemoryFileSystem();
+  void files.makeDirectory(ROOT); // the volume as the first run left it
   return { kubernetes, files, probe: new EnvironmentProbe(kubernetes, files) };
 }
 
@@ -118,5 +119,46 @@ describe("EnvironmentProbe", () => {
       ".probe-9",
     );
     expect(byCode(report.checks, "paperclip_api_url_unreachable")?.level).toBe("error");
+  });
+
+  it("before the first run, probes the nearest existing parent on the volume and creates no directory", async () => {
+    const { kubernetes } = world();
+    const files = new InMemoryFileSystem();
+    await files.makeDirectory("/paperclip");
+    const before = [...files.directories].sort();
+    const report = await new EnvironmentProbe(kubernetes, files).probe(config(), ROOT, ".probe-10");
+    const check = byCode(report.checks, "run_log_root_writable");
+    expect(check?.level).toBe("info");
+    expect((check as { message?: string }).message).toContain("does not exist yet");
+    expect((check as { message?: string }).message).toContain("/paperclip above it");
+    expect([...files.directories].sort()).toEqual(before);
+    expect(files.paths()).toEqual([]);
+  });
+
+  it("fails without writing anywhere when the data mount path itself is missing (the default on a bare server)", async () => {
+    const { kubernetes } = world();
+    const files = new InMemoryFileSystem();
+    const report = await new EnvironmentProbe(kubernetes, files).probe(config(), ROOT, ".probe-11");
+    const check = byCode(report.checks, "run_log_root_missing");
+    expect(check?.level).toBe("error");
+    expect((check as { message?: string }).message).toContain("/paperclip");
+    expect([...files.directories]).toEqual(["/"]);
+    expect(files.paths()).toEqual([]);
+  });
+
+  it("on the local runtime, reports the URL runs fall back to (Paperclip's run env) instead of failing", async () => {
+    const { probe } = world([]);
+    const report = await probe.probe(config({ runtime: "local" }), ROOT, ".probe-12", {
+      paperclipEnvApiUrl: "http://localhost:3100",
+    });
+    const check = byCode(report.checks, "paperclip_api_url");
+    expect(check?.level).toBe("info");
+    expect((check as { message?: string }).message).toContain("http://localhost:3100");
+  });
+
+  it("never uses Paperclip's run-env URL for cluster pods (their loopback is not the server)", async () => {
+    const { probe } = world([]);
+    const report = await probe.probe(config(), ROOT, ".probe-13", { paperclipEnvApiUrl: "http://localhost:3100" });
+    expect(byCode(report.checks, "paperclip_api_url_missing")?.level).toBe("error");
   });
 });
