@@ -84,6 +84,10 @@ export const ERROR_CATALOG = {
     message: (p) =>
       `Model ${s(p.model)} was not found by the provider (claude: ${s(p.detail)}); pick another model in the agent settings.`,
   },
+  k8s_not_configured: {
+    message: (p) =>
+      `Runtime "kubernetes" (the default) needs cluster credentials, and this Paperclip server has none: ${s(p.reason)}. Run Paperclip in the cluster (its service account is used) or set KUBECONFIG in the server's environment; on a single machine set the agent's runtime to "local" (the operator enables it with CLAUDE_K8S_ENABLE_LOCAL_RUNTIME=1).`,
+  },
   k8s_api_error: {
     message: (p) =>
       `Kubernetes API ${s(p.operation)} failed (${s(p.status)}): ${s(p.detail)}. Check the API server and the adapter's RBAC.`,

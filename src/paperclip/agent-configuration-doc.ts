@@ -10,6 +10,7 @@ import {
   type FieldSpec,
 } from "../domain/config/config-fields.js";
 import { REQUIRED_ACCESS } from "../domain/environment/required-access.js";
+import { HOST_CONTROLLED_KEYS } from "./config-schema.js";
 
 /** The verbs the adapter uses, per resource, from the same table the environment test checks. */
 function rbacList(): string {
@@ -39,7 +40,10 @@ run pod (default \`/paperclip\`); the adapter tails that file, so no output depe
 ## Configuration
 
 Every field is optional; an empty value means the default. Structured fields accept JSON or the
-line forms given in their description.`;
+line forms given in their description. ${HOST_CONTROLLED_KEYS.map((key) => `\`${key}\``).join(", ")} are
+edited with Paperclip's own controls of the agent form (Model, Command, Effort, Extra args, Prompt
+Template, the Instructions tab, Environment variables), so the adapter's own section does not repeat them.
+Paperclip's **Command** is the claude executable in the run pod; the \`local\` runtime accepts only \`claude\`.`;
 
 function typeLabel(spec: FieldSpec): string {
   switch (spec.kind) {

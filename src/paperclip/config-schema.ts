@@ -1,9 +1,40 @@
 /**
  * Paperclip's config schema (the fields its UI renders for this adapter), generated from
- * CONFIG_FIELDS so the form, the parser and the doc can never disagree about a field.
+ * CONFIG_FIELDS so the form, the parser and the doc can never disagree about a field. Keys the
+ * host's agent form already edits with its own controls are left out, so no key gets two controls.
  */
 import type { AdapterConfigSchema, ConfigFieldSchema } from "@paperclipai/adapter-utils";
-import { CONFIG_FIELDS, PER_AGENT_CONFIG_KEYS, type FieldSpec } from "../domain/config/config-fields.js";
+import {
+  CONFIG_FIELDS,
+  PER_AGENT_CONFIG_KEYS,
+  type ConfigFieldKey,
+  type FieldSpec,
+} from "../domain/config/config-fields.js";
+
+/**
+ * Config keys Paperclip's agent form writes through controls of its own for an adapter that, like
+ * ours, supports instructions bundles and local agent JWTs: Model, Command, Effort and Extra args
+ * (Advanced), Prompt Template, the instructions tab (instructionsPathKey), the environment-variables
+ * editor, and — once set — "Working directory (deprecated)" and "Bootstrap prompt (legacy)". The
+ * adapter still reads all of them; only the form leaves them to the host. (The host hides its own
+ * Timeout and Grace controls when the schema has those keys, so ours stay.)
+ */
+export const HOST_CONTROLLED_KEYS: readonly ConfigFieldKey[] = [
+  "model",
+  "command",
+  "effort",
+  "extraArgs",
+  "promptTemplate",
+  "bootstrapPromptTemplate",
+  "instructionsFilePath",
+  "env",
+  "cwd",
+];
+
+/** The keys the schema serves, in table order: per-agent settings the host has no control for. */
+export const SCHEMA_FIELD_KEYS: readonly ConfigFieldKey[] = PER_AGENT_CONFIG_KEYS.filter(
+  (key) => !HOST_CONTROLLED_KEYS.includes(key),
+);
 
 /** How each multi-value kind may be typed into a textarea (shown after the field's own hint). */
 const ACCEPTED_FORMS: Partial<Record<FieldSpec["kind"], string>> = {
@@ -73,6 +104,6 @@ function fieldSchema(key: string, spec: FieldSpec): ConfigFieldSchema {
 }
 
 export function buildConfigSchema(): AdapterConfigSchema {
-  // Fields the operator sets in the server's environment are not the agent form's to show.
-  return { fields: PER_AGENT_CONFIG_KEYS.map((key) => fieldSchema(key, CONFIG_FIELDS[key])) };
+  // Neither fields the operator sets in the server\'s environment nor those the host edits itself.
+  return { fields: SCHEMA_FIELD_KEYS.map((key) => fieldSchema(key, CONFIG_FIELDS[key])) };
 }

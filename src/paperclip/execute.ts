@@ -47,6 +47,8 @@ async function executeRun(
   if (!config.ok) return failureResult(config.failure);
   const serverSide = refuseServerSideSettings(config.value, readServerSettings(hostEnv));
   if (serverSide) return failureResult(serverSide);
+  const unavailable = services.unavailable?.(config.value);
+  if (unavailable) return failureResult(unavailable);
   const runLogRoot = resolveRunLogRoot(config.value, hostEnv);
   if (!runLogRoot.ok) return failureResult(runLogRoot.failure);
 

@@ -8,6 +8,7 @@ import { createContainer, type RuntimeSelection } from "../container.js";
 import { phaseLine } from "../domain/cluster/phase-line.js";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
 import { EnvironmentProbe } from "../domain/environment/environment-probe.js";
+import { runFailure, type RunFailure } from "../domain/errors.js";
 import { RunOrchestrator } from "../domain/run/run-orchestrator.js";
 import type { BundlePaths } from "./build-run-request.js";
 import { PromptBundles } from "./prompt-bundle.js";
@@ -20,6 +21,8 @@ export interface RunServices {
 
 export interface RunServicesProvider {
   for(config: AdapterConfig): RunServices;
+  /** Why runs with this config cannot be wired at all on this server (checked before anything starts); null when they can. */
+  unavailable?(config: AdapterConfig): RunFailure | null;
 }
 
 export interface ContainerRunServicesOptions {
@@ -36,6 +39,8 @@ export interface ContainerRunServicesOptions {
   readonly kubeconfigPath?: string;
   /** Paperclip's instance root from the server's environment: instructions files are read only below it. */
   readonly paperclipInstanceRoot?: string | null;
+  /** The server runs in a Kubernetes pod (KUBERNETES_SERVICE_HOST): the in-cluster service account exists. */
+  readonly inCluster?: boolean;
 }
 
 export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRunServicesOptions): RuntimeSelection {
@@ -60,6 +65,13 @@ export class ContainerRunServices implements RunServicesProvider {
   private readonly cache = new Map<string, RunServices>();
 
   constructor(private readonly options: ContainerRunServicesOptions) {}
+
+  unavailable(config: AdapterConfig): RunFailure | null {
+    if (config.runtime === "local" || this.options.kubeconfigPath || this.options.inCluster) return null;
+    return runFailure("k8s_not_configured", {
+      reason: "it runs outside a cluster (no KUBERNETES_SERVICE_HOST) and its environment has no KUBECONFIG",
+    });
+  }
 
   for(config: AdapterConfig): RunServices {
     const selection = runtimeSelectionFor(config, this.options);

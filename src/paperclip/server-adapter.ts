@@ -53,6 +53,7 @@ export function createServerAdapter(options: ServerAdapterOptions = {}): ServerA
       localServerSecretEnv: pickDefined(hostEnv, LOCAL_SERVER_CLAUDE_CREDENTIALS),
       localUnsandboxed: hostEnv.CLAUDE_K8S_LOCAL_UNSANDBOXED === "1",
       paperclipInstanceRoot: settings.paperclipInstanceRoot,
+      inCluster: settings.inCluster,
       ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
     });
   return {

@@ -22,6 +22,8 @@ export function createTestEnvironment(services: RunServicesProvider, hostEnv: No
       if (!config.ok) return fail("invalid_config", config.failure.errorMessage);
       const serverSide = refuseServerSideSettings(config.value, readServerSettings(hostEnv));
       if (serverSide) return fail(serverSide.errorCode, serverSide.errorMessage);
+      const unavailable = services.unavailable?.(config.value);
+      if (unavailable) return fail(unavailable.errorCode, unavailable.errorMessage);
       const root = resolveRunLogRoot(config.value, hostEnv);
       if (!root.ok) return fail(root.failure.errorCode, root.failure.errorMessage);
       // The same helper builds a run's env: its PAPERCLIP_API_URL is what a local-runtime run falls back to.

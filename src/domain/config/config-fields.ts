@@ -29,7 +29,7 @@ export interface StringField extends FieldBase {
   readonly kind: "string";
   readonly default: string;
   /** Extra shape check beyond "is text". */
-  readonly format?: "absolutePath" | "httpUrl" | "dnsLabel";
+  readonly format?: "absolutePath" | "httpUrl" | "dnsLabel" | "executable";
   readonly multiline?: boolean;
 }
 export interface IntegerField extends FieldBase {
@@ -85,6 +85,14 @@ export const CONFIG_FIELDS = {
     group: "Claude",
     label: "Model",
     hint: "Claude model id passed as --model; empty uses Claude's default.",
+  },
+  command: {
+    kind: "string",
+    default: "",
+    format: "executable",
+    group: "Claude",
+    label: "Command",
+    hint: "The claude executable in the pod: a name on the image's PATH or an absolute path; empty runs claude.",
   },
   effort: {
     kind: "enum",

@@ -44,6 +44,9 @@ export function isValidLabelKey(key: string): boolean {
   return LABEL_NAME.test(name);
 }
 
+/** A bare program name (looked up on the pod's PATH) or an absolute path: it becomes argv[0]. */
+const EXECUTABLE = /^(?:[A-Za-z0-9._+-]+|\/[A-Za-z0-9._+/-]+)$/;
+
 export function parseString(field: StringField, raw: unknown): Parsed<string> {
   if (typeof raw !== "string") return bad(`expected text, got ${describe(raw)}`);
   const value = field.multiline ? raw : raw.trim();
@@ -55,6 +58,12 @@ export function parseString(field: StringField, raw: unknown): Parsed<string> {
       break;
     case "httpUrl":
       if (!/^https?:\/\/[^\s/]+/.test(value)) return bad(`expected an http(s) URL, got "${value}"`);
+      break;
+    case "executable":
+      if (value !== "" && !EXECUTABLE.test(value)) {
+        return bad(`expected a program name or an absolute path without spaces or quotes, got "${value}"`);
+      }
+      if (value.split("/").includes("..")) return bad(`must not contain "..", got "${value}"`);
       break;
     case "dnsLabel":
       if (!DNS_LABEL.test(value)) return bad(`expected a DNS label (a-z, 0-9, '-', ≤63), got "${value}"`);

@@ -20,12 +20,12 @@ export interface ClaudeInvocation {
 
 type ClaudeConfig = Pick<
   AdapterConfig,
-  "model" | "effort" | "maxTurnsPerRun" | "dangerouslySkipPermissions" | "extraArgs"
+  "command" | "model" | "effort" | "maxTurnsPerRun" | "dangerouslySkipPermissions" | "extraArgs"
 >;
 
 /** The full argv, starting with the executable. */
 export function buildClaudeArgv(config: ClaudeConfig, invocation: ClaudeInvocation): string[] {
-  const argv = [CLAUDE_EXECUTABLE, "--print", "--output-format", "stream-json", "--verbose"];
+  const argv = [config.command || CLAUDE_EXECUTABLE, "--print", "--output-format", "stream-json", "--verbose"];
   if (invocation.resumeSessionId) argv.push("--resume", invocation.resumeSessionId);
   else if (invocation.freshSessionId) argv.push("--session-id", invocation.freshSessionId);
   if (config.model) argv.push("--model", config.model);

@@ -42,6 +42,15 @@ const CASES: Record<ConfigFieldKey, { accept: Array<[unknown, unknown]>; reject:
     ],
     reject: [42, {}],
   },
+  command: {
+    accept: [
+      ["claude", "claude"],
+      ["/usr/local/bin/claude", "/usr/local/bin/claude"],
+      ["", ""],
+    ],
+    // A command line, a quote, a relative path or a way out of the directory is not an executable.
+    reject: ["claude --debug", "claude;rm -rf /", "'claude'", "bin/claude", "/opt/../bin/claude", 7],
+  },
   effort: {
     accept: [
       ["high", "high"],

@@ -16,6 +16,12 @@ describe("buildClaudeArgv", () => {
     ]);
   });
 
+  it("runs the configured command (Paperclip's Command field) as the claude executable", () => {
+    const argv = buildClaudeArgv({ ...defaultAdapterConfig(), command: "/opt/claude/bin/claude" }, fresh);
+    expect(argv[0]).toBe("/opt/claude/bin/claude");
+    expect(argv.slice(1, 3)).toEqual(["--print", "--output-format"]);
+  });
+
   it("orders resume, model, effort, max turns, system prompt file, add-dirs, permission flag, then extraArgs", () => {
     const config = {
       ...defaultAdapterConfig(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildConfigSchema } from "../../../src/paperclip/config-schema.js";
+import { buildConfigSchema, HOST_CONTROLLED_KEYS, SCHEMA_FIELD_KEYS } from "../../../src/paperclip/config-schema.js";
 import {
   CONFIG_FIELDS,
   PER_AGENT_CONFIG_KEYS,
@@ -10,16 +10,31 @@ import { parseAdapterConfig } from "../../../src/domain/config/parse-config.js";
 
 const schema = buildConfigSchema();
 const byKey = new Map(schema.fields.map((field) => [field.key, field]));
-const specs = PER_AGENT_CONFIG_KEYS.map((key) => [key, CONFIG_FIELDS[key]]) as [string, FieldSpec][];
+const specs = SCHEMA_FIELD_KEYS.map((key) => [key, CONFIG_FIELDS[key]]) as [string, FieldSpec][];
 
 describe("buildConfigSchema", () => {
-  it("lists exactly the per-agent fields of CONFIG_FIELDS, in order, once each", () => {
-    expect(schema.fields.map((field) => field.key)).toEqual(PER_AGENT_CONFIG_KEYS);
+  it("lists the per-agent fields of CONFIG_FIELDS the host has no control for, in order, once each", () => {
+    expect(schema.fields.map((field) => field.key)).toEqual(
+      PER_AGENT_CONFIG_KEYS.filter((key) => !HOST_CONTROLLED_KEYS.includes(key)),
+    );
   });
 
   it("offers no field that hands the server's secrets to pods (those are the operator's, in the server env)", () => {
     expect(SERVER_ENV_CONFIG_KEYS).toEqual(["inheritEnv", "inheritEnvFrom", "inheritSecretVolumes"]);
     for (const key of SERVER_ENV_CONFIG_KEYS) expect(byKey.has(key)).toBe(false);
+  });
+
+  it("gives no key a second control next to the host's own (Model, Command, Effort, Extra args, Prompt Template, instructions, env)", () => {
+    const served = schema.fields.map((field) => field.key);
+    for (const key of ["model", "command", "effort", "extraArgs", "promptTemplate", "instructionsFilePath", "env"]) {
+      expect(served).not.toContain(key);
+    }
+  });
+
+  it("serves every per-agent field of the config table the host does not edit itself (nothing silently dropped)", () => {
+    for (const key of PER_AGENT_CONFIG_KEYS) {
+      expect(byKey.has(key) !== HOST_CONTROLLED_KEYS.includes(key), key).toBe(true);
+    }
   });
 
   it.each(specs)("gives %s the label, group and a non-empty hint from the source table", (key, spec) => {
@@ -42,8 +57,8 @@ describe("buildConfigSchema", () => {
       resources: ["textarea"],
     };
     for (const [key, spec] of specs) expect(expected[spec.kind]).toContain(byKey.get(key)?.type);
-    expect(byKey.get("promptTemplate")?.type).toBe("textarea");
-    expect(byKey.get("model")?.type).toBe("text");
+    expect(byKey.get("labels")?.type).toBe("textarea");
+    expect(byKey.get("image")?.type).toBe("text");
   });
 
   it("offers every enum option of the source as a select option", () => {
@@ -73,8 +88,8 @@ describe("buildConfigSchema", () => {
   );
 
   it("names the accepted text forms in the hint of every textarea-backed structured field", () => {
-    expect(byKey.get("extraArgs")?.hint).toMatch(/JSON array of strings, or one item per line/);
-    expect(byKey.get("env")?.hint).toMatch(/key=value lines/);
+    expect(byKey.get("nodeSelector")?.hint).toMatch(/JSON object, or key=value lines/);
+    expect(byKey.get("labels")?.hint).toMatch(/key=value lines/);
     expect(byKey.get("tolerations")?.hint).toMatch(/JSON array/);
     expect(byKey.get("resources")?.hint).toMatch(/"requests"/);
   });

@@ -4,7 +4,11 @@ import { createContainer } from "../../../src/container.js";
 import { parseAdapterConfig } from "../../../src/domain/config/parse-config.js";
 import { EnvironmentProbe } from "../../../src/domain/environment/environment-probe.js";
 import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
-import { runtimeSelectionFor, type RunServicesProvider } from "../../../src/paperclip/run-services.js";
+import {
+  ContainerRunServices,
+  runtimeSelectionFor,
+  type RunServicesProvider,
+} from "../../../src/paperclip/run-services.js";
 import { createServerAdapter } from "../../../src/paperclip/server-adapter.js";
 import { readServerSettings } from "../../../src/paperclip/server-settings.js";
 import { FakeKubernetes } from "../../fakes/fake-kubernetes.js";
@@ -101,6 +105,13 @@ describe("attack: per-agent config reaches for settings that act on the server",
     expect(result.errorMessage).toContain("LD_PRELOAD");
   });
 
+  it("Paperclip's Command field under the local runtime is refused: it would name any program on the server", async () => {
+    const result = await refusal({ runtime: "local", command: "/bin/sh" }, { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "1" });
+    expect(result.errorCode).toBe("invalid_config");
+    expect(result.errorMessage).toContain('"command"');
+    expect(result.errorMessage).toContain("leave Command empty");
+  });
+
   it("env.PATH is allowed for a Kubernetes pod: it only acts inside the pod", async () => {
     const { adapter, prepared } = adapterWith({});
     await adapter.execute({ ...context({ env: { PATH: "/opt/bin:/usr/bin" }, podStartTimeoutSec: 1 }) });
@@ -172,5 +183,45 @@ describe("what run pods inherit is the operator's, from the server's environment
     const config = parseAdapterConfig({ inheritEnvFrom: ["run-secrets"] });
     if (!config.ok) throw new Error(config.failure.errorMessage);
     expect(config.value.inheritEnvFrom).toEqual(["run-secrets"]);
+  });
+});
+
+describe("an agent created with {} (Paperclip's wizard) on a server without cluster credentials", () => {
+  const wizardAgent = (hostEnv: NodeJS.ProcessEnv) => createServerAdapter({ hostEnv });
+
+  it("fails its first run with k8s_not_configured, saying what to set, before anything starts", async () => {
+    const logs: string[] = [];
+    const result = await wizardAgent({}).execute({
+      ...context({}),
+      onLog: async (_stream: string, chunk: string) => {
+        logs.push(chunk);
+      },
+    } as AdapterExecutionContext);
+    expect(result.errorCode).toBe("k8s_not_configured");
+    expect(result.errorMessage).toContain("KUBECONFIG");
+    expect(result.errorMessage).toContain('runtime to "local"');
+    expect(result.errorMessage).toContain("CLAUDE_K8S_ENABLE_LOCAL_RUNTIME=1");
+    expect(logs).toEqual([]);
+  });
+
+  it("gets the same named failure from the environment test, which touches nothing", async () => {
+    const result = await wizardAgent({}).testEnvironment({
+      companyId: "company-1",
+      adapterType: "claude_k8s",
+      config: {},
+    });
+    expect(result.status).toBe("fail");
+    expect(result.checks.map((check) => check.code)).toEqual(["k8s_not_configured"]);
+  });
+
+  it("is not refused in a cluster (service account) or with the server's KUBECONFIG", () => {
+    const config = parseAdapterConfig({});
+    if (!config.ok) throw new Error(config.failure.errorMessage);
+    expect(new ContainerRunServices({ moduleDir: "/m", inCluster: true }).unavailable(config.value)).toBeNull();
+    expect(new ContainerRunServices({ moduleDir: "/m", kubeconfigPath: "/k" }).unavailable(config.value)).toBeNull();
+    expect(new ContainerRunServices({ moduleDir: "/m" }).unavailable(config.value)?.errorCode).toBe(
+      "k8s_not_configured",
+    );
+    expect(readServerSettings({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }).inCluster).toBe(true);
   });
 });
