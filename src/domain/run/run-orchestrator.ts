@@ -101,6 +101,9 @@ export class RunOrchestrator {
         return this.finish(request, target, evidence.cancelled(await cancellation), status);
       if (started.kind === "failed") return this.finish(request, target, evidence.failedEarly(started.failure), status);
 
+      // The cluster often reports the pod's end before the tailer has drained the transcript: the
+      // end's status lines wait for the stream, so they follow the output they describe.
+      const podEndLines: string[] = [];
       const streamed = await this.streamer.stream(
         {
           paths: target.paths,
@@ -112,11 +115,14 @@ export class RunOrchestrator {
             maxOutputBytes: request.config.maxOutputBytes,
             maxOutputLines: request.config.maxOutputLines,
           },
-          podEnded: this.pods.awaitEnd(target.namespace, target.jobName ?? "", request.config, signal, line),
+          podEnded: this.pods.awaitEnd(target.namespace, target.jobName ?? "", request.config, signal, (whole) => {
+            podEndLines.push(whole);
+          }),
           signal,
         },
         observer,
       );
+      for (const whole of podEndLines) await status.line(whole);
       if (streamed.tail.failure?.errorCode === OUTPUT_LIMIT) await this.stopFloodingJob(target, line);
       return this.finish(
         request,

@@ -21,6 +21,24 @@ describe("RunOrchestrator on fakes", () => {
     expect(world.statuses.at(-1)).toBe("[claude-k8s] cleaned up");
   });
 
+  it("writes the pod's end status line after the transcript it describes, even when the cluster reports the end first", async () => {
+    const world = new RunWorld();
+    const sequence: string[] = [];
+    const observer = {
+      ...world.observer,
+      onLog: async (_stream: string, chunk: string) => void sequence.push(...chunk.split("\n").filter(Boolean)),
+      onStatus: async (line: string) => void sequence.push(line),
+    };
+    let report: unknown;
+    void world.orchestrator.run(makeRequest(), observer, new AbortController().signal).then((r) => (report = r));
+    await world.playPod();
+    await world.clock.runUntil(() => report !== undefined);
+    const lastTranscriptLine = sequence.indexOf(TRANSCRIPT.at(-1)!);
+    const podEnded = sequence.findIndex((line) => /^\[claude-k8s\] .*pod \S+ ended/.test(line));
+    expect(lastTranscriptLine).toBeGreaterThanOrEqual(0);
+    expect(podEnded, sequence.join("\n")).toBeGreaterThan(lastTranscriptLine);
+  });
+
   it("creates the run's directory, workspace and agent home (owner and group only) before the Job, and removes the run's directory after", async () => {
     const world = new RunWorld();
     const run = world.start(makeRequest());
