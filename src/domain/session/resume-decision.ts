@@ -40,7 +40,8 @@ export function decideResume(input: ResumeInput): ResumeDecision {
     if (!isSafeSessionId(legacy)) return fresh(`saved session id ${JSON.stringify(legacy.slice(0, 80))} is malformed`);
     return {
       resumeSessionId: legacy,
-      reason: `resuming session ${legacy} (legacy session id without params; its directory is unknown)`,
+      // Paperclip keeps params per task; a wake without one gets only the agent's last session id.
+      reason: `resuming session ${legacy} in ${cwd ?? "?"} (Paperclip passed only the session id, as it does for a wake without a task, so the session is taken to be this run's directory's)`,
     };
   }
   if (input.sessionParams !== null) return fresh("saved session params carry no usable session id");

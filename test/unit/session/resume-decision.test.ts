@@ -38,11 +38,17 @@ describe("decideResume", () => {
     expect(decision.resumeSessionId).toBeNull();
   });
 
-  it("falls back to the legacy runtime.sessionId when sessionParams is null", () => {
+  it("falls back to runtime.sessionId when sessionParams is null, naming the session, the directory and why", () => {
     const decision = decideResume({ sessionParams: null, legacySessionId: ID, cwd: "/w" });
 
     expect(decision.resumeSessionId).toBe(ID);
-    expect(decision.reason).toContain("legacy");
+    expect(decision.reason).toContain(`resuming session ${ID} in /w`);
+    expect(decision.reason).toContain("wake without a task");
+  });
+
+  it("says which session and which directory when the stored params match this run", () => {
+    const decision = decideResume({ sessionParams: { sessionId: ID, cwd: "/w/" }, legacySessionId: ID, cwd: "/w" });
+    expect(decision.reason).toBe(`resuming session ${ID} (same directory /w)`);
   });
 
   it("refuses a malformed legacy session id instead of passing it to claude", () => {
