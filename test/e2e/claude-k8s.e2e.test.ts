@@ -1,13 +1,16 @@
 /**
- * The real thing: THIS package installed into a real Paperclip server through its adapter-install
- * API, an agent on the embedded local runtime with the scripted Claude stand-in, and the outcomes
- * an operator sees — run status, usage, cost, session, the stored log, resume, cancel, a named
- * failure — ending with a server stop that leaves nothing running.
+ * The real thing: THIS package packed with `npm pack` and installed into a real Paperclip server
+ * exactly as the README says (`{"packageName", "version": "file:<abs .tgz>"}`), an agent on the
+ * embedded local runtime with the scripted Claude stand-in, and the outcomes an operator sees — run
+ * status, usage, billing and the Cost cell, session resume per task, the stored log and its order,
+ * cancel, named failures, Test environment — ending with a server stop that leaves nothing running.
  *
- * Needs the package built (dist/). CLAUDE_K8S_E2E_PACKAGE_DIR installs another directory instead
+ * Needs the package built (dist/). CLAUDE_K8S_E2E_PACKAGE_DIR packs another directory instead
  * (e.g. a staged build).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,13 +19,19 @@ import { TERMINAL_RUN_STATUSES, type HeartbeatRun, type RunLogChunk } from "./su
 import { startPaperclipServer, type PaperclipServer } from "./support/paperclip-server.js";
 import { hasEnvironmentEntry, isSameProcessAlive, listProcesses, processTree } from "./support/process-tree.js";
 import { ensureToolchain } from "./support/toolchain.js";
-import { CONFIG_FIELD_KEYS } from "../../src/domain/config/config-fields.js";
+import { HOST_CONTROLLED_KEYS, SCHEMA_FIELD_KEYS } from "../../src/paperclip/config-schema.js";
 import { evaluateLikeTheHost } from "../unit/ui-parser/load-bundle.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const PACKAGE_DIR = process.env.CLAUDE_K8S_E2E_PACKAGE_DIR ?? REPO;
-const STAND_IN_BIN = join(REPO, "src", "stand-in", "bin");
 const ADAPTER_TYPE = "claude_k8s";
+const PACKAGE_NAME = "paperclip-adapter-claude-k8s";
+/**
+ * The installed package's own stand-in (shipped in the tarball): the local runtime's sandbox shows
+ * pods the stand-in directory of the adapter that runs them, which is Paperclip's installed copy.
+ */
+const installedStandInBin = (home: string) =>
+  join(home, "adapter-plugins", "node_modules", PACKAGE_NAME, "src", "stand-in", "bin");
 /** Our named checks from testEnvironment: at least these must be reported. */
 const EXPECTED_CHECK_PREFIXES = ["data_volume", "run_log_root", "paperclip_api_url"];
 
@@ -34,6 +43,8 @@ let server: PaperclipServer;
  */
 const recordFile = `stand-in-invocations-${process.pid}.ndjson`;
 let companyId: string;
+let packDir: string;
+let installed: { type: string; packageName: string; version: string };
 
 interface StandInInvocation {
   readonly argv: string[];
@@ -73,9 +84,47 @@ async function createAgent(name: string, config: Record<string, unknown>): Promi
   return agent.id;
 }
 
-async function runToEnd(agentId: string, timeoutMs = 90_000): Promise<HeartbeatRun> {
-  const queued = await server.api.wakeAgent(agentId);
-  return server.api.waitForRun(queued.id, undefined, timeoutMs);
+async function runToEnd(
+  agentId: string,
+  options: { taskKey?: string; timeoutMs?: number } = {},
+): Promise<HeartbeatRun> {
+  const queued = await server.api.wakeAgent(agentId, options.taskKey);
+  return server.api.waitForRun(queued.id, undefined, options.timeoutMs ?? 90_000);
+}
+
+/** Every stdout line Paperclip stored for the run, status lines included, in order. */
+async function storedStdout(run: HeartbeatRun): Promise<string[]> {
+  return (await server.api.readRunLog(run.id))
+    .filter((chunk) => chunk.stream === "stdout")
+    .map((chunk) => chunk.chunk)
+    .join("")
+    .split("\n")
+    .filter((line) => line !== "");
+}
+
+/** The transcript's result event, as the pod wrote it. */
+function resultEventOf(run: HeartbeatRun): Record<string, unknown> {
+  const lines = readFileSync(podLogFile(run), "utf8").split("\n").filter(Boolean);
+  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return events.findLast((event) => event.type === "result") ?? {};
+}
+
+/**
+ * The run page's Cost cell, by the rule of Paperclip's own UI at the pinned version: no cost for a
+ * `subscription_included` run, else the first number among costUsd, cost_usd, total_cost_usd of the
+ * run's usageJson, then of its resultJson.
+ */
+function costCell(run: HeartbeatRun): number {
+  const firstCost = (record: Record<string, unknown> | null): number => {
+    for (const key of ["costUsd", "cost_usd", "total_cost_usd"]) {
+      const value = record?.[key];
+      if (typeof value === "number" && Number.isFinite(value)) return value;
+    }
+    return 0;
+  };
+  const billingType = run.usageJson?.billingType ?? run.resultJson?.billingType;
+  if (billingType === "subscription_included") return 0;
+  return firstCost(run.usageJson) || firstCost(run.resultJson);
 }
 
 /** The stdout the agent produced, as Paperclip stored it: every stdout chunk joined, split into lines. */
@@ -150,31 +199,68 @@ beforeAll(async () => {
   server = await startPaperclipServer({
     toolchain,
     log,
-    env: { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "1", CLAUDE_K8S_LOCAL_PATH_PREPEND: STAND_IN_BIN },
+    env: { CLAUDE_K8S_ENABLE_LOCAL_RUNTIME: "1" },
+    homeEnv: (home) => ({ CLAUDE_K8S_LOCAL_PATH_PREPEND: installedStandInBin(home) }),
   });
-  const installed = await server.api.installAdapterFromPath(PACKAGE_DIR);
-  expect(installed.type).toBe(ADAPTER_TYPE);
+  // The README's install: `npm pack`, then Paperclip installs the tarball by its absolute path.
+  packDir = mkdtempSync(join(tmpdir(), "claude-k8s-pack-"));
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], {
+      cwd: PACKAGE_DIR,
+      encoding: "utf8",
+    }),
+  ) as Array<{ filename: string }>;
+  const tarball = join(packDir, basename(packed[0]?.filename ?? ""));
+  installed = await server.api.installAdapterPackage(PACKAGE_NAME, `file:${tarball}`);
   companyId = (await server.api.createCompany("claude-k8s e2e")).id;
 });
 
 afterAll(async () => {
   await server?.stop();
+  if (packDir) rmSync(packDir, { recursive: true, force: true });
 });
 
 describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtime, Claude stand-in)", () => {
+  const TASK = "e2e-task-1";
   let agentId: string;
   let firstRun: HeartbeatRun;
 
-  it("runs the agent to succeeded and stores usage, cost and the session id", async () => {
+  it("installs from the packed tarball the way the README says, with its dependencies, into Paperclip's plugins dir", () => {
+    const version = (JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8")) as { version: string })
+      .version;
+    expect(installed).toMatchObject({ type: ADAPTER_TYPE, packageName: PACKAGE_NAME, version });
+    const modules = join(server.home, "adapter-plugins", "node_modules");
+    expect(existsSync(join(modules, PACKAGE_NAME, "dist", "index.js"))).toBe(true);
+    // A regular dependency: the server's own copy is not resolvable from the plugins dir.
+    expect(existsSync(join(modules, "@paperclipai", "adapter-utils", "package.json"))).toBe(true);
+  });
+
+  it("runs the agent to succeeded and stores usage, billing, cost and the session id", async () => {
     agentId = await createAgent("Stand-in Agent", agentConfig("success"));
-    firstRun = await runToEnd(agentId);
+    firstRun = await runToEnd(agentId, { taskKey: TASK });
     expect(firstRun.status, `${firstRun.error ?? ""}\n${server.tail()}`).toBe("succeeded");
     expect(firstRun.exitCode).toBe(0);
     const usage = firstRun.usageJson ?? {};
     expect(usage.inputTokens).toBeGreaterThan(0);
     expect(usage.outputTokens).toBeGreaterThan(0);
-    expect(usage.costUsd).toBeGreaterThan(0);
+    // No API key reaches this pod: claude reports a login, which Paperclip bills as included.
+    expect(usage.costUsd).toBe(resultEventOf(firstRun).total_cost_usd);
+    expect(usage).toMatchObject({ billingType: "subscription_included", biller: "anthropic" });
+    expect(costCell(firstRun)).toBe(0);
     expect(firstRun.sessionIdAfter).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("bills a run whose claude used an API key as metered, and its Cost cell shows claude's cost", async () => {
+    const keyed = await createAgent(
+      "API-key Agent",
+      agentConfig("success", { ANTHROPIC_API_KEY: "sk-ant-e2e-not-a-key" }),
+    );
+    const run = await runToEnd(keyed);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    const cost = resultEventOf(run).total_cost_usd;
+    expect(cost).toBeGreaterThan(0);
+    expect(run.usageJson).toMatchObject({ billingType: "metered_api", biller: "anthropic", costUsd: cost });
+    expect(costCell(run)).toBe(cost);
   });
 
   it("stores every line of the transcript in Paperclip's run log, in order", async () => {
@@ -204,9 +290,38 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
     expect(result.status).not.toBe("fail");
   });
 
-  it("serves the config schema with every field of the config table", async () => {
+  it("serves the config schema without the keys Paperclip's form edits with its own controls", async () => {
     const schema = await server.api.getConfigSchema(ADAPTER_TYPE);
-    expect(schema.fields.map((field) => field.key)).toEqual(CONFIG_FIELD_KEYS);
+    const keys = schema.fields.map((field) => field.key);
+    expect(keys).toEqual(SCHEMA_FIELD_KEYS);
+    for (const key of HOST_CONTROLLED_KEYS) expect(keys).not.toContain(key);
+  });
+
+  it("tests the empty default config without creating anything, and names what to set", async () => {
+    const before = existsSync("/paperclip");
+    const result = await server.api.testEnvironment(companyId, ADAPTER_TYPE, {});
+    expect(existsSync("/paperclip")).toBe(before);
+    expect(result.status).toBe("fail");
+    expect(result.checks.map((check) => check.code)).toEqual(["k8s_not_configured"]);
+    expect(result.checks[0]?.message).toContain("KUBECONFIG");
+  });
+
+  it("fails the first run of an agent created with {} (the wizard) with a named error saying what to set", async () => {
+    const wizard = await createAgent("Wizard Agent", {});
+    const run = await runToEnd(wizard);
+    expect(run.status).toBe("failed");
+    expect(run.errorCode).toBe("k8s_not_configured");
+    expect(run.error).toContain('runtime to "local"');
+  });
+
+  it("on the local runtime without paperclipApiUrl, reports the URL runs will use instead of failing", async () => {
+    const { paperclipApiUrl: _unused, ...config } = agentConfig("success");
+    void _unused;
+    const result = await server.api.testEnvironment(companyId, ADAPTER_TYPE, config);
+    const apiCheck = result.checks.find((check) => check.code === "paperclip_api_url");
+    expect(apiCheck?.level, JSON.stringify(result.checks)).toBe("info");
+    expect(apiCheck?.message).toMatch(/http:\/\/(localhost|127\.0\.0\.1):\d+/);
+    expect(result.status).not.toBe("fail");
   });
 
   it("serves our ui-parser, and the browser's sandboxed loader can run it", async () => {
@@ -220,14 +335,29 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
     expect(ids).toContain("claude-sonnet-4-6");
   });
 
-  it("resumes the previous session on the next wake (--resume <session>)", async () => {
+  it("stores the session with its directory per task, and resumes it there on the task's next wake", async () => {
+    const init = readFileSync(podLogFile(firstRun), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((event) => event.type === "system" && event.subtype === "init");
+    const cwd = String(init?.cwd ?? "");
+    expect(cwd).not.toBe("");
+    const stored = (await server.api.listTaskSessions(agentId)).find((session) => session.taskKey === TASK);
+    expect(stored?.sessionParamsJson).toMatchObject({ sessionId: firstRun.sessionIdAfter, cwd });
+    expect(stored?.sessionParamsJson?.configDir).toEqual(expect.stringContaining("/.claude"));
+
     const before = new Set(readInvocations().map((invocation) => JSON.stringify(invocation)));
-    const second = await runToEnd(agentId);
+    const second = await runToEnd(agentId, { taskKey: TASK });
     expect(second.status, second.error ?? "").toBe("succeeded");
     const added = readInvocations().filter((invocation) => !before.has(JSON.stringify(invocation)));
     const argv = added[0]?.argv ?? [];
-    expect(argv[argv.indexOf("--resume") + 1]).toBe(firstRun.sessionIdAfter);
     expect(argv).toContain("--resume");
+    expect(argv[argv.indexOf("--resume") + 1]).toBe(firstRun.sessionIdAfter);
+    const notes = (await storedStdout(second)).filter((line) => line.includes("session"));
+    expect(notes).toContain(`[claude-k8s] resuming session ${firstRun.sessionIdAfter} (same directory ${cwd})`);
+    expect(notes.join("\n")).not.toContain("legacy");
+    expect(second.sessionIdAfter).toBe(firstRun.sessionIdAfter);
   });
 
   it("cancels a long run: the cancel call answers 200, the run is cancelled and the pod's processes are gone", async () => {
@@ -254,11 +384,16 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
     expect(standInProcessesOfThisSuite()).toEqual([]);
   });
 
-  it("stores the adapter's errorCode when Claude is not logged in", async () => {
+  it("stores the adapter's errorCode when Claude is not logged in, the pod's end after claude's last line", async () => {
     const failing = await createAgent("Logged-out Agent", agentConfig("auth-error"));
     const run = await runToEnd(failing);
     expect(run.status).toBe("failed");
     expect(run.errorCode).toBe("claude_auth_required");
+    const lines = await storedStdout(run);
+    const lastClaudeLine = lines.findLastIndex((line) => !line.startsWith("[claude-k8s]"));
+    const podEnded = lines.findIndex((line) => /^\[claude-k8s\] .*pod \S+ ended/.test(line));
+    expect(lastClaudeLine, lines.join("\n")).toBeGreaterThanOrEqual(0);
+    expect(podEnded, lines.join("\n")).toBeGreaterThan(lastClaudeLine);
   });
 
   it("stops the server by pid and leaves none of its processes running", async () => {

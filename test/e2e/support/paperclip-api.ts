@@ -52,6 +52,14 @@ export interface RunLogChunk {
   readonly seq?: number;
 }
 
+/** What Paperclip stores per (agent, task) between wakes: the adapter's session params. */
+export interface TaskSession {
+  readonly taskKey: string;
+  readonly sessionParamsJson: Record<string, unknown> | null;
+  readonly sessionDisplayId: string | null;
+  readonly lastRunId: string | null;
+}
+
 export class PaperclipApiError extends Error {
   constructor(
     readonly call: string,
@@ -88,6 +96,11 @@ export class PaperclipApi {
     return (await this.request<InstalledAdapter>("POST", "/adapters/install", body)).data;
   }
 
+  /** The README's install form: Paperclip runs `npm install <packageName>@<version>` in its adapter-plugins dir. */
+  async installAdapterPackage(packageName: string, version: string): Promise<InstalledAdapter> {
+    return (await this.request<InstalledAdapter>("POST", "/adapters/install", { packageName, version })).data;
+  }
+
   async createCompany(name: string): Promise<Company> {
     return (await this.request<Company>("POST", "/companies", { name })).data;
   }
@@ -100,10 +113,17 @@ export class PaperclipApi {
     return (await this.request<Agent>("POST", `/companies/${companyId}/agents`, body)).data;
   }
 
-  /** Queues a run of the agent now; the answer is the queued run. */
-  async wakeAgent(agentId: string): Promise<HeartbeatRun> {
-    const body = { source: "on_demand", triggerDetail: "manual" };
+  /**
+   * Queues a run of the agent now; the answer is the queued run. With a `taskKey` the wake belongs to
+   * that task, as an issue's wakes do: Paperclip keeps session params per task.
+   */
+  async wakeAgent(agentId: string, taskKey?: string): Promise<HeartbeatRun> {
+    const body = { source: "on_demand", triggerDetail: "manual", ...(taskKey ? { payload: { taskKey } } : {}) };
     return (await this.request<HeartbeatRun>("POST", `/agents/${agentId}/wakeup`, body)).data;
+  }
+
+  async listTaskSessions(agentId: string): Promise<TaskSession[]> {
+    return (await this.request<TaskSession[]>("GET", `/agents/${agentId}/task-sessions`)).data;
   }
 
   async getRun(runId: string): Promise<HeartbeatRun> {

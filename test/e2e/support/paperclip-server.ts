@@ -27,6 +27,8 @@ export interface StartOptions {
   readonly toolchain: Toolchain;
   /** Extra environment for the server process (and so for adapters it runs). */
   readonly env?: Readonly<Record<string, string>>;
+  /** More of it that names paths in the server's fresh home (PAPERCLIP_HOME), e.g. its adapter-plugins dir. */
+  readonly homeEnv?: (home: string) => Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
   readonly log?: Log;
 }
@@ -214,7 +216,7 @@ export async function startPaperclipServer(options: StartOptions): Promise<Paper
   const { home, instanceRoot, dbDir } = prepareHome();
   const [serverPort, dbPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   const configPath = writeConfig(instanceRoot, dbDir, serverPort, dbPort);
-  const env = serverEnv(toolchain, home, configPath, serverPort, { ...options.env });
+  const env = serverEnv(toolchain, home, configPath, serverPort, { ...options.env, ...options.homeEnv?.(home) });
   const logFile = join(home, "server.log");
 
   // onboard on an existing config only adds what is missing: agent JWT secret, secrets key.
