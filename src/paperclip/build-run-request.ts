@@ -69,8 +69,8 @@ export function buildRunRequest(
     env: buildRunEnvLayers({ agent: ctx.agent, runId: ctx.runId, context: ctx.context, run, workingDirectory }),
     authToken: ctx.authToken ?? null,
     billingEnv: {
-      useBedrock:
-        /^(1|true)$/i.test(host.env.CLAUDE_CODE_USE_BEDROCK ?? "") || Boolean(host.env.ANTHROPIC_BEDROCK_BASE_URL),
+      // The pod sees the server's settings and the agent's env on top: either can switch claude to Bedrock.
+      useBedrock: usesBedrock(host.env) || usesBedrock(config.env),
       hasApiKey: Boolean(host.env.ANTHROPIC_API_KEY || config.env.ANTHROPIC_API_KEY),
     },
     allowLoopbackApiUrl: config.runtime === "local",
@@ -81,6 +81,10 @@ export function buildRunRequest(
     resumeNote: resume.reason,
     claudeConfigDirectory: areas?.claudeConfigDirectory ?? null,
   };
+}
+
+function usesBedrock(env: Readonly<Record<string, string | undefined>>): boolean {
+  return /^(1|true)$/i.test(env.CLAUDE_CODE_USE_BEDROCK ?? "") || Boolean(env.ANTHROPIC_BEDROCK_BASE_URL);
 }
 
 /**
