@@ -67,8 +67,10 @@ export async function runChaosTrial(
     if (point === "random") {
       const delay = Math.floor(random() * RANDOM_KILL_MAX_MS);
       await Promise.race([serverA.ended, new Promise((resolve) => setTimeout(resolve, delay))]);
+      await serverA.kill();
     }
-    const endA = await Promise.race([serverA.ended, serverA.gone().then(() => null)]);
+    // The report, if it reached "Paperclip" before the server died (else the task is re-queued).
+    const endA = await serverA.ended;
     await serverA.kill();
 
     let reported = endA?.report ?? null;
