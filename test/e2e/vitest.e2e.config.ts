@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     // The suites plus the harness's own unit tests (test/e2e/support/*.test.ts).
     include: ["test/e2e/**/*.test.ts"],
+    // The browser suite has its own config and CI stage (test/e2e/browser/vitest.browser.config.ts).
+    exclude: ["test/e2e/browser/**", "node_modules/**"],
     testTimeout: 180_000,
     // The first run installs paperclipai (~1.5 GB) into the cache.
     hookTimeout: 20 * 60_000,

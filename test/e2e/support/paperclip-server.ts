@@ -31,6 +31,8 @@ export interface StartOptions {
   readonly homeEnv?: (home: string) => Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
   readonly log?: Log;
+  /** Serve Paperclip's web UI at baseUrl too (the browser e2e); off by default, the API suites need none. */
+  readonly serveUi?: boolean;
 }
 
 export interface PaperclipServer {
@@ -70,7 +72,13 @@ function prepareHome(): { home: string; instanceRoot: string; dbDir: string } {
 }
 
 /** The config `onboard --yes` would write, with our ports, no telemetry, no update checks, no backups. */
-function writeConfig(instanceRoot: string, dbDir: string, serverPort: number, dbPort: number): string {
+function writeConfig(
+  instanceRoot: string,
+  dbDir: string,
+  serverPort: number,
+  dbPort: number,
+  serveUi: boolean,
+): string {
   const config = {
     $meta: { version: 1, updatedAt: new Date().toISOString(), source: "onboard" },
     database: {
@@ -87,7 +95,7 @@ function writeConfig(instanceRoot: string, dbDir: string, serverPort: number, db
       host: "127.0.0.1",
       port: serverPort,
       allowedHostnames: [],
-      serveUi: false,
+      serveUi,
     },
     telemetry: { enabled: false },
     updates: { checkEnabled: false },
@@ -215,7 +223,7 @@ export async function startPaperclipServer(options: StartOptions): Promise<Paper
   const { toolchain, log = () => {} } = options;
   const { home, instanceRoot, dbDir } = prepareHome();
   const [serverPort, dbPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-  const configPath = writeConfig(instanceRoot, dbDir, serverPort, dbPort);
+  const configPath = writeConfig(instanceRoot, dbDir, serverPort, dbPort, options.serveUi ?? false);
   const env = serverEnv(toolchain, home, configPath, serverPort, { ...options.env, ...options.homeEnv?.(home) });
   const logFile = join(home, "server.log");
 
