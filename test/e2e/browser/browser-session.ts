@@ -22,11 +22,17 @@ export function clearScreenshots(): void {
   rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * The run page in two shots: its top (status, metrics, error) and its transcript. The page scrolls
+ * inside its own panes, so a full-page shot would stop at the viewport.
+ */
+export async function screenshotRunPage(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  return path;
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+  await page
+    .getByText(/^Transcript \(\d+\)$/)
+    .evaluate((heading) => (heading as unknown as InPageElement).scrollIntoView({ block: "start" }));
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-transcript.png`) });
 }
 
 /** What became of a Worker given an init message: its `ready`/`error` answer, or the error that killed it. */
@@ -44,6 +50,9 @@ interface InPageWorker {
   onerror: ((event: { message: string; preventDefault(): void }) => void) | null;
   postMessage(message: unknown): void;
   terminate(): void;
+}
+interface InPageElement {
+  scrollIntoView(options: { block: "start" }): void;
 }
 interface InPageGlobals {
   Worker: new (url: string) => InPageWorker;

@@ -24,7 +24,7 @@ import {
   clearScreenshots,
   launchChromium,
   runParserWorker,
-  screenshot,
+  screenshotRunPage,
   serveUiWithWorkerFixed,
 } from "./browser-session.js";
 import {
@@ -166,7 +166,7 @@ describe.runIf(E2E_ENABLED)("claude_k8s in the Paperclip UI (Debian Chromium)", 
     const usage = succeededRun.usageJson ?? {};
     expect(await ui.metric("Input").innerText()).toBe(String(usage.inputTokens));
     expect(await ui.metric("Output").innerText()).toBe(String(usage.outputTokens));
-    await screenshot(page, "run-succeeded");
+    await screenshotRunPage(page, "run-succeeded");
   });
 
   // Fails today: the Cost cell shows "-" because the run is billed as `subscription_included` although
@@ -201,7 +201,7 @@ describe.runIf(E2E_ENABLED)("claude_k8s in the Paperclip UI (Debian Chromium)", 
       // The result entry: input / output tokens / cost, as our parser reports them.
       const usage = succeededRun.usageJson ?? {};
       expect(text).toMatch(new RegExp(`${String(usage.inputTokens)} / ${String(usage.outputTokens)} / \\$0\\.\\d+`));
-      await screenshot(fixedPage, "run-succeeded-worker-fixed");
+      await screenshotRunPage(fixedPage, "run-succeeded-worker-fixed");
     } finally {
       await fixedPage.close();
     }
@@ -252,7 +252,8 @@ describe.runIf(E2E_ENABLED)("claude_k8s in the Paperclip UI (Debian Chromium)", 
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     const run = await openEndedRun(slow, runId);
     expect(run.status).toBe("cancelled");
-    await screenshot(page, "run-cancelled");
+    expect(await ui.mainText()).toContain("Cancelled by a board operator");
+    await screenshotRunPage(page, "run-cancelled");
   });
 
   it("shows a failed run's named error: Claude not logged in (claude_auth_required)", async () => {
@@ -264,7 +265,7 @@ describe.runIf(E2E_ENABLED)("claude_k8s in the Paperclip UI (Debian Chromium)", 
     expect(text).toContain("(claude_auth_required)");
     expect(text).toContain("Claude has no usable Anthropic credentials");
     expect(text).toContain("Exit code 1");
-    await screenshot(page, "run-failed-auth");
+    await screenshotRunPage(page, "run-failed-auth");
   });
 
   it("closes Chromium and stops the server, leaving no browser or server process", async () => {
