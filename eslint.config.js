@@ -54,6 +54,41 @@ export default tseslint.config(
     },
   },
   {
+    // The stream-json module is inlined into the UI parser's browser bundle: it imports only its own files.
+    files: ["src/domain/stream-json/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./)",
+              message: "The stream-json module runs in the browser's UI parser: it imports only its own files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The UI parser is one self-contained file in Paperclip's browser: at run time only the stream-json module.
+    files: ["src/ui-parser/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./|\\.\\./domain/stream-json/)",
+              allowTypeImports: true,
+              message: "The UI parser is bundled for the browser: at run time it imports only ../domain/stream-json.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Ports: interfaces and their DI identifiers. Nothing concrete.
     files: ["src/ports/**/*.ts"],
     rules: {

@@ -9,7 +9,11 @@ import {
   syntheticUserText,
   systemNote,
   type EventNote,
-} from "../ui-parser/event-notes.js";
+} from "../domain/stream-json/event-notes.js";
+import { contentBlocks, readInit } from "../domain/stream-json/events.js";
+import { asRecord, numberField, parseJsonObject, textField, type JsonRecord } from "../domain/stream-json/json.js";
+import { resultIsError, resultMessage } from "../domain/stream-json/result.js";
+import { costFromResult, usageFromResult } from "../domain/stream-json/usage.js";
 import { COLOR, PLAIN, type Styles } from "./ansi.js";
 
 export interface FormatOptions {
@@ -17,17 +21,9 @@ export interface FormatOptions {
   readonly color?: boolean;
 }
 
-type Json = Record<string, unknown>;
-
 const PREVIEW_CHARS = 160;
 /** Tool input keys that say the most about a call, in order of preference. */
 const SUMMARY_KEYS = ["command", "file_path", "path", "pattern", "url", "query", "description", "prompt"];
-
-const asObject = (value: unknown): Json | null =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : null;
-const asText = (value: unknown): string => (typeof value === "string" ? value : "");
-const asNumber = (value: unknown): number | null =>
-  typeof value === "number" && Number.isFinite(value) ? value : null;
 
 /** First line, at most `max` characters, with an ellipsis when anything was cut. */
 function preview(text: string, max = PREVIEW_CHARS): string {
@@ -39,31 +35,21 @@ function preview(text: string, max = PREVIEW_CHARS): string {
 const count = (n: number): string => n.toLocaleString("en-US");
 
 function toolArgsSummary(input: unknown): string {
-  const args = asObject(input);
+  const args = asRecord(input);
   if (!args) return input === undefined ? "" : preview(JSON.stringify(input), 80);
   for (const key of SUMMARY_KEYS) {
-    const value = asText(args[key]);
+    const value = textField(args, key);
     if (value) return preview(value, 80);
   }
   const json = JSON.stringify(args);
   return json === "{}" ? "" : preview(json, 80);
 }
 
-function toolResultText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((block) => asText(asObject(block)?.text)).join("\n");
-}
-
-function formatSystem(event: Json, s: Styles): string {
-  const subtype = asText(event.subtype);
-  if (subtype === "init") {
-    const tools = Array.isArray(event.tools) ? ` · ${event.tools.length} tools` : "";
-    const model = asText(event.model) || "unknown model";
-    const session = asText(event.session_id) || "no session id";
-    return s.cyan(`● session ${session} · model ${model}${tools}`);
-  }
-  return formatNote(systemNote(event), s);
+function formatSystem(event: JsonRecord, s: Styles): string {
+  const init = readInit(event);
+  if (init === null) return formatNote(systemNote(event), s);
+  const tools = Array.isArray(event.tools) ? ` · ${event.tools.length} tools` : "";
+  return s.cyan(`● session ${init.sessionId ?? "no session id"} · model ${init.model ?? "unknown model"}${tools}`);
 }
 
 function formatNote(note: EventNote, s: Styles): string {
@@ -72,70 +58,51 @@ function formatNote(note: EventNote, s: Styles): string {
   return s.dim(`· ${note.text}`);
 }
 
-function formatAssistant(event: Json, s: Styles): string | null {
-  const content = asObject(event.message)?.content;
-  if (typeof content === "string") return content || null;
-  if (!Array.isArray(content)) return null;
+function formatAssistant(event: JsonRecord, s: Styles): string | null {
   const lines: string[] = [];
-  for (const item of content) {
-    const block = asObject(item);
-    if (block?.type === "text" && asText(block.text)) lines.push(asText(block.text));
-    else if (block?.type === "thinking" && asText(block.thinking)) lines.push(s.dim(`✻ ${asText(block.thinking)}`));
-    else if (block?.type === "tool_use") {
+  for (const block of contentBlocks(event)) {
+    if (block.type === "text") lines.push(block.text);
+    else if (block.type === "thinking") lines.push(s.dim(`✻ ${block.text}`));
+    else if (block.type === "tool_use") {
       const args = toolArgsSummary(block.input);
-      lines.push(s.bold(`→ Tool(${asText(block.name) || "unknown"})`) + (args ? ` ${args}` : ""));
+      lines.push(s.bold(`→ Tool(${block.name})`) + (args ? ` ${args}` : ""));
     }
   }
   return lines.length > 0 ? lines.join("\n") : null;
 }
 
-function formatUser(event: Json, s: Styles): string | null {
+function formatUser(event: JsonRecord, s: Styles): string | null {
   const synthetic = syntheticUserText(event);
   if (synthetic !== null) return s.dim(`${SYNTHETIC_USER_LABEL}: ${preview(synthetic)}`);
-  const content = asObject(event.message)?.content;
-  if (typeof content === "string") return content ? s.dim(`user: ${preview(content)}`) : null;
-  if (!Array.isArray(content)) return null;
   const lines: string[] = [];
-  for (const item of content) {
-    const block = asObject(item);
-    if (block?.type !== "tool_result") continue;
-    const text = toolResultText(block.content);
-    const failed = block.is_error === true;
-    const head = `← ${failed ? "error" : "result"} (${count(text.length)} chars)`;
-    const body = text.trim() === "" ? "" : ` ${preview(text.trim())}`;
-    lines.push(failed ? s.red(head + body) : s.dim(head + body));
+  for (const block of contentBlocks(event)) {
+    if (block.type === "text") lines.push(s.dim(`user: ${preview(block.text)}`));
+    if (block.type !== "tool_result") continue;
+    const head = `← ${block.isError ? "error" : "result"} (${count(block.text.length)} chars)`;
+    const body = block.text.trim() === "" ? "" : ` ${preview(block.text.trim())}`;
+    lines.push(block.isError ? s.red(head + body) : s.dim(head + body));
   }
   return lines.length > 0 ? lines.join("\n") : null;
 }
 
-function formatResult(event: Json, s: Styles): string {
-  const subtype = asText(event.subtype) || "result";
-  const failed = event.is_error === true || (event.is_error === undefined && subtype !== "success");
-  const parts = [failed ? s.red(`✗ ${subtype === "success" ? "error" : subtype}`) : s.green("✓ done")];
-  const turns = asNumber(event.num_turns);
+function formatResult(event: JsonRecord, s: Styles): string {
+  const failed = resultIsError(event);
+  const subtype = textField(event, "subtype");
+  const parts = [failed ? s.red(`✗ ${subtype && subtype !== "success" ? subtype : "error"}`) : s.green("✓ done")];
+  const turns = numberField(event, "num_turns");
   if (turns !== null) parts.push(`${turns} turn${turns === 1 ? "" : "s"}`);
-  const cost = asNumber(event.total_cost_usd);
+  const cost = costFromResult(event);
   if (cost !== null) parts.push(`$${cost.toFixed(4)}`);
-  const usage = asObject(event.usage);
+  const usage = usageFromResult(event);
   if (usage) {
-    const cached = asNumber(usage.cache_read_input_tokens) ?? 0;
-    const tokens = `${count(asNumber(usage.input_tokens) ?? 0)} in / ${count(asNumber(usage.output_tokens) ?? 0)} out tokens`;
-    parts.push(cached > 0 ? `${tokens} (${count(cached)} cached)` : tokens);
+    const tokens = `${count(usage.inputTokens)} in / ${count(usage.outputTokens)} out tokens`;
+    parts.push(usage.cachedInputTokens > 0 ? `${tokens} (${count(usage.cachedInputTokens)} cached)` : tokens);
   }
-  const duration = asNumber(event.duration_ms);
+  const duration = numberField(event, "duration_ms");
   if (duration !== null) parts.push(`${(duration / 1000).toFixed(1)}s`);
   const summary = parts.join(" · ");
-  const text = asText(event.result);
-  return failed && text ? `${summary}\n${s.red(preview(text, 400))}` : summary;
-}
-
-function parseObject(line: string): Json | null {
-  if (!line.startsWith("{")) return null;
-  try {
-    return asObject(JSON.parse(line));
-  } catch {
-    return null;
-  }
+  const message = failed ? resultMessage(event) : "";
+  return message ? `${summary}\n${s.red(preview(message, 400))}` : summary;
 }
 
 export function formatStreamLine(line: string, options: FormatOptions = {}): string | null {
@@ -143,7 +110,7 @@ export function formatStreamLine(line: string, options: FormatOptions = {}): str
   const text = line.replace(/\r?\n$/, "");
   if (text.trim() === "") return null;
   if (text.startsWith("[claude-k8s]")) return text;
-  const event = parseObject(text.trim());
+  const event = parseJsonObject(text.trim());
   if (!event) return text;
   switch (event.type) {
     case "system":

@@ -4,13 +4,15 @@
  * line that starts like a status line arrives escaped with `[pod] ` and is shown as the agent's output.
  *
  * This file is bundled into ONE self-contained CommonJS file that Paperclip's browser evaluates in
- * a sandbox with no `require`: it must not import anything at run time (type imports are erased).
- * Every input is untrusted text; nothing here throws.
+ * a sandbox with no `require`: at run time it imports only the dependency-free stream-json module,
+ * which esbuild inlines (type imports are erased). Every input is untrusted text; nothing here throws.
  */
 import type { TranscriptEntry } from "@paperclipai/adapter-utils";
-import { otherEventNote, SYNTHETIC_USER_LABEL, systemNote, type EventNote } from "./event-notes.js";
-
-type Json = Record<string, unknown>;
+import { otherEventNote, SYNTHETIC_USER_LABEL, systemNote, type EventNote } from "../domain/stream-json/event-notes.js";
+import { contentBlocks, readInit } from "../domain/stream-json/events.js";
+import { asRecord, parseJsonObject, textField, type JsonRecord } from "../domain/stream-json/json.js";
+import { resultErrors, resultIsError, resultText } from "../domain/stream-json/result.js";
+import { costFromResult, usageFromResult } from "../domain/stream-json/usage.js";
 
 const STATUS_PREFIX = "[claude-k8s]";
 /** The edge escapes pod lines that start like a status line with this marker (log-chunks.ts): they are the agent's output. */
@@ -21,20 +23,6 @@ const FAILURE_STATUS = /^\[claude-k8s\]\s+(error|failed|failure)\b/i;
 const TOOL_NAME_MEMORY = 512;
 const toolNames = new Map<string, string>();
 
-const asObject = (value: unknown): Json | null =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : null;
-const asText = (value: unknown): string => (typeof value === "string" ? value : "");
-const asCount = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
-
-function parseJsonObject(line: string): Json | null {
-  if (!line.startsWith("{")) return null;
-  try {
-    return asObject(JSON.parse(line));
-  } catch {
-    return null;
-  }
-}
-
 function rememberToolName(id: string, name: string): void {
   if (id === "") return;
   toolNames.set(id, name);
@@ -44,25 +32,9 @@ function rememberToolName(id: string, name: string): void {
   }
 }
 
-/** A tool result's content is a string or an array of blocks; text blocks are joined. */
-function toolResultText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return content === undefined || content === null ? "" : JSON.stringify(content);
-  const parts: string[] = [];
-  for (const item of content) {
-    const block = asObject(item);
-    if (!block) continue;
-    if (typeof block.text === "string") parts.push(block.text);
-    else if (block.type === "image") parts.push("[image]");
-  }
-  return parts.join("\n");
-}
-
-function systemEntries(event: Json, ts: string): TranscriptEntry[] {
-  const subtype = asText(event.subtype);
-  if (subtype === "init") {
-    return [{ kind: "init", ts, model: asText(event.model) || "unknown", sessionId: asText(event.session_id) }];
-  }
+function systemEntries(event: JsonRecord, ts: string): TranscriptEntry[] {
+  const init = readInit(event);
+  if (init !== null) return [{ kind: "init", ts, model: init.model ?? "unknown", sessionId: init.sessionId ?? "" }];
   return [noteEntry(systemNote(event), ts)];
 }
 
@@ -71,126 +43,76 @@ function noteEntry(note: EventNote, ts: string): TranscriptEntry {
   return { kind: note.severity === "error" ? "stderr" : "system", ts, text: note.text };
 }
 
-function assistantEntries(event: Json, ts: string): TranscriptEntry[] {
-  const message = asObject(event.message);
-  const content = message?.content;
-  if (typeof content === "string") return content ? [{ kind: "assistant", ts, text: content }] : [];
-  if (!Array.isArray(content)) return [];
+function assistantEntries(event: JsonRecord, ts: string): TranscriptEntry[] {
   const entries: TranscriptEntry[] = [];
-  for (const item of content) {
-    const block = asObject(item);
-    if (!block) continue;
-    if (block.type === "text" && asText(block.text)) {
-      entries.push({ kind: "assistant", ts, text: asText(block.text) });
-    } else if (block.type === "thinking" && asText(block.thinking)) {
-      entries.push({ kind: "thinking", ts, text: asText(block.thinking) });
-    } else if (block.type === "tool_use") {
-      const name = asText(block.name) || "unknown";
-      const id = asText(block.id);
-      rememberToolName(id, name);
-      entries.push({ kind: "tool_call", ts, name, input: block.input ?? {}, ...(id ? { toolUseId: id } : {}) });
+  for (const block of contentBlocks(event)) {
+    if (block.type === "text") entries.push({ kind: "assistant", ts, text: block.text });
+    else if (block.type === "thinking") entries.push({ kind: "thinking", ts, text: block.text });
+    else if (block.type === "tool_use") {
+      rememberToolName(block.id, block.name);
+      const id = block.id ? { toolUseId: block.id } : {};
+      entries.push({ kind: "tool_call", ts, name: block.name, input: block.input ?? {}, ...id });
     }
   }
   return entries;
 }
 
 /** Text of a user event: the user's words, unless claude made the message up itself (`isSynthetic`). */
-function userTextEntry(event: Json, text: string, ts: string): TranscriptEntry {
+function userTextEntry(event: JsonRecord, text: string, ts: string): TranscriptEntry {
   return event.isSynthetic === true
     ? { kind: "system", ts, text: `${SYNTHETIC_USER_LABEL}: ${text}` }
     : { kind: "user", ts, text };
 }
 
-function userEntries(event: Json, ts: string): TranscriptEntry[] {
-  const message = asObject(event.message);
-  const content = message?.content;
-  if (typeof content === "string") return content ? [userTextEntry(event, content, ts)] : [];
-  if (!Array.isArray(content)) return [];
+function userEntries(event: JsonRecord, ts: string): TranscriptEntry[] {
   const entries: TranscriptEntry[] = [];
-  for (const item of content) {
-    const block = asObject(item);
-    if (!block) continue;
-    if (block.type === "tool_result") {
-      const toolUseId = asText(block.tool_use_id);
-      const toolName = toolNames.get(toolUseId);
+  for (const block of contentBlocks(event)) {
+    if (block.type === "text") entries.push(userTextEntry(event, block.text, ts));
+    else if (block.type === "tool_result") {
+      const toolName = toolNames.get(block.toolUseId);
       entries.push({
         kind: "tool_result",
         ts,
-        toolUseId,
+        toolUseId: block.toolUseId,
         ...(toolName ? { toolName } : {}),
-        content: toolResultText(block.content),
-        isError: block.is_error === true,
+        content: block.text,
+        isError: block.isError,
       });
-    } else if (block.type === "text" && asText(block.text)) {
-      entries.push(userTextEntry(event, asText(block.text), ts));
     }
   }
   return entries;
 }
 
-/** Token totals: modelUsage covers every model the run used, so it wins over `usage`. */
-function resultUsage(event: Json): { input: number; output: number; cached: number } {
-  const byModel = asObject(event.modelUsage);
-  if (byModel && Object.keys(byModel).length > 0) {
-    const total = { input: 0, output: 0, cached: 0 };
-    for (const value of Object.values(byModel)) {
-      const usage = asObject(value);
-      if (!usage) continue;
-      total.input += asCount(usage.inputTokens);
-      total.output += asCount(usage.outputTokens);
-      total.cached += asCount(usage.cacheReadInputTokens);
-    }
-    return total;
-  }
-  const usage = asObject(event.usage) ?? {};
-  return {
-    input: asCount(usage.input_tokens),
-    output: asCount(usage.output_tokens),
-    cached: asCount(usage.cache_read_input_tokens),
-  };
-}
-
-function errorMessages(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .map((item) => (typeof item === "string" ? item : asText(asObject(item)?.message) || JSON.stringify(item)))
-    .filter((text) => text !== "");
-}
-
-function resultEntries(event: Json, ts: string): TranscriptEntry[] {
-  const subtype = asText(event.subtype);
-  const usage = resultUsage(event);
-  // is_error is authoritative: "success" with is_error true happens on API errors.
-  const isError = event.is_error === true || (event.is_error === undefined && subtype !== "" && subtype !== "success");
+function resultEntries(event: JsonRecord, ts: string): TranscriptEntry[] {
+  const usage = usageFromResult(event);
   return [
     {
       kind: "result",
       ts,
-      text: asText(event.result),
-      inputTokens: usage.input,
-      outputTokens: usage.output,
-      cachedTokens: usage.cached,
-      costUsd: asCount(event.total_cost_usd),
-      subtype,
-      isError,
-      errors: errorMessages(event.errors),
+      text: resultText(event),
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cachedTokens: usage?.cachedInputTokens ?? 0,
+      // The entry has no "unknown": a cost claude did not report shows as 0.
+      costUsd: costFromResult(event) ?? 0,
+      subtype: textField(event, "subtype"),
+      isError: resultIsError(event),
+      errors: resultErrors(event),
     },
   ];
 }
 
 /** Partial-message deltas (only with --include-partial-messages): text and thinking as deltas. */
-function streamEventEntries(event: Json, ts: string): TranscriptEntry[] {
-  const delta = asObject(asObject(event.event)?.delta);
-  if (delta?.type === "text_delta" && asText(delta.text)) {
-    return [{ kind: "assistant", ts, text: asText(delta.text), delta: true }];
-  }
-  if (delta?.type === "thinking_delta" && asText(delta.thinking)) {
-    return [{ kind: "thinking", ts, text: asText(delta.thinking), delta: true }];
-  }
+function streamEventEntries(event: JsonRecord, ts: string): TranscriptEntry[] {
+  const delta = asRecord(asRecord(event.event)?.delta);
+  const text = textField(delta, "text");
+  if (delta?.type === "text_delta" && text) return [{ kind: "assistant", ts, text, delta: true }];
+  const thinking = textField(delta, "thinking");
+  if (delta?.type === "thinking_delta" && thinking) return [{ kind: "thinking", ts, text: thinking, delta: true }];
   return [];
 }
 
-function eventEntries(event: Json, ts: string): TranscriptEntry[] | null {
+function eventEntries(event: JsonRecord, ts: string): TranscriptEntry[] | null {
   switch (event.type) {
     case "system":
       return systemEntries(event, ts);

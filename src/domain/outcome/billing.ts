@@ -3,7 +3,7 @@
  * and a Claude login (subscription) is included in a plan. claude's own report of where its
  * credentials came from (`apiKeySource` in the init event) beats what the environment suggests.
  */
-import type { StreamInit } from "./stream-json-accumulator.js";
+import type { StreamInit } from "../stream-json/events.js";
 
 export interface BillingEnvironment {
   /** CLAUDE_CODE_USE_BEDROCK is on, or a Bedrock base URL is set, in the Job's environment. */

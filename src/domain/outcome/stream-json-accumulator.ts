@@ -4,17 +4,19 @@
  * assistant and error text), so memory stays bounded whatever the transcript size: nothing holds a
  * reference to a pushed line after `push` returns.
  */
+import { messageTexts, readInit, readRateLimit, type StreamInit } from "../stream-json/events.js";
+import {
+  asRecord,
+  booleanField,
+  numberField,
+  parseJsonObject,
+  stringField,
+  type JsonRecord,
+} from "../stream-json/json.js";
+import { addUsage, usageFromApiUsage, type TokenUsage } from "../stream-json/usage.js";
 import { BoundedTextTail, detachedCopy, headOf } from "./bounded-text.js";
-import { asRecord, booleanField, numberField, stringField, type JsonRecord } from "./json-fields.js";
-import { addUsage, usageFromApiUsage, type TokenUsage } from "./token-usage.js";
 
-export interface StreamInit {
-  readonly sessionId: string | null;
-  readonly model: string | null;
-  readonly cwd: string | null;
-  /** Where claude took its credentials from: "ANTHROPIC_API_KEY", "apiKeyHelper", "none" (OAuth login), ... */
-  readonly apiKeySource: string | null;
-}
+export type { StreamInit };
 
 /** The latest rate-limit notice that was not a plain "allowed". */
 export interface RateLimitNotice {
@@ -107,7 +109,7 @@ export class StreamJsonAccumulator {
       this.events += 1;
       return;
     }
-    const event = text.startsWith("{") ? parseObject(text) : null;
+    const event = parseJsonObject(text);
     if (event === null) {
       this.noteError(text);
       return;
@@ -158,7 +160,7 @@ export class StreamJsonAccumulator {
         this.lastResult = lineChars <= this.resultChars ? event : shrinkResultEvent(event, this.resultChars);
         return;
       case "rate_limit_event":
-        this.onRateLimit(asRecord(event.rate_limit_info));
+        this.onRateLimit(event);
         return;
       default:
         return;
@@ -166,18 +168,14 @@ export class StreamJsonAccumulator {
   }
 
   private onSystem(event: JsonRecord): void {
-    const subtype = stringField(event, "subtype");
-    if (subtype === "init") {
-      this.initEvent = {
-        sessionId: stringField(event, "session_id"),
-        model: stringField(event, "model"),
-        cwd: stringField(event, "cwd"),
-        apiKeySource: stringField(event, "apiKeySource"),
-      };
-      this.initModel = this.initEvent.model ?? this.initModel;
+    const init = readInit(event);
+    if (init !== null) {
+      this.initEvent = init;
+      this.initModel = init.model ?? this.initModel;
       this.noteSession(event);
       return;
     }
+    const subtype = stringField(event, "subtype");
     if (subtype === "api_retry" || event.error !== undefined || booleanField(event, "is_error") === true) {
       const parts = [`system ${subtype ?? "event"}`];
       const attempt = numberField(event, "attempt");
@@ -197,7 +195,7 @@ export class StreamJsonAccumulator {
     if (model !== null && !synthetic) this.assistantModel = model;
     this.noteMessageUsage(message, synthetic);
 
-    const texts = textBlocks(message);
+    const texts = messageTexts(event);
     const errorKind = stringField(event, "error");
     if (synthetic || errorKind !== null) {
       this.noteError(`assistant error${errorKind ? ` ${errorKind}` : ""}: ${texts.join(" ")}`);
@@ -220,15 +218,10 @@ export class StreamJsonAccumulator {
     this.openMessage = { id: detachedCopy(id), usage };
   }
 
-  private onRateLimit(info: JsonRecord | null): void {
-    const status = stringField(info, "status");
-    if (status === null || status === "allowed") return;
-    const resetsAt = numberField(info, "resetsAt");
-    const notice: RateLimitNotice = {
-      status,
-      resetsAtMs: resetsAt === null ? null : epochToMs(resetsAt),
-      limitType: stringField(info, "rateLimitType"),
-    };
+  private onRateLimit(event: JsonRecord): void {
+    const { status, resetsAtMs, limitType } = readRateLimit(event);
+    if (status === "" || status === "allowed") return;
+    const notice: RateLimitNotice = { status, resetsAtMs, limitType: limitType || null };
     this.lastRateLimit = notice;
     if (status === "rejected") {
       const resets = notice.resetsAtMs === null ? "" : `, resets at ${new Date(notice.resetsAtMs).toISOString()}`;
@@ -260,27 +253,6 @@ function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
 }
 
-function parseObject(text: string): JsonRecord | null {
-  try {
-    return asRecord(JSON.parse(text));
-  } catch {
-    return null;
-  }
-}
-
-function textBlocks(message: JsonRecord | null): string[] {
-  const content = message?.content;
-  if (typeof content === "string") return content.length > 0 ? [content] : [];
-  if (!Array.isArray(content)) return [];
-  const texts: string[] = [];
-  for (const block of content) {
-    const record = asRecord(block);
-    const text = record?.type === "text" ? stringField(record, "text") : null;
-    if (text !== null) texts.push(text);
-  }
-  return texts;
-}
-
 function describeError(error: unknown): string | null {
   if (typeof error === "string") return error;
   const record = asRecord(error);
@@ -289,11 +261,6 @@ function describeError(error: unknown): string | null {
   const type = stringField(record, "type") ?? stringField(nested, "type");
   const message = stringField(record, "message") ?? stringField(nested, "message");
   return [type, message].filter((part) => part !== null).join(" ") || null;
-}
-
-/** `resetsAt` is in epoch seconds; accept milliseconds too. */
-function epochToMs(value: number): number {
-  return value < 1e12 ? value * 1000 : value;
 }
 
 /**

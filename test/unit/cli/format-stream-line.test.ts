@@ -97,6 +97,38 @@ describe("formatStreamLine", () => {
     );
   });
 
+  it("calls a result naming neither subtype nor is_error a success, as the run's outcome does", () => {
+    expect(formatStreamLine(line({ type: "result", result: "done" }))).toBe("✓ done");
+  });
+
+  it("under a failed result without text, prints claude's errors", () => {
+    const out = formatStreamLine(
+      line({
+        type: "result",
+        subtype: "error_during_execution",
+        is_error: true,
+        errors: ["No conversation found with session ID: s-1"],
+      }),
+    );
+    expect(out).toBe("✗ error_during_execution\nNo conversation found with session ID: s-1");
+  });
+
+  it("counts tokens as the run reports them: every model's usage, cache writes as input", () => {
+    const out = formatStreamLine(
+      line({
+        type: "result",
+        subtype: "success",
+        is_error: false,
+        usage: { input_tokens: 17, output_tokens: 9 },
+        modelUsage: {
+          a: { inputTokens: 17, cacheCreationInputTokens: 100, cacheReadInputTokens: 5, outputTokens: 9 },
+          b: { inputTokens: 3, outputTokens: 1, costUSD: 0.01 },
+        },
+      }),
+    );
+    expect(out).toBe("✓ done · $0.0100 · 120 in / 10 out tokens (5 cached)");
+  });
+
   it("passes [claude-k8s] status lines, non-JSON and unknown event types through unchanged", () => {
     expect(formatStreamLine("[claude-k8s] Job created", { color: true })).toBe("[claude-k8s] Job created");
     expect(formatStreamLine("npm WARN something")).toBe("npm WARN something");

@@ -137,6 +137,16 @@ describe("StreamJsonAccumulator", () => {
     );
   });
 
+  it("attack: a rejected rate-limit notice with an absurd reset time is kept without a time, never thrown", () => {
+    const accumulator = new StreamJsonAccumulator();
+    accumulator.push('{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1e300}}');
+    accumulator.push('{"type":"result","subtype":"success","is_error":true,"result":"limit"}');
+
+    expect(accumulator.summary.rateLimit).toEqual({ status: "rejected", resetsAtMs: null, limitType: null });
+    expect(accumulator.summary.errorTextTail).toBe("rate limit rejected (unknown limit)\n");
+    expect(accumulator.summary.result?.result).toBe("limit");
+  });
+
   it("an empty summary has seen nothing", () => {
     expect(emptyStreamSummary()).toMatchObject({ sawAnyLine: false, lineCount: 0, init: null, result: null });
   });

@@ -167,6 +167,23 @@ describe("ui-parser bundle evaluated like the host (new Function, no require)", 
     ]);
   });
 
+  it("counts prompt-cache writes as input tokens, as the run's usage does", () => {
+    const [entry] = parse(
+      line({
+        type: "result",
+        subtype: "success",
+        is_error: false,
+        usage: {
+          input_tokens: 17,
+          cache_creation_input_tokens: 6144,
+          cache_read_input_tokens: 81920,
+          output_tokens: 9,
+        },
+      }),
+    );
+    expect(entry).toMatchObject({ inputTokens: 6161, cachedTokens: 81920, outputTokens: 9 });
+  });
+
   it("treats is_error as authoritative even when subtype says success", () => {
     const [entry] = parse(
       line({ type: "result", subtype: "success", is_error: true, result: "Invalid API key", usage: {} }),

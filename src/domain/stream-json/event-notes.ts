@@ -1,11 +1,11 @@
 /**
  * One-line notes for the stream-json events that are neither conversation nor result: claude's
  * `system` subtypes, `rate_limit_event`, tool progress and the like (claude 2.1's event list; see
- * test/fixtures/transcripts/real-cli). Shared by the browser UI parser and the CLI formatter, so it
- * is bundled into the UI parser: no run-time imports, nothing here throws on hostile shapes.
+ * test/fixtures/transcripts/real-cli). Shared by the browser UI parser and the CLI formatter; nothing
+ * here throws on hostile shapes.
  */
-
-type Json = Record<string, unknown>;
+import { messageTexts, readRateLimit } from "./events.js";
+import { asRecord, numberField, textField, type JsonRecord } from "./json.js";
 
 export type NoteSeverity = "info" | "warning" | "error";
 
@@ -17,12 +17,6 @@ export interface EventNote {
 /** What to do with an event type this module knows: a note, or nothing to show at all. */
 export type OtherEventNote = EventNote | "silent" | null;
 
-const asObject = (value: unknown): Json | null =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : null;
-const asText = (value: unknown): string => (typeof value === "string" ? value : "");
-const asNumber = (value: unknown): number | null =>
-  typeof value === "number" && Number.isFinite(value) ? value : null;
-
 /** The adapter's own status-line prefix: a note quoting the pod must never start like one. */
 const STATUS_PREFIX = /^\s*\[claude-k8s\]/;
 
@@ -32,9 +26,9 @@ const note = (text: string, severity: NoteSeverity = "info"): EventNote => ({
 });
 
 /** The first non-empty string field, in order. */
-function firstText(event: Json, keys: readonly string[]): string {
+function firstText(event: JsonRecord, keys: readonly string[]): string {
   for (const key of keys) {
-    const value = asText(event[key]).trim();
+    const value = textField(event, key).trim();
     if (value) return value;
   }
   return "";
@@ -49,65 +43,53 @@ const LIMIT_NAMES: Readonly<Record<string, string>> = {
   overage: "overage limit",
 };
 
-/** An epoch (seconds, or milliseconds when that large) as ISO time; "" when it is not a sane time. */
-function isoFromEpoch(value: unknown): string {
-  const epoch = asNumber(value);
-  if (epoch === null || epoch <= 0) return "";
-  const ms = epoch < 1e12 ? epoch * 1000 : epoch;
-  return ms < 8.64e15 ? new Date(ms).toISOString() : "";
-}
-
 /** `rate_limit_event`: claude's view of the account's usage limits (subscription logins). */
-export function rateLimitNote(event: Json): EventNote {
-  const info = asObject(event.rate_limit_info) ?? {};
-  const type = asText(info.rateLimitType);
-  const limit = LIMIT_NAMES[type] ?? (type ? `${type} limit` : "usage limit");
-  const resets = isoFromEpoch(info.resetsAt);
-  const resetClause = resets ? `; resets ${resets}` : "";
-  const status = asText(info.status);
+export function rateLimitNote(event: JsonRecord): EventNote {
+  const { status, resetsAtMs, limitType, utilization } = readRateLimit(event);
+  const limit = LIMIT_NAMES[limitType] ?? (limitType ? `${limitType} limit` : "usage limit");
+  const resetClause = resetsAtMs === null ? "" : `; resets ${new Date(resetsAtMs).toISOString()}`;
   if (status === "rejected") return note(`Rate limit reached: the ${limit}${resetClause}`, "error");
   if (status === "allowed_warning") {
-    const used = asNumber(info.utilization);
-    const share = used === null ? "most" : `${Math.round(used * 100)}%`;
+    const share = utilization === null ? "most" : `${Math.round(utilization * 100)}%`;
     return note(`Rate limit warning: ${share} of the ${limit} used${resetClause}`, "warning");
   }
   if (status === "allowed") return note(`Rate limit: within the ${limit}${resetClause}`);
   return note(`Rate limit: ${status || "unknown status"} (${limit})${resetClause}`);
 }
 
-function apiRetryNote(event: Json): EventNote {
-  const attempt = asNumber(event.attempt);
-  const max = asNumber(event.max_retries);
+function apiRetryNote(event: JsonRecord): EventNote {
+  const attempt = numberField(event, "attempt");
+  const max = numberField(event, "max_retries");
   const count = attempt === null ? "" : ` #${attempt}${max === null ? "" : ` of ${max}`}`;
   const status = event.error_status === undefined || event.error_status === null ? null : String(event.error_status);
-  const kind = asText(event.error);
+  const kind = textField(event, "error");
   const cause = status ? ` after error ${status}${kind ? ` (${kind})` : ""}` : kind ? ` after ${kind}` : "";
-  const delay = asNumber(event.retry_delay_ms);
+  const delay = numberField(event, "retry_delay_ms");
   const wait = delay === null ? "" : `, next in ${(delay / 1000).toFixed(1)} s`;
   return note(`API retry${count}${cause}${wait}`, "warning");
 }
 
-function refusalNote(event: Json, subtype: string): EventNote {
-  const content = asText(event.content).trim();
+function refusalNote(event: JsonRecord, subtype: string): EventNote {
+  const content = textField(event, "content").trim();
   if (content) return note(content, "warning");
-  const model = asText(event.original_model) || "the model";
-  const category = asText(event.api_refusal_category);
+  const model = textField(event, "original_model") || "the model";
+  const category = textField(event, "api_refusal_category");
   const why = category ? ` (${category})` : "";
   if (subtype === "model_refusal_fallback") {
     return note(
-      `${model} refused the request${why}; retrying with ${asText(event.fallback_model) || "a fallback model"}`,
+      `${model} refused the request${why}; retrying with ${textField(event, "fallback_model") || "a fallback model"}`,
       "warning",
     );
   }
   return note(`${model} refused the request${why}; no fallback model is configured`, "warning");
 }
 
-function hookNote(event: Json, subtype: string): EventNote {
-  const name = asText(event.hook_name) || "hook";
-  const at = asText(event.hook_event);
+function hookNote(event: JsonRecord, subtype: string): EventNote {
+  const name = textField(event, "hook_name") || "hook";
+  const at = textField(event, "hook_event");
   const label = `Hook ${name}${at ? ` (${at})` : ""}`;
   if (subtype === "hook_started") return note(`${label} started`);
-  const outcome = asText(event.outcome);
+  const outcome = textField(event, "outcome");
   const said = firstText(
     event,
     subtype === "hook_response" && outcome === "error" ? ["stderr", "output"] : ["output", "stdout"],
@@ -117,40 +99,40 @@ function hookNote(event: Json, subtype: string): EventNote {
 }
 
 /** A `system` event other than `init`, by subtype; unknown subtypes show their first text field. */
-export function systemNote(event: Json): EventNote {
-  const subtype = asText(event.subtype);
+export function systemNote(event: JsonRecord): EventNote {
+  const subtype = textField(event, "subtype");
   switch (subtype) {
     case "api_retry":
       return apiRetryNote(event);
     case "informational": {
-      const level = asText(event.level);
-      return note(asText(event.content) || "(empty notice)", level === "warning" ? "warning" : "info");
+      const level = textField(event, "level");
+      return note(textField(event, "content") || "(empty notice)", level === "warning" ? "warning" : "info");
     }
     case "model_refusal_no_fallback":
     case "model_refusal_fallback":
       return refusalNote(event, subtype);
     case "model_fallback":
       return note(
-        asText(event.content) ||
-          `Switched from ${asText(event.original_model) || "the model"} to ${asText(event.fallback_model) || "a fallback model"}${asText(event.trigger) ? ` (${asText(event.trigger)})` : ""}`,
+        textField(event, "content") ||
+          `Switched from ${textField(event, "original_model") || "the model"} to ${textField(event, "fallback_model") || "a fallback model"}${textField(event, "trigger") ? ` (${textField(event, "trigger")})` : ""}`,
         "warning",
       );
     case "api_error": {
-      const error = asObject(event.error) ?? {};
+      const error = asRecord(event.error) ?? {};
       return note(`API error: ${firstText(error, ["formatted", "message"]) || "unknown"}`, "error");
     }
     case "compact_boundary": {
-      const before = asNumber(asObject(event.compact_metadata)?.pre_tokens);
+      const before = numberField(asRecord(event.compact_metadata), "pre_tokens");
       return note(`Conversation compacted${before === null ? "" : ` (${before} tokens before)`}`);
     }
     case "status":
       return note(
-        event.status === "compacting" ? "Compacting conversation…" : `Status: ${asText(event.status) || "idle"}`,
+        event.status === "compacting" ? "Compacting conversation…" : `Status: ${textField(event, "status") || "idle"}`,
       );
     case "permission_denied": {
-      const reason = asText(event.decision_reason);
+      const reason = textField(event, "decision_reason");
       return note(
-        `Permission denied: ${asText(event.tool_name) || "a tool"}${reason ? ` — ${reason}` : ""}`,
+        `Permission denied: ${textField(event, "tool_name") || "a tool"}${reason ? ` — ${reason}` : ""}`,
         "warning",
       );
     }
@@ -161,7 +143,7 @@ export function systemNote(event: Json): EventNote {
     case "task_started":
       return note(`Task started: ${firstText(event, ["description", "prompt"]) || "(no description)"}`);
     case "task_notification":
-      return note(`Task ${asText(event.status) || "update"}: ${firstText(event, ["summary"]) || "(no summary)"}`);
+      return note(`Task ${textField(event, "status") || "update"}: ${firstText(event, ["summary"]) || "(no summary)"}`);
     default: {
       const said = firstText(event, [
         "content",
@@ -180,26 +162,26 @@ export function systemNote(event: Json): EventNote {
 }
 
 /** Top-level event types other than system/assistant/user/result/stream_event. */
-export function otherEventNote(event: Json): OtherEventNote {
+export function otherEventNote(event: JsonRecord): OtherEventNote {
   switch (event.type) {
     case "rate_limit_event":
       return rateLimitNote(event);
     case "tool_progress": {
-      const seconds = asNumber(event.elapsed_time_seconds);
+      const seconds = numberField(event, "elapsed_time_seconds");
       return note(
-        `${asText(event.tool_name) || "Tool"} running${seconds === null ? "" : ` for ${Math.round(seconds)} s`}`,
+        `${textField(event, "tool_name") || "Tool"} running${seconds === null ? "" : ` for ${Math.round(seconds)} s`}`,
       );
     }
     case "tool_use_summary":
-      return note(asText(event.summary) || "(tool use summary)");
+      return note(textField(event, "summary") || "(tool use summary)");
     case "auth_status": {
-      const error = asText(event.error);
+      const error = textField(event, "error");
       if (error) return note(`Authentication: ${error}`, "error");
       const output = Array.isArray(event.output) ? event.output.filter((line) => typeof line === "string") : [];
       return note(`Authentication: ${output.join(" ") || (event.isAuthenticating === true ? "in progress" : "done")}`);
     }
     case "prompt_suggestion":
-      return note(`Suggested next prompt: ${asText(event.suggestion)}`);
+      return note(`Suggested next prompt: ${textField(event, "suggestion")}`);
     case "keep_alive":
       return "silent";
     default:
@@ -208,13 +190,9 @@ export function otherEventNote(event: Json): OtherEventNote {
 }
 
 /** The text of a `user` event claude made up itself (`isSynthetic`), e.g. its refusal-retry prompt; null otherwise. */
-export function syntheticUserText(event: Json): string | null {
+export function syntheticUserText(event: JsonRecord): string | null {
   if (event.isSynthetic !== true) return null;
-  const content = asObject(event.message)?.content;
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return null;
-  const texts = content.map((block) => (asObject(block)?.type === "text" ? asText(asObject(block)?.text) : ""));
-  const joined = texts.filter((text) => text !== "").join("\n");
+  const joined = messageTexts(event).join("\n");
   return joined === "" ? null : joined;
 }
 
