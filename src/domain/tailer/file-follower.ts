@@ -25,6 +25,7 @@ import {
   type PathScope,
 } from "../../ports/file-system-port.js";
 import { ReadBufferPool } from "./read-buffer-pool.js";
+import { isTransientReadError } from "./transient-read-errors.js";
 
 export type FollowStep =
   /** The file has not appeared yet (it was never opened). */
@@ -33,14 +34,12 @@ export type FollowStep =
   | { readonly kind: "read"; readonly bytes: number }
   /** The consumer asked to stop (cancelled, or its sink failed). */
   | { readonly kind: "stopped" }
-  /** A failure worth retrying (ESTALE, EIO, ENOENT after the file existed); nothing was lost. */
+  /** A failure worth retrying (transient-read-errors.ts); nothing was lost. */
   | { readonly kind: "transient"; readonly detail: string }
   | { readonly kind: "failed"; readonly failure: RunFailure };
 
 /** Takes each chunk read; false asks the follower to stop. */
 export type ChunkConsumer = (chunk: Uint8Array) => Promise<boolean>;
-
-const TRANSIENT_CODES = new Set(["ESTALE", "EIO", "ENOENT"]);
 
 type ReadResult =
   { readonly buffer: Uint8Array; readonly count: number; readonly requested: number } | { readonly error: unknown };
@@ -259,7 +258,7 @@ export class FileFollower {
     // A FIFO, socket, link or redirected directory at the path, or a call that never settled: the run ends.
     const refusal = fileSystemRefusal(error, "read");
     if (refusal !== null) return { kind: "failed", failure: refusal };
-    if (error instanceof FileSystemError && TRANSIENT_CODES.has(error.code)) {
+    if (isTransientReadError(error)) {
       return { kind: "transient", detail: `${error.code}: ${error.message}` };
     }
     const detail = error instanceof FileSystemError ? `${error.code}: ${error.message}` : describe(error);

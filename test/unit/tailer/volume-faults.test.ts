@@ -120,16 +120,37 @@ describe("LogTailer on a misbehaving shared volume", () => {
     expect(world.lines()).toEqual(["one\n"]);
   });
 
-  it("fails at once with k8s_pod_log_read_failed on a permission error", async () => {
+  it("retries a passing EACCES on open and read (a permission change in flight) and completes the healthy run, losing and repeating nothing", async () => {
     const world = new TailWorld();
     world.fs.append(TARGET.stdoutPath, "one\n");
+    world.fs.create(TARGET.stderrPath);
     world.fs.failNext("open", "EACCES", { path: TARGET.stdoutPath });
+    world.follow();
+    await world.clock.advance(250);
+    world.fs.append(TARGET.stdoutPath, "two\n");
+    world.fs.failNext("read", "EACCES", { path: TARGET.stdoutPath, times: 2 });
+    await world.clock.advance(2_000);
+    world.fs.append(TARGET.stdoutPath, "three\n");
+    world.finish();
+    const summary = await world.settle();
+
+    expect(summary.failure).toBeNull();
+    expect(summary).toMatchObject({ ended: "complete", stdout: { bytes: 14, lines: 3 } });
+    expect(world.lines()).toEqual(["one\n", "two\n", "three\n"]);
+  });
+
+  it("fails with k8s_pod_log_read_failed naming EACCES once the bounded retries on the clock are used up (8 retries, 250 ms doubling to 4 s)", async () => {
+    const world = new TailWorld();
+    world.fs.append(TARGET.stdoutPath, "one\n");
+    world.fs.failNext("open", "EACCES", { path: TARGET.stdoutPath, times: 1_000 });
     world.follow();
     const summary = await world.settle();
 
     expect(summary.failure?.errorCode).toBe("k8s_pod_log_read_failed");
     expect(summary.failure?.errorMessage).toContain("EACCES");
-    expect(world.clock.now()).toBe(0);
+    expect(summary.failure?.errorMessage).toContain("still failing after 9 consecutive attempts");
+    expect(world.clock.sleeps).toEqual([250, 500, 1_000, 2_000, 4_000, 4_000, 4_000, 4_000]);
+    expect(world.clock.now()).toBe(19_750);
   });
 
   it("delivers a single 50 MB line whole", async () => {
