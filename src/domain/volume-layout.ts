@@ -14,6 +14,12 @@ import { assertSafePathComponent } from "./run-log-paths.js";
 
 export const ADAPTER_TREE_NAME = "claude-k8s";
 
+/**
+ * The local runtime's state on disk, `<dataMountPath>/.local-runtime`: every runtime's Jobs, pod
+ * records and Secrets (run tokens). No pod may mount it (working-directory-rule.ts).
+ */
+export const LOCAL_RUNTIME_STATE_NAME = ".local-runtime";
+
 export interface AgentIdentity {
   readonly companyId: string;
   readonly agentId: string;

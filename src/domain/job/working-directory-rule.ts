@@ -3,7 +3,8 @@
  * so a cwd is refused (before anything is created) when it would hand the pod more than the agent's
  * own workspace: outside the data mount (nothing would back it), the claim root itself, an ancestor
  * of a protected area (the run-log root, the adapter's tree, Paperclip's instance homes with their
- * database, secrets and backups), or a place inside one that belongs to another run, agent or company.
+ * database, secrets and backups), or a place inside one that belongs to another run, agent or company;
+ * never the local runtime's state directory.
  *
  * Allowed inside the protected areas: this agent's default workspace under the adapter's tree, and
  * Paperclip's own workspaces for this agent (`instances/<id>/workspaces/<agentId>`) and this company's
@@ -11,7 +12,7 @@
  * operator's choice.
  */
 import { runFailure, type RunFailure } from "../errors.js";
-import { agentAreas, isWithin, normalizePath, type AgentIdentity } from "../volume-layout.js";
+import { LOCAL_RUNTIME_STATE_NAME, agentAreas, isWithin, normalizePath, type AgentIdentity } from "../volume-layout.js";
 
 export interface WorkingDirectoryInput extends AgentIdentity {
   readonly dataMountPath: string;
@@ -55,6 +56,10 @@ export function refuseWorkingDirectory(input: WorkingDirectoryInput): RunFailure
   ];
   for (const [area, what] of protectedAreas) {
     if (isWithin(area, cwd)) return refuse(`it contains ${what} ${area}`);
+  }
+  const localRuntimeState = `${dataMount}/${LOCAL_RUNTIME_STATE_NAME}`;
+  if (isWithin(cwd, localRuntimeState)) {
+    return refuse(`it is inside the local runtime's state ${localRuntimeState} (every run's Secrets and pod records)`);
   }
   if (isWithin(cwd, input.runLogRoot))
     return refuse(`it is inside the run-log root ${normalizePath(input.runLogRoot)}`);

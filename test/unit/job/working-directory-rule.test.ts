@@ -56,6 +56,12 @@ describe("the working directories a run may mount", () => {
     ["another company's projects", "/paperclip/instances/default/projects/company-b/p1", "Paperclip's instance homes"],
     ["Paperclip's database", "/paperclip/instances/default/db", "Paperclip's instance homes"],
     ["Paperclip's secrets", "/paperclip/instances/default/secrets", "Paperclip's instance homes"],
+    ["the local runtime's state (every run's Secrets)", "/paperclip/.local-runtime", "the local runtime's state"],
+    [
+      "a directory inside the local runtime's state",
+      "/paperclip/.local-runtime/runtime-1/secrets",
+      "the local runtime's state",
+    ],
   ])("refuses %s with working_directory_refused naming why", (_what, cwd, why) => {
     const failure = check(cwd);
     expect(failure?.errorCode).toBe("working_directory_refused");
