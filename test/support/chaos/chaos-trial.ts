@@ -22,6 +22,14 @@ const EXPECTED_LINES = TASK_TICKS + 2;
 const RANDOM_KILL_MAX_MS = 7_000;
 /** After the reported run: pods get their kill grace, a deleted pod's processes time to go. */
 const SETTLE_MS = POD_KILL_GRACE_MS + 1_000;
+/**
+ * Every server runs the reconciler, as the Paperclip server does, with its grace shortened through
+ * configuration (`createContainer({ reconciler: { graceMs, periodMs } })`; 10 min and 2 min by
+ * default): a dead server's run directory is swept within a trial. `CHAOS_RECONCILER_GRACE_MS` sets it.
+ */
+const RECONCILER = { graceMs: Number(process.env.CHAOS_RECONCILER_GRACE_MS ?? 1_500), periodMs: 250 };
+/** How long leftovers may take to go once B reported: the reconciler's grace and two sweeps more. */
+const SWEPT_WITHIN_MS = RECONCILER.graceMs + 2 * RECONCILER.periodMs + 3_000;
 
 export interface TrialResult {
   readonly runtime: ChaosRuntime;
@@ -61,6 +69,7 @@ export async function runChaosTrial(
 
     const serverA = await CrashingServer.start({
       runtime: world.runtime,
+      reconciler: RECONCILER,
       request: request("run-a"),
       ...(point === "random" ? {} : { crashAt: point }),
     });
@@ -77,14 +86,19 @@ export async function runChaosTrial(
     let stdout = serverA.stdout;
     let serverB: CrashingServer | undefined;
     if (reported === null) {
-      serverB = await CrashingServer.start({ runtime: world.runtime, request: request("run-b") });
+      serverB = await CrashingServer.start({
+        runtime: world.runtime,
+        reconciler: RECONCILER,
+        request: request("run-b"),
+      });
       const endB = await serverB.ended;
       reported = endB.report;
       stdout = serverB.stdout;
     }
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    // B (the live server, when there is one) goes on sweeping while what is left is read.
+    const leftovers = await settledLeftovers(world.leftovers.bind(world), serverB ? SWEPT_WITHIN_MS : 3_000);
     await serverB?.kill();
-    const leftovers = await settledLeftovers(world.leftovers.bind(world));
 
     const transcript = deliveredTranscript(stdout);
     const distinct = new Set(transcript.uuids).size;
@@ -106,12 +120,16 @@ export async function runChaosTrial(
   }
 }
 
-/** Processes of a deleted pod may need a moment more to be reaped: read them until they are gone, briefly. */
-async function settledLeftovers(read: () => Promise<WorldLeftovers>): Promise<WorldLeftovers> {
-  const deadline = Date.now() + 3_000;
+/**
+ * What is left once it had `withinMs` to go: processes of a deleted pod need a moment to be reaped,
+ * and what a dead server left is swept by the live server's reconciler after its grace.
+ */
+async function settledLeftovers(read: () => Promise<WorldLeftovers>, withinMs: number): Promise<WorldLeftovers> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
     const left = await read();
-    if (left.processes.length === 0 || Date.now() >= deadline) return left;
+    const count = left.jobs.length + left.secrets.length + left.files.length + left.processes.length;
+    if (count === 0 || Date.now() >= deadline) return left;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

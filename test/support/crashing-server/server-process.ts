@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       kubernetes: crashingKubernetes(port, crashAt),
       fileSystem: new NodeFileSystem(),
     },
+    ...(setup.reconciler ? { reconciler: setup.reconciler } : {}),
   });
   const observer = crashingObserver(
     {

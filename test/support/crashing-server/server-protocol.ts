@@ -36,6 +36,8 @@ export interface ServerSetup {
   readonly request: AgentRunRequest;
   /** Undefined: run to the end, report what the runtime still holds, then wait to be killed. */
   readonly crashAt?: CrashPoint;
+  /** The server's reconciler (the Paperclip server runs one), with a grace short enough for a trial. */
+  readonly reconciler?: { readonly graceMs: number; readonly periodMs: number };
 }
 
 export const SERVER_SETUP_ENV = "CLAUDE_K8S_CRASHING_SERVER_SETUP";
