@@ -5,10 +5,11 @@
  */
 import "reflect-metadata";
 import { Container } from "inversify";
-import { ClientNodeKubernetes, type ClientNodeKubernetesOptions } from "./adapters/client-node-kubernetes.js";
+import { ClientNodeKubernetes } from "./adapters/client-node-kubernetes.js";
 import { LocalKubernetesRuntime } from "./adapters/local-runtime/index.js";
 import { BoundedFileSystem, defaultFileSystemBounds, type FileSystemBounds } from "./adapters/bounded-file-system.js";
 import { NodeFileSystem } from "./adapters/node-file-system.js";
+import { StderrLog } from "./adapters/stderr-log.js";
 import { SyscallWorkerFileSystem } from "./adapters/syscall-worker-file-system.js";
 import { SystemClock } from "./adapters/system-clock.js";
 import { ClusterWatchHub } from "./domain/cluster/cluster-watch-hub.js";
@@ -25,19 +26,24 @@ import { ServerPodReader } from "./domain/server-pod-reader.js";
 import { LiveRuns } from "./domain/run/live-runs.js";
 import { DEFAULT_RECONCILER_OPTIONS, RunReconciler, type ReconcilerOptions } from "./domain/run/run-reconciler.js";
 import { LogTailer } from "./domain/tailer/log-tailer.js";
+import { guardedLog } from "./guarded-log.js";
 import { CLOCK_PORT, type ClockPort } from "./ports/clock-port.js";
 import { FILE_SYSTEM_PORT, type FileSystemPort } from "./ports/file-system-port.js";
 import { KUBERNETES_PORT, type KubernetesPort } from "./ports/kubernetes-port.js";
+import { LOG_PORT, type LogPort } from "./ports/log-port.js";
+import { bindConstant, bindResolved, bindService } from "./typed-binding.js";
 
 export interface PortBindings {
   readonly fileSystem?: FileSystemPort;
   readonly kubernetes?: KubernetesPort;
   readonly clock?: ClockPort;
+  /** The server's log (cluster watch trouble, reconciler removals, local-runtime takeovers); default stderr. */
+  readonly log?: LogPort;
 }
 
 /** Which KubernetesPort runs the Jobs when `bindings.kubernetes` is not given. */
 export type RuntimeSelection =
-  | ({ readonly kind: "kubernetes" } & { readonly kubeconfigPath?: string; readonly namespace?: string })
+  | { readonly kind: "kubernetes"; readonly kubeconfigPath?: string; readonly namespace?: string }
   | {
       readonly kind: "local";
       /** The data directory: the PVC's mount path in local pods, identical for writer and tailer. */
@@ -53,7 +59,7 @@ export type RuntimeSelection =
     };
 
 export interface ContainerOptions {
-  /** Replace any port with your own implementation (a fake, another runtime). */
+  /** Replace any port with your own implementation (a fake, another runtime); you dispose what you bind. */
   readonly bindings?: PortBindings;
   /** The runtime to build when no KubernetesPort is bound; default: client-node in-cluster. */
   readonly runtime?: RuntimeSelection;
@@ -61,14 +67,13 @@ export interface ContainerOptions {
   readonly fileSystemBounds?: FileSystemBounds;
   /**
    * Sweep orphaned Jobs and run directories (on the first run's namespace and run-log root, then
-   * periodically); off unless given. `{}` takes the defaults (10 min grace, every 2 min).
+   * periodically); off unless given. `{}` takes the defaults (10 min grace, every 2 min), its lines
+   * going to the server's log.
    */
   readonly reconciler?: Partial<ReconcilerOptions>;
-  /** @deprecated use `runtime: { kind: "kubernetes", ... }`. */
-  readonly kubernetes?: ClientNodeKubernetesOptions;
 }
 
-function kubernetesFor(options: ContainerOptions, clock: ClockPort): KubernetesPort {
+function kubernetesFor(options: ContainerOptions, clock: ClockPort, log: LogPort): KubernetesPort {
   if (options.bindings?.kubernetes) return options.bindings.kubernetes;
   const runtime = options.runtime;
   if (runtime?.kind === "local") {
@@ -79,10 +84,10 @@ function kubernetesFor(options: ContainerOptions, clock: ClockPort): KubernetesP
       ...(runtime.serverSecretEnv ? { serverSecretEnv: runtime.serverSecretEnv } : {}),
       ...(runtime.unsandboxed === true ? { unsandboxed: true } : {}),
       clock,
+      log,
     });
   }
   return new ClientNodeKubernetes({
-    ...options.kubernetes,
     ...(runtime?.kubeconfigPath ? { kubeconfigPath: runtime.kubeconfigPath } : {}),
     ...(runtime?.namespace ? { namespace: runtime.namespace } : {}),
   });
@@ -100,110 +105,96 @@ function fileSystemFor(options: ContainerOptions): FileSystemPort {
   return new SyscallWorkerFileSystem(bounded, bounds);
 }
 
+/** Values the server log must never show: the local runtime's credentials are known here. */
+function knownSecrets(options: ContainerOptions): string[] {
+  return options.runtime?.kind === "local" ? Object.values(options.runtime.serverSecretEnv ?? {}) : [];
+}
+
+/**
+ * Builds the object graph. Each binding that holds something (watches, timers, a worker thread,
+ * local pods) says how to release it; `disposeContainer` releases them all. Ports passed in
+ * `bindings` stay the caller's to dispose.
+ */
 export function createContainer(options: ContainerOptions = {}): Container {
   const container = new Container({ defaultScope: "Singleton" });
-  const clock = options.bindings?.clock ?? new SystemClock();
-
-  container.bind<FileSystemPort>(FILE_SYSTEM_PORT).toConstantValue(fileSystemFor(options));
-  container.bind<ClockPort>(CLOCK_PORT).toConstantValue(clock);
-  container.bind<KubernetesPort>(KUBERNETES_PORT).toConstantValue(kubernetesFor(options, clock));
-
   const K = KUBERNETES_PORT;
   const F = FILE_SYSTEM_PORT;
   const C = CLOCK_PORT;
-  container
-    .bind(ServerPodReader)
-    .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ServerPodReader(k, c), [K, C]);
-  container
-    .bind(ClusterWatchHub)
-    .toResolvedValue((k: KubernetesPort, c: ClockPort) => new ClusterWatchHub(k, c), [K, C]);
-  container.bind(LogTailer).toResolvedValue((f: FileSystemPort, c: ClockPort) => new LogTailer(f, c), [F, C]);
-  container.bind(JobManifestFactory).toResolvedValue(() => new JobManifestFactory());
-  container.bind(PromptDelivery).toResolvedValue((f: FileSystemPort) => new PromptDelivery(f), [F]);
-  container.bind(JobLauncher).toResolvedValue((k: KubernetesPort, c: ClockPort) => new JobLauncher(k, c), [K, C]);
-  container.bind(LiveRuns).toResolvedValue(() => new LiveRuns());
-  container
-    .bind(ConcurrencyGuard)
-    .toResolvedValue((k: KubernetesPort, c: ClockPort, l: LiveRuns) => new ConcurrencyGuard(k, c, l), [K, C, LiveRuns]);
-  container
-    .bind(PodLifecycle)
-    .toResolvedValue(
-      (h: ClusterWatchHub, k: KubernetesPort, c: ClockPort) => new PodLifecycle(h, k, c),
-      [ClusterWatchHub, K, C],
-    );
-  container.bind(RunStreamer).toResolvedValue((t: LogTailer, c: ClockPort) => new RunStreamer(t, c), [LogTailer, C]);
-  container
-    .bind(RunCleanup)
-    .toResolvedValue((k: KubernetesPort, f: FileSystemPort, c: ClockPort) => new RunCleanup(k, f, c), [K, F, C]);
+  const L = LOG_PORT;
+
+  bindConstant(container, C, options.bindings?.clock ?? new SystemClock());
+  bindConstant(container, L, guardedLog(options.bindings?.log ?? new StderrLog(), knownSecrets(options)));
+  bindResolved(container, F, [], () => fileSystemFor(options)).onDeactivation(async (fileSystem) => {
+    if (fileSystem instanceof SyscallWorkerFileSystem) await fileSystem.close();
+  });
+  bindResolved(container, K, [C, L], (clock, log) => kubernetesFor(options, clock, log)).onDeactivation(
+    async (kubernetes) => {
+      if (kubernetes !== options.bindings?.kubernetes && kubernetes instanceof LocalKubernetesRuntime)
+        await kubernetes.shutdown();
+    },
+  );
+
+  bindService(container, ServerPodReader, [K, C]);
+  bindResolved(
+    container,
+    ClusterWatchHub,
+    [K, C, L],
+    (k, c, log) => new ClusterWatchHub(k, c, {}, log.warn),
+  ).onDeactivation((hub) => hub.shutdown());
+  bindService(container, LogTailer, [F, C]);
+  bindService(container, JobManifestFactory, []);
+  bindService(container, PromptDelivery, [F]);
+  bindService(container, JobLauncher, [K, C]);
+  bindService(container, LiveRuns, []);
+  bindService(container, ConcurrencyGuard, [K, C, LiveRuns]);
+  bindService(container, PodLifecycle, [ClusterWatchHub, K, C]);
+  bindService(container, RunStreamer, [LogTailer, C]);
+  bindService(container, RunCleanup, [K, F, C]);
+  bindService(container, EnvironmentProbe, [K, F]);
   const reconcilerOptions = options.reconciler;
   if (reconcilerOptions) {
-    container
-      .bind(RunReconciler)
-      .toResolvedValue(
-        (k: KubernetesPort, f: FileSystemPort, c: ClockPort, l: LiveRuns, r: RunCleanup) =>
-          new RunReconciler(k, f, c, l, r, { ...DEFAULT_RECONCILER_OPTIONS, ...reconcilerOptions }),
-        [K, F, C, LiveRuns, RunCleanup],
-      );
+    bindResolved(
+      container,
+      RunReconciler,
+      [K, F, C, LiveRuns, RunCleanup, L],
+      (k, f, c, liveRuns, cleanup, log) =>
+        new RunReconciler(k, f, c, liveRuns, cleanup, {
+          ...DEFAULT_RECONCILER_OPTIONS,
+          log: log.info,
+          ...reconcilerOptions,
+        }),
+    ).onDeactivation((reconciler) => reconciler.stop());
   }
-  container
-    .bind(EnvironmentProbe)
-    .toResolvedValue((k: KubernetesPort, f: FileSystemPort) => new EnvironmentProbe(k, f), [K, F]);
-  container
-    .bind(RunOrchestrator)
-    .toResolvedValue(
-      (
-        k: KubernetesPort,
-        c: ClockPort,
-        pods: ServerPodReader,
-        guard: ConcurrencyGuard,
-        prompts: PromptDelivery,
-        manifests: JobManifestFactory,
-        launcher: JobLauncher,
-        lifecycle: PodLifecycle,
-        streamer: RunStreamer,
-        cleanup: RunCleanup,
-        liveRuns: LiveRuns,
-      ) =>
-        new RunOrchestrator(
-          k,
-          c,
-          pods,
-          guard,
-          prompts,
-          manifests,
-          launcher,
-          lifecycle,
-          streamer,
-          cleanup,
-          liveRuns,
-          container.isBound(RunReconciler) ? container.get(RunReconciler) : undefined,
-        ),
-      [
-        K,
-        C,
-        ServerPodReader,
-        ConcurrencyGuard,
-        PromptDelivery,
-        JobManifestFactory,
-        JobLauncher,
-        PodLifecycle,
-        RunStreamer,
-        RunCleanup,
-        LiveRuns,
-      ],
-    );
+  bindResolved(
+    container,
+    RunOrchestrator,
+    [
+      K,
+      C,
+      ServerPodReader,
+      ConcurrencyGuard,
+      PromptDelivery,
+      JobManifestFactory,
+      JobLauncher,
+      PodLifecycle,
+      RunStreamer,
+      RunCleanup,
+      LiveRuns,
+    ],
+    (...services) =>
+      new RunOrchestrator(...services, container.isBound(RunReconciler) ? container.get(RunReconciler) : undefined),
+  );
   return container;
 }
 
 /**
- * Releases what a container holds: the shared cluster watches and, on the local runtime, every pod
- * it started and its sandboxes. Call it when the embedding process is done with the container.
+ * Releases what the container built and holds: the reconciler's timers and the shared cluster
+ * watches first (nothing new starts), then the file-system worker thread and, on the local runtime,
+ * every pod it started and its sandboxes. Call it when the embedding process is done with it.
  */
 export async function disposeContainer(container: Container): Promise<void> {
-  container.get(ClusterWatchHub).shutdown();
-  if (container.isBound(RunReconciler)) container.get(RunReconciler).stop();
-  const fileSystem = container.get<FileSystemPort>(FILE_SYSTEM_PORT);
-  if (fileSystem instanceof SyscallWorkerFileSystem) await fileSystem.close();
-  const kubernetes = container.get<KubernetesPort>(KUBERNETES_PORT);
-  if (kubernetes instanceof LocalKubernetesRuntime) await kubernetes.shutdown();
+  for (const id of [RunReconciler, ClusterWatchHub, FILE_SYSTEM_PORT, KUBERNETES_PORT]) {
+    if (container.isBound(id)) await container.unbindAsync(id);
+  }
+  await container.unbindAllAsync();
 }

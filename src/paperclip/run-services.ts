@@ -10,6 +10,7 @@ import type { AdapterConfig } from "../domain/config/config-fields.js";
 import { EnvironmentProbe } from "../domain/environment/environment-probe.js";
 import { runFailure, type RunFailure } from "../domain/errors.js";
 import { RunOrchestrator } from "../domain/run/run-orchestrator.js";
+import type { LogPort } from "../ports/log-port.js";
 import type { BundlePaths } from "./build-run-request.js";
 import { PromptBundles } from "./prompt-bundle.js";
 
@@ -41,6 +42,8 @@ export interface ContainerRunServicesOptions {
   readonly paperclipInstanceRoot?: string | null;
   /** The server runs in a Kubernetes pod (KUBERNETES_SERVICE_HOST): the in-cluster service account exists. */
   readonly inCluster?: boolean;
+  /** The server's log when the host hands one over; default the server's stderr. */
+  readonly log?: LogPort;
 }
 
 export function runtimeSelectionFor(config: AdapterConfig, options: ContainerRunServicesOptions): RuntimeSelection {
@@ -78,11 +81,12 @@ export class ContainerRunServices implements RunServicesProvider {
     const key = JSON.stringify(selection);
     let services = this.cache.get(key);
     if (!services) {
-      // The reconciler sweeps what a crashed server left (orphaned Jobs, run directories) in the
-      // server's log; retained runs are left alone.
+      // The reconciler sweeps what a crashed server left (orphaned Jobs, run directories), saying
+      // so in the server's log with the watch hub's trouble; retained runs are left alone.
       const container = createContainer({
         runtime: selection,
-        reconciler: { log: (line) => process.stderr.write(`${line}\n`) },
+        reconciler: {},
+        ...(this.options.log ? { bindings: { log: this.options.log } } : {}),
       });
       services = {
         orchestrator: container.get(RunOrchestrator),

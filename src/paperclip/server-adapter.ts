@@ -5,6 +5,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServerAdapterModule } from "@paperclipai/adapter-utils";
+import type { LogPort } from "../ports/log-port.js";
 import { claudeSessionCodec } from "../domain/session/session-codec.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
 import { agentConfigurationDoc } from "./agent-configuration-doc.js";
@@ -19,6 +20,8 @@ export interface ServerAdapterOptions {
   /** Replace how runs are wired (tests, embedders); default: the composition root per runtime setting. */
   readonly services?: RunServicesProvider;
   readonly hostEnv?: NodeJS.ProcessEnv;
+  /** The host's logger for the server's own lines (cluster watch trouble, reconciler); default stderr. */
+  readonly log?: LogPort;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createServerAdapter(options: ServerAdapterOptions = {}): ServerA
       localUnsandboxed: hostEnv.CLAUDE_K8S_LOCAL_UNSANDBOXED === "1",
       paperclipInstanceRoot: settings.paperclipInstanceRoot,
       inCluster: settings.inCluster,
+      ...(options.log ? { log: options.log } : {}),
       ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
     });
   return {

@@ -2,6 +2,8 @@
  * Time for the domain: every polling loop and deadline goes through this port, so tests drive
  * them with a manual clock instead of fake timers over real I/O.
  */
+import { portToken } from "./port-token.js";
+
 export type SleepOutcome = "elapsed" | "aborted";
 
 export interface ClockPort {
@@ -16,4 +18,4 @@ export interface ClockPort {
   sleep(ms: number, signal?: AbortSignal): Promise<SleepOutcome>;
 }
 
-export const CLOCK_PORT = Symbol.for("claude-k8s.ClockPort");
+export const CLOCK_PORT = portToken<ClockPort>("ClockPort");

@@ -8,6 +8,7 @@
  * pod cannot redirect a read, a write or an unlink outside the root; and it opens files without
  * blocking and accepts only a regular file with exactly one link.
  */
+import { portToken } from "./port-token.js";
 
 /** The errno-style codes the domain reacts to; anything else arrives as "EOTHER". */
 export type FileSystemErrorCode =
@@ -111,4 +112,4 @@ export interface FileSystemPort {
   removeDirectory(path: string, scope?: PathScope): Promise<boolean>;
 }
 
-export const FILE_SYSTEM_PORT = Symbol.for("claude-k8s.FileSystemPort");
+export const FILE_SYSTEM_PORT = portToken<FileSystemPort>("FileSystemPort");

@@ -2,6 +2,7 @@
  * What a run needs from Kubernetes, shaped for the domain rather than for any client library.
  * Implemented over @kubernetes/client-node, by the embedded local runtime, and by a fake.
  */
+import { portToken } from "./port-token.js";
 import type { Job, OwnerReference, Pod, Secret, WatchEventType } from "./kubernetes-objects.js";
 
 /** API failures, classified so the domain can decide to retry, treat as gone, or fail. */
@@ -111,4 +112,4 @@ export interface KubernetesPort {
   reviewAccess(checks: readonly AccessCheck[]): Promise<AccessDecision[]>;
 }
 
-export const KUBERNETES_PORT = Symbol.for("claude-k8s.KubernetesPort");
+export const KUBERNETES_PORT = portToken<KubernetesPort>("KubernetesPort");

@@ -13,7 +13,7 @@ import { ManualClock } from "../fakes/manual-clock.js";
 
 describe("composition root", () => {
   it("binds the real adapters by default and resolves the domain services", () => {
-    const container = createContainer({ kubernetes: { kubeconfigPath: "/nonexistent/kubeconfig" } });
+    const container = createContainer({ runtime: { kind: "kubernetes", kubeconfigPath: "/nonexistent/kubeconfig" } });
     const fileSystem = container.get(FILE_SYSTEM_PORT);
     // The tail's calls on the syscall worker (its own watchdog); everything else on the real file
     // system behind the watchdog and thread-pool shares.

@@ -16,6 +16,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { ClockPort } from "../../ports/clock-port.js";
+import type { LogPort } from "../../ports/log-port.js";
 import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
@@ -75,6 +76,8 @@ export interface LocalKubernetesRuntimeOptions {
    * dies leaves them to the next runtime on this directory. Default `<dataDirectory>/.local-runtime`.
    */
   readonly stateDirectory?: string;
+  /** The server's log: hears which Jobs and pods this runtime took over from a server that died. */
+  readonly log?: LogPort;
 }
 
 export class LocalKubernetesRuntime implements KubernetesPort {
@@ -138,6 +141,9 @@ export class LocalKubernetesRuntime implements KubernetesPort {
       else await this.controller.recoverJob(stored);
     }
     this.controller.collectSecrets();
+    this.options.log?.info(
+      `[claude-k8s] local runtime: took over ${jobs.length} Job(s) and ${pods.length} pod(s) a server that died left in ${this.rule.dataDirectory}`,
+    );
   }
 
   private storeServerSecret(values: Readonly<Record<string, string>>): void {

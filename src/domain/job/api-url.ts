@@ -69,6 +69,15 @@ export function resolvePodApiUrl(sources: ApiUrlSources): Result<string> {
   return ok(url);
 }
 
+/**
+ * For a caller whose agent never calls its API back: with no URL configured or inherited the pod
+ * gets none (null); a URL that is given is checked as for any run.
+ */
+export function resolveOptionalPodApiUrl(sources: ApiUrlSources): Result<string | null> {
+  const given = [sources.configured, sources.serverPodValue, sources.allowLoopback ? sources.paperclipEnvValue : null];
+  return given.some((value) => value !== null && value.trim() !== "") ? resolvePodApiUrl(sources) : ok(null);
+}
+
 function canParse(url: string): boolean {
   try {
     new URL(url);

@@ -47,7 +47,8 @@ export interface EnvLayers {
   readonly context: Readonly<Record<string, string>>;
   readonly config: Readonly<Record<string, string>>;
   readonly home: string;
-  readonly apiUrl: string;
+  /** Null: the caller's agent never calls back, and the pod gets no URL. */
+  readonly apiUrl: string | null;
   /** Where the run token lives; null when the run has no token. */
   readonly tokenSecret: { readonly name: string; readonly key: string } | null;
   /** True when the container also gets envFrom sources from the server. */
@@ -70,7 +71,7 @@ export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
     for (const name of BLANKED_OVER_ENV_FROM) if (!literal.has(name)) literal.set(name, "");
   }
   literal.set("HOME", escapeKubernetesExpansion(layers.home));
-  literal.set(API_URL_ENV, escapeKubernetesExpansion(layers.apiUrl));
+  if (layers.apiUrl !== null) literal.set(API_URL_ENV, escapeKubernetesExpansion(layers.apiUrl));
 
   const env: EnvVar[] = [...literal].map(([name, value]) => ({ name, value }));
   for (const reference of layers.serverReferences) {

@@ -7,7 +7,7 @@ import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import type { AdapterConfig } from "../config/config-fields.js";
 import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
 import type { RunFilePaths } from "../run-log-paths.js";
-import { API_URL_ENV, resolvePodApiUrl } from "./api-url.js";
+import { API_URL_ENV, resolveOptionalPodApiUrl, resolvePodApiUrl } from "./api-url.js";
 import { buildClaudeArgv } from "./claude-args.js";
 import { RUN_TOKEN_SECRET_KEY } from "./job-env.js";
 import { ANNOTATION_KEYS, buildRunAnnotations, buildRunLabels } from "./job-labels.js";
@@ -46,6 +46,8 @@ export interface JobRunSpec {
   readonly authToken: string | null;
   /** The local runtime reaches Paperclip on loopback; a cluster pod never can. */
   readonly allowLoopbackApiUrl?: boolean;
+  /** False: the caller's agent never calls back, so a run with no URL anywhere is not refused. */
+  readonly requiresApiUrl?: boolean;
 }
 
 export interface RunManifests {
@@ -91,12 +93,14 @@ export class JobManifestFactory {
         }),
       );
     }
-    const apiUrl = resolvePodApiUrl({
+    const apiUrlSources = {
       configured: spec.config.paperclipApiUrl,
       serverPodValue: serverApiUrl(spec.serverPod),
       paperclipEnvValue: spec.env.paperclip[API_URL_ENV] ?? null,
       allowLoopback: spec.allowLoopbackApiUrl === true,
-    });
+    };
+    const apiUrl =
+      spec.requiresApiUrl === false ? resolveOptionalPodApiUrl(apiUrlSources) : resolvePodApiUrl(apiUrlSources);
     if (!apiUrl.ok) return apiUrl;
 
     const jobName = jobNameFor(spec);

@@ -22,7 +22,8 @@ const INIT_RESOURCES = { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu
 export interface ContainerInputs {
   readonly image: string;
   readonly command: readonly string[];
-  readonly apiUrl: string;
+  /** Null: the caller's agent never calls back, and the pod gets no PAPERCLIP_API_URL. */
+  readonly apiUrl: string | null;
   readonly tokenSecret: { readonly name: string; readonly key: string } | null;
   readonly dataMounts: readonly DataMount[];
   readonly home: string;

@@ -40,6 +40,11 @@ export interface AgentRunRequest {
   readonly billingEnv: BillingEnvironment;
   /** The local runtime reaches Paperclip on loopback; a cluster pod never can. */
   readonly allowLoopbackApiUrl: boolean;
+  /**
+   * False for a caller whose agent never calls its API back: a run with no URL configured or
+   * inherited then gets no `PAPERCLIP_API_URL` instead of being refused. Absent means required.
+   */
+  readonly requiresApiUrl?: boolean;
 }
 
 export type RunPhase =

@@ -234,6 +234,7 @@ export class RunOrchestrator {
       env: request.env,
       authToken: request.authToken,
       allowLoopbackApiUrl: request.allowLoopbackApiUrl,
+      requiresApiUrl: request.requiresApiUrl,
     });
     if (!built.ok) return built;
     target.planned(built.value);

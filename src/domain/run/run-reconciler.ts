@@ -90,8 +90,12 @@ export class RunReconciler {
       () => this.kubernetes.listJobs(namespace, MANAGED_BY_SELECTOR),
       this.log,
     );
-    // Without the list nothing is known to be unclaimed: fail closed.
-    if (!listed.ok) return { ...report, problems: [`listing Jobs failed: ${describeApiError(listed.failure)}`] };
+    // Without the list nothing is known to be unclaimed: fail closed, and say so.
+    if (!listed.ok) {
+      const problem = `listing Jobs failed: ${describeApiError(listed.failure)}`;
+      this.log(phaseLine(`reconciler: ${problem}`));
+      return { ...report, problems: [problem] };
+    }
     const seen = new Set<string>();
     let budget = this.options.maxRemovalsPerSweep;
     for (const job of listed.value) {

@@ -458,6 +458,18 @@ describe("PAPERCLIP_API_URL for the pod", () => {
     const m = build({ ...withServerUrl(null), allowLoopbackApiUrl: true });
     expect(literal(m, "PAPERCLIP_API_URL")).toBe("http://localhost:3100");
   });
+
+  it("gives no PAPERCLIP_API_URL, and refuses nothing, to a caller whose agent never calls back and names no URL", () => {
+    const m = build({ ...withServerUrl(null), requiresApiUrl: false });
+    expect(envOf(m).some((e) => e.name === "PAPERCLIP_API_URL")).toBe(false);
+  });
+
+  it("still checks a URL that such a caller does give: loopback is refused in a cluster", () => {
+    const failure = refuse({ ...withServerUrl("http://127.0.0.1:3100"), requiresApiUrl: false });
+    expect(failure.errorCode).toBe("paperclip_api_url_unreachable");
+    const m = build({ ...withServerUrl("http://paperclip.svc:3100"), requiresApiUrl: false });
+    expect(literal(m, "PAPERCLIP_API_URL")).toBe("http://paperclip.svc:3100");
+  });
 });
 
 describe("the containers", () => {
