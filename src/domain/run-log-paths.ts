@@ -6,17 +6,14 @@
  * server and mounted alone into the run's pod: the pod sees its own files and nothing of any other run.
  */
 
-const SAFE_PATH_COMPONENT = /^[a-zA-Z0-9-]+$/;
+import { isSafeId, unsafeIdReason } from "./safe-id.js";
 
-export function isSafePathComponent(value: string): boolean {
-  return SAFE_PATH_COMPONENT.test(value);
-}
-
-/** Refuses any id that could escape or confuse a path ("..", "/", spaces, unicode, ...). */
+/**
+ * A last line of defence for path builders handed ids nobody parsed: callers parse them first
+ * (`parseSafeId`, `parseRunIds`), so in the run flow this never throws.
+ */
 export function assertSafePathComponent(field: string, value: string): void {
-  if (!SAFE_PATH_COMPONENT.test(value)) {
-    throw new Error(`Invalid ${field} for log path: ${value}`);
-  }
+  if (!isSafeId(value)) throw new Error(unsafeIdReason(field, value));
 }
 
 export interface RunIdentity {

@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
-import { fail, ok, runFailure, type Result } from "../domain/errors.js";
+import { ok, type Result } from "../domain/errors.js";
 import type { AgentRunRequest } from "../domain/run/agent-run-request.js";
 import { defaultRunLogRoot } from "../domain/run-log-paths.js";
+import { isSafeId, parseSafeId } from "../domain/safe-id.js";
 import { decideResume } from "../domain/session/session-codec.js";
 import { agentAreas, isWithin } from "../domain/volume-layout.js";
 import { readRunContext } from "./run-context.js";
@@ -105,20 +106,13 @@ function chooseWorkingDirectory(
 }
 
 function agentAreasOrNull(dataMountPath: string, companyId: string, agentId: string) {
-  try {
-    return agentAreas(dataMountPath, { companyId, agentId });
-  } catch {
-    return null; // unsafe ids: the domain refuses the run with the path rule's own message
-  }
+  // Unsafe ids: the domain refuses the run with the path rule's own message.
+  return isSafeId(companyId) && isSafeId(agentId) ? agentAreas(dataMountPath, { companyId, agentId }) : null;
 }
 
 /** The run-log root both pods agree on: config runLogRoot, else Paperclip's own store for this instance. */
 export function resolveRunLogRoot(config: AdapterConfig, env: NodeJS.ProcessEnv): Result<string> {
   if (config.runLogRoot) return ok(config.runLogRoot);
-  const instanceId = config.instanceId || env.PAPERCLIP_INSTANCE_ID || "default";
-  try {
-    return ok(defaultRunLogRoot(config.dataMountPath, instanceId));
-  } catch (error) {
-    return fail(runFailure("invalid_run_input", { field: "instanceId", reason: (error as Error).message }));
-  }
+  const instanceId = parseSafeId("instanceId", config.instanceId || env.PAPERCLIP_INSTANCE_ID || "default");
+  return instanceId.ok ? ok(defaultRunLogRoot(config.dataMountPath, instanceId.value)) : instanceId;
 }

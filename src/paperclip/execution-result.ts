@@ -49,7 +49,8 @@ export function executionResult(report: RunReport, place: SessionPlace): Adapter
     outcome.resultEvent || outcome.cancellation || outcome.usage
       ? {
           ...(outcome.resultEvent ?? {}),
-          ...(outcome.cancellation ? { executionCancellation: outcome.cancellation } : {}),
+          // The host's shape; `forced` is always false: deleting the Job is the one way a run is stopped.
+          ...(outcome.cancellation ? { executionCancellation: { ...outcome.cancellation, forced: false } } : {}),
           ...integrityMarks(report),
         }
       : null;

@@ -4,9 +4,9 @@
  * Pure: every input arrives in the spec, every refusal is a RunFailure value, nothing is created.
  */
 import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
-import type { AdapterConfig } from "../config/config-fields.js";
 import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
 import type { RunFilePaths } from "../run-log-paths.js";
+import type { AgentRunRequest } from "../run/agent-run-request.js";
 import { API_URL_ENV, resolveOptionalPodApiUrl, resolvePodApiUrl } from "./api-url.js";
 import { buildClaudeArgv } from "./claude-args.js";
 import { RUN_TOKEN_SECRET_KEY } from "./job-env.js";
@@ -20,34 +20,29 @@ import { agentAreas } from "../volume-layout.js";
 
 export { INIT_CONTAINER_NAME, MAIN_CONTAINER_NAME } from "./run-pod-spec.js";
 
-export interface JobRunSpec {
-  readonly runId: string;
-  readonly agentId: string;
-  readonly companyId: string;
-  readonly taskId: string | null;
+/** What the manifests are built from: the run's request, placed in a namespace beside the server pod. */
+export interface JobRunSpec extends Pick<
+  AgentRunRequest,
+  "runId" | "agentId" | "companyId" | "taskId" | "config" | "workingDirectory" | "env" | "authToken"
+> {
   /** The resumed session id, for the concurrency-guard label. */
   readonly sessionKey: string | null;
   readonly namespace: string;
-  readonly config: AdapterConfig;
   readonly serverPod: Pod;
   readonly paths: RunFilePaths;
-  readonly workingDirectory: string;
-  readonly claude: {
-    readonly resumeSessionId: string | null;
-    readonly freshSessionId: string | null;
-    readonly appendSystemPromptFile: string | null;
-    readonly addDirs: readonly string[];
-  };
-  /** Built at the Paperclip edge with adapter-utils; the server pod's env and config.env are layered on top. */
-  readonly env: {
-    readonly paperclip: Readonly<Record<string, string>>;
-    readonly context: Readonly<Record<string, string>>;
-  };
-  readonly authToken: string | null;
+  readonly claude: ClaudeRunOptions;
   /** The local runtime reaches Paperclip on loopback; a cluster pod never can. */
   readonly allowLoopbackApiUrl?: boolean;
   /** False: the caller's agent never calls back, so a run with no URL anywhere is not refused. */
   readonly requiresApiUrl?: boolean;
+}
+
+/** How claude is started in the pod; no fresh session id leaves claude to choose one. */
+export interface ClaudeRunOptions extends Pick<
+  AgentRunRequest,
+  "resumeSessionId" | "appendSystemPromptFile" | "addDirs"
+> {
+  readonly freshSessionId: string | null;
 }
 
 export interface RunManifests {

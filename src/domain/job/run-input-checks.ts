@@ -1,10 +1,10 @@
 /**
- * Refusals that need no I/O: ids that are unsafe in a path (with the path helper's exact message),
+ * Refusals that need no I/O: ids that are unsafe in a path,
  * env names only the adapter sets, a relative working directory, and NUL bytes, which cannot travel
  * in an argv element or env value without silently cutting it short.
  */
 import { runFailure, type RunFailure } from "../errors.js";
-import { assertSafePathComponent } from "../run-log-paths.js";
+import { parseRunIds } from "../safe-id.js";
 import { API_URL_ENV } from "./api-url.js";
 import type { JobRunSpec } from "./job-manifest-factory.js";
 import { refuseWorkingDirectory } from "./working-directory-rule.js";
@@ -22,17 +22,8 @@ const ADAPTER_SET_ENV: Readonly<Record<string, string>> = {
 };
 
 export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
-  for (const [field, value] of [
-    ["companyId", spec.companyId],
-    ["agentId", spec.agentId],
-    ["runId", spec.runId],
-  ] as const) {
-    try {
-      assertSafePathComponent(field, value);
-    } catch (error) {
-      return runFailure("invalid_run_input", { field, reason: (error as Error).message });
-    }
-  }
+  const ids = parseRunIds(spec);
+  if (!ids.ok) return ids.failure;
   const owned = Object.keys(spec.config.env).find((name) => name in ADAPTER_SET_ENV);
   if (owned) {
     return runFailure("invalid_config", { field: "env", reason: `${owned} ${ADAPTER_SET_ENV[owned]}` });

@@ -3,10 +3,13 @@
  * (usage, cost, model, session, summary, billing).
  *
  * Precedence — the one place it is decided (first match wins):
- *  1. Operator cancellation → `cancelled` (acknowledged, so the host can confirm the cancel).
- *  2. A failure already decided before or while tailing (pod start, log file missing/incomplete, ...),
- *     except `k8s_pod_log_writer_died`: a missing trailer is what any killed pod leaves behind, so it
- *     is only the verdict when nothing below explains the run better (a result, the deadline, a kill).
+ *  1. Operator cancellation → `cancelled` (acknowledged, so the host can confirm the cancel); a cancel
+ *     whose Job delete failed → that API failure.
+ *  2. A failure already decided before or while tailing, in this order: the launch or the pod's start
+ *     (k8s_image_pull_failed, ...), the wait for the pod's end, then the tail (log file
+ *     missing/incomplete, output caps, ...) — except `k8s_pod_log_writer_died`: a missing trailer is
+ *     what any killed pod leaves behind, so it is only the verdict when nothing below explains the
+ *     run better (a result, the deadline, a kill).
  *  3. A result event exists → claude finished its loop, so the result decides even if the Job then hit
  *     its deadline, was deleted, or claude exited non-zero/was SIGTERMed while shutting down
  *     (Paperclip PR #8077: exit 143 after a successful result is not a failure):
@@ -28,8 +31,8 @@
  * 10. Nothing usable at all → `claude_failed` with the exit code and the last error line.
  */
 import { runFailure, type ErrorCode, type RunFailure } from "../errors.js";
-import type { RunTrailer } from "../run-trailer.js";
-import { resolveBilling, type BillingEnvironment, type BillingType } from "./billing.js";
+import type { StreamedRun } from "../run/run-streamer.js";
+import { resolveBilling } from "./billing.js";
 import {
   describeExitCause,
   effectiveExitCode,
@@ -37,85 +40,59 @@ import {
   exitCodeSource,
   terminatingSignal,
   wasKilled,
-  type ExitCodeMismatch,
-  type PodTermination,
 } from "./exit-cause.js";
 import { firstSignal, matchSignal, signalFromApiStatus, type FailureSignal } from "./failure-signals.js";
 import { asRecord, numberField, stringField, type JsonRecord } from "./json-fields.js";
 import { retryNotBefore, type RetryKind } from "./retry-time.js";
 import { acceptSession } from "./run-session.js";
-import type { StreamSummary } from "./stream-json-accumulator.js";
-import { costFromResult, usageFromResult, type TokenUsage } from "./token-usage.js";
+import type { ErrorFamily, OutcomeEvidence, RunOutcome } from "./run-outcome.js";
+import { emptyStreamSummary, type StreamSummary } from "./stream-json-accumulator.js";
+import { costFromResult, usageFromResult } from "./token-usage.js";
 
-export interface OutcomeEvidence {
-  readonly stream: StreamSummary;
-  readonly trailer: RunTrailer | null;
-  /** The main container's terminated state. */
-  readonly podTermination: PodTermination | null;
-  /** e.g. "DeadlineExceeded", "BackoffLimitExceeded". */
-  readonly jobFailureReason: string | null;
-  /** The operator cancelled and we deleted the Job. */
-  readonly cancelled: { readonly acknowledgedAt: string; readonly forced: boolean } | null;
-  readonly jobDeletedExternally: boolean;
-  /** Pod-start and tail failures already decided (k8s_image_pull_failed, k8s_pod_log_incomplete, ...). */
-  readonly earlierFailure: RunFailure | null;
-  /** Bounded tail of claude's stderr. */
-  readonly stderrTail: string;
-  /** The session this run tried to resume. */
-  readonly resumedSessionId: string | null;
-  /** The session the server started (`--session-id`) or resumed for this run: the only one accepted. */
-  readonly runSessionId: string | null;
-  readonly jobName: string;
-  readonly timeoutSec: number;
-  /** For retryNotBefore. */
-  readonly nowMs: number;
-  readonly billingEnv: BillingEnvironment;
-  /** The configured --model, named in model_not_found when claude never reported one. */
-  readonly requestedModel?: string | null;
+export type { ErrorFamily, OutcomeEvidence, RunOutcome } from "./run-outcome.js";
+
+/** How a run ended, as it learned it; set once, then read only here. */
+export interface RunEnding {
+  /** The operator's cancel: acknowledged, or the failure of its Job delete; null when none came. */
+  readonly cancel: { readonly acknowledgedAt: string } | { readonly failure: RunFailure } | null;
+  /** Decided before any output was streamed: a failed launch, a pod that never started. */
+  readonly failure: RunFailure | null;
+  readonly streamed: StreamedRun | null;
 }
 
-export type ErrorFamily = "transient_upstream" | "provider_quota" | "model_refusal";
+/** What is known of the run itself, whatever its ending. */
+export type RunFacts = Omit<
+  OutcomeEvidence,
+  | "stream"
+  | "trailer"
+  | "podTermination"
+  | "jobFailureReason"
+  | "cancelled"
+  | "jobDeletedExternally"
+  | "earlierFailure"
+  | "stderrTail"
+>;
 
-export interface RunOutcome {
-  /** null = success. */
-  readonly failure: RunFailure | null;
-  readonly errorFamily: ErrorFamily | null;
-  readonly timedOut: boolean;
-  /**
-   * The exit the host judges (it counts a run as succeeded only with exit 0 and no signal): 0 and null
-   * after a successful result, even if claude was then SIGTERMed while shutting down.
-   */
-  readonly exitCode: number | null;
-  /** e.g. "SIGKILL". */
-  readonly signal: string | null;
-  /** What was actually observed (the container per Kubernetes, else the trailer), for forensics. */
-  readonly processExit: {
-    readonly exitCode: number | null;
-    readonly signal: string | null;
-    readonly source: "kubernetes" | "trailer" | null;
-  };
-  /** The pod's trailer disagreed with the container's terminated state. */
-  readonly exitCodeMismatch: ExitCodeMismatch | null;
-  /** Session ids the stream reported that are not this run's (ignored, never saved). */
-  readonly ignoredSessionIds: readonly string[];
-  readonly clearSession: boolean;
-  /** ISO time. */
-  readonly retryNotBefore: string | null;
-  readonly usage: TokenUsage | null;
-  readonly costUsd: number | null;
-  readonly model: string | null;
-  readonly sessionId: string | null;
-  readonly summary: string | null;
-  /** The result event (becomes resultJson), never the transcript. */
-  readonly resultEvent: Readonly<Record<string, unknown>> | null;
-  readonly provider: "anthropic";
-  readonly biller: string;
-  readonly billingType: BillingType;
-  readonly cancellation: {
-    readonly state: "acknowledged";
-    readonly acknowledgedAt: string;
-    readonly forced: boolean;
-  } | null;
+export function classifyEnding(ending: RunEnding, run: RunFacts): RunOutcome {
+  const { cancel, streamed } = ending;
+  const podEnd = streamed?.podEnd ?? null;
+  const terminated = podEnd?.kind === "terminated" ? podEnd : null;
+  return classifyOutcome({
+    ...run,
+    stream: streamed?.stream ?? emptyStreamSummary(),
+    trailer: streamed?.tail.trailer ?? null,
+    podTermination: terminated?.terminated ?? null,
+    jobFailureReason: terminated?.jobFailureReason ?? null,
+    cancelled: cancel && "acknowledgedAt" in cancel ? cancel : null,
+    jobDeletedExternally: podEnd?.kind === "job-deleted" && cancel === null,
+    earlierFailure:
+      (cancel && "failure" in cancel ? cancel.failure : null) ??
+      ending.failure ??
+      (podEnd?.kind === "failed" ? podEnd.failure : null) ??
+      streamed?.tail.failure ??
+      null,
+    stderrTail: streamed?.stderrTail ?? "",
+  });
 }
 
 const DEADLINE_REASON = "DeadlineExceeded";
@@ -166,7 +143,7 @@ export function classifyOutcome(evidence: OutcomeEvidence): RunOutcome {
     biller: billing.biller,
     billingType: billing.billingType,
     cancellation: evidence.cancelled
-      ? { state: "acknowledged", acknowledgedAt: evidence.cancelled.acknowledgedAt, forced: evidence.cancelled.forced }
+      ? { state: "acknowledged", acknowledgedAt: evidence.cancelled.acknowledgedAt }
       : null,
   };
 }

@@ -15,6 +15,7 @@ import { finishedCondition } from "../cluster/run-objects.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
 import { LABEL_KEYS, MANAGED_BY_SELECTOR, labelSelector } from "../job/job-labels.js";
 import { retryRunCall } from "./api-retry.js";
+import type { StatusSink } from "./status-sink.js";
 
 /** Tries to take the slot; between tries, a holder being deleted has time to go (GC). */
 const SLOT_ATTEMPTS = 6;
@@ -35,7 +36,7 @@ export class AgentRunSlot {
     job: JobReference,
     agentId: string,
     mayHoldAlready: boolean,
-    log: (line: string) => void,
+    status: StatusSink,
   ): Promise<Result<void>> {
     const { namespace } = job;
     const name = slot.metadata.name ?? "";
@@ -61,7 +62,7 @@ export class AgentRunSlot {
             namespace,
             `${MANAGED_BY_SELECTOR},${labelSelector({ [LABEL_KEYS.agentId]: agentId })}`,
           ),
-        log,
+        status,
       );
       if (!listed.ok) return fail(apiFailure(listed.failure));
       const others = listed.value.filter((other) => other.metadata.name !== job.name);
@@ -76,7 +77,7 @@ export class AgentRunSlot {
         );
       }
       if (others.length === 0 && uncertain) return ok(undefined);
-      await this.freeFromFinished(others, name, log);
+      await this.freeFromFinished(others, name, status);
     }
     return fail(
       runFailure("k8s_concurrent_run_blocked", {
@@ -88,13 +89,15 @@ export class AgentRunSlot {
   }
 
   /** Finished Jobs still holding the slot: their runs are over (or died), so they are deleted. */
-  private async freeFromFinished(others: readonly Job[], slotName: string, log: (line: string) => void): Promise<void> {
+  private async freeFromFinished(others: readonly Job[], slotName: string, status: StatusSink): Promise<void> {
     for (const holder of others) {
       if (holder.metadata.deletionTimestamp) continue;
       const namespace = holder.metadata.namespace ?? "";
       const holderName = holder.metadata.name ?? "";
-      log(phaseLine(`finished Job ${namespace}/${holderName} still holds the run slot ${slotName}: deleting it`));
-      await retryRunCall(this.clock, () => this.kubernetes.deleteJob(namespace, holderName, "Background"), log);
+      void status(
+        phaseLine(`finished Job ${namespace}/${holderName} still holds the run slot ${slotName}: deleting it`),
+      );
+      await retryRunCall(this.clock, () => this.kubernetes.deleteJob(namespace, holderName, "Background"), status);
     }
   }
 }

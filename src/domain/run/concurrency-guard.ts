@@ -23,10 +23,12 @@ import {
   readRunAnnotations,
   sanitizeLabelValue,
 } from "../job/job-labels.js";
-import { isSafePathComponent, runFilePaths, type RunFilePaths } from "../run-log-paths.js";
+import { runFilePaths, type RunFilePaths } from "../run-log-paths.js";
+import { isSafeId } from "../safe-id.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 import { retryRunCall } from "./api-retry.js";
 import { LiveRuns } from "./live-runs.js";
+import type { StatusSink } from "./status-sink.js";
 
 export interface AdoptableJob {
   readonly jobName: string;
@@ -51,15 +53,11 @@ export class ConcurrencyGuard {
     private readonly liveRuns: LiveRuns = new LiveRuns(),
   ) {}
 
-  async decide(
-    namespace: string,
-    request: AgentRunRequest,
-    log: (line: string) => void,
-  ): Promise<Result<GuardDecision>> {
+  async decide(namespace: string, request: AgentRunRequest, status: StatusSink): Promise<Result<GuardDecision>> {
     const listed = await retryRunCall(
       this.clock,
       () => this.kubernetes.listJobs(namespace, agentRunsSelector(request.agentId)),
-      log,
+      status,
     );
     if (!listed.ok) return fail(apiFailure(listed.failure));
 
@@ -125,7 +123,7 @@ function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecis
  */
 function validatedRunId(job: Job): string | null {
   const runId = job.metadata.annotations?.[ANNOTATION_KEYS.runId];
-  if (!runId || !isSafePathComponent(runId)) return null;
+  if (!runId || !isSafeId(runId)) return null;
   return job.metadata.labels?.[LABEL_KEYS.runId] === sanitizeLabelValue(runId) ? runId : null;
 }
 

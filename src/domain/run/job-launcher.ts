@@ -17,6 +17,7 @@ import { readRunAnnotations } from "../job/job-labels.js";
 import type { RunManifests } from "../job/job-manifest-factory.js";
 import { AgentRunSlot } from "./agent-run-slot.js";
 import { retryRunCall } from "./api-retry.js";
+import type { StatusSink } from "./status-sink.js";
 
 export interface LaunchedJob {
   readonly reference: JobReference;
@@ -38,25 +39,25 @@ export class JobLauncher {
     namespace: string,
     run: { readonly runId: string; readonly agentId: string },
     manifests: RunManifests,
-    log: (line: string) => void,
+    status: StatusSink,
   ): Promise<Result<LaunchedJob>> {
-    const created = await this.createOrRecognise(namespace, run.runId, manifests, log);
+    const created = await this.createOrRecognise(namespace, run.runId, manifests, status);
     if (!created.ok) return created;
     const { reference, recognised } = created.value;
-    const slot = await this.slot.take(manifests.slot, reference, run.agentId, recognised, log);
-    if (!slot.ok) return fail(await this.undo(reference, slot.failure, log));
+    const slot = await this.slot.take(manifests.slot, reference, run.agentId, recognised, status);
+    if (!slot.ok) return fail(await this.undo(reference, slot.failure, status));
     const secret = await retryRunCall(
       this.clock,
       () => this.kubernetes.createOwnedSecret(namespace, manifests.secret, reference),
-      log,
+      status,
     );
     // A 409 means an earlier attempt of this same run already created it, owned by this Job.
     const secretFailed = !secret.ok && secret.failure.kind !== "conflict";
     const resumed = secretFailed
       ? null
-      : await retryRunCall(this.clock, () => this.kubernetes.resumeJob(namespace, reference.name), log);
+      : await retryRunCall(this.clock, () => this.kubernetes.resumeJob(namespace, reference.name), status);
     const failure = secretFailed ? secret : resumed && !resumed.ok ? resumed : null;
-    if (failure && !failure.ok) return fail(await this.undo(reference, apiFailure(failure.failure), log));
+    if (failure && !failure.ok) return fail(await this.undo(reference, apiFailure(failure.failure), status));
     return created;
   }
 
@@ -65,10 +66,14 @@ export class JobLauncher {
    * suspended Job has no TTL, so a swallowed failure would leak it and block the agent. The cause
    * is returned when the undo worked, else a failure naming the leftover.
    */
-  async undo(reference: JobReference, cause: RunFailure, log: (line: string) => void): Promise<RunFailure> {
+  async undo(reference: JobReference, cause: RunFailure, status: StatusSink): Promise<RunFailure> {
     const { namespace, name } = reference;
-    log(phaseLine(`launch of Job ${namespace}/${name} failed: deleting it`));
-    const deleted = await retryRunCall(this.clock, () => this.kubernetes.deleteJob(namespace, name, "Background"), log);
+    void status(phaseLine(`launch of Job ${namespace}/${name} failed: deleting it`));
+    const deleted = await retryRunCall(
+      this.clock,
+      () => this.kubernetes.deleteJob(namespace, name, "Background"),
+      status,
+    );
     if (deleted.ok) return cause;
     return runFailure("k8s_launch_undo_failed", {
       job: `${namespace}/${name}`,
@@ -83,18 +88,22 @@ export class JobLauncher {
     namespace: string,
     runId: string,
     manifests: RunManifests,
-    log: (line: string) => void,
+    status: StatusSink,
   ): Promise<Result<LaunchedJob>> {
-    const created = await retryRunCall(this.clock, () => this.kubernetes.createJob(namespace, manifests.job), log);
+    const created = await retryRunCall(this.clock, () => this.kubernetes.createJob(namespace, manifests.job), status);
     if (created.ok) return ok({ reference: referenceOf(namespace, created.value), recognised: false });
     if (created.failure.kind !== "conflict") return fail(apiFailure(created.failure));
 
-    const existing = await retryRunCall(this.clock, () => this.kubernetes.readJob(namespace, manifests.jobName), log);
+    const existing = await retryRunCall(
+      this.clock,
+      () => this.kubernetes.readJob(namespace, manifests.jobName),
+      status,
+    );
     if (!existing.ok) return fail(this.unreadable(namespace, manifests.jobName, existing.failure));
     // Gone between the 409 and the read (deleted or collected): the name is free again.
     if (existing.value === null) return this.createOnce(namespace, manifests);
     if (readRunAnnotations(existing.value)?.runId === runId) {
-      log(phaseLine(`Job ${manifests.jobName} already exists for this run; continuing with it`));
+      void status(phaseLine(`Job ${manifests.jobName} already exists for this run; continuing with it`));
       return ok({ reference: referenceOf(namespace, existing.value), recognised: true });
     }
     return fail(

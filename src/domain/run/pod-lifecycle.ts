@@ -18,6 +18,7 @@ import type { RunFailure } from "../errors.js";
 import type { AdapterConfig } from "../config/config-fields.js";
 import { MAIN_CONTAINER_NAME } from "../job/job-manifest-factory.js";
 import type { PodEnd } from "./run-streamer.js";
+import type { StatusSink } from "./status-sink.js";
 
 export type PodStart =
   | { readonly kind: "started" }
@@ -51,7 +52,7 @@ export class PodLifecycle {
     jobName: string,
     budgetMs: number,
     signal: AbortSignal,
-    onPhase: (line: string) => void,
+    status: StatusSink,
   ): Promise<PodStart> {
     const probe = () => this.probe(namespace, jobName);
     const outcome = await awaitPodStart(this.hub, this.clock, {
@@ -59,7 +60,7 @@ export class PodLifecycle {
       jobName,
       budgetMs,
       signal,
-      onPhase,
+      onPhase: status,
       probe,
       quietMs: QUIET_WATCH_CHECK_MS,
     });
@@ -69,7 +70,7 @@ export class PodLifecycle {
       const seen = await probe();
       const state = seen ? diagnosePodStart(seen.pod, seen.job).kind : null;
       if (state === "running" || state === "terminated") return { kind: "started" };
-      onPhase(phaseLine(outcome.failure.errorMessage));
+      void status(phaseLine(outcome.failure.errorMessage));
     }
     return outcome;
   }
@@ -114,7 +115,7 @@ export class PodLifecycle {
     jobName: string,
     config: AdapterConfig,
     signal: AbortSignal,
-    onPhase: (line: string) => void,
+    status: StatusSink,
   ): Promise<PodEnd> {
     const maxWaitMs =
       config.timeoutSec > 0
@@ -126,7 +127,7 @@ export class PodLifecycle {
       maxWaitMs,
       containerName: MAIN_CONTAINER_NAME,
       signal,
-      onPhase,
+      onPhase: status,
       quietMs: QUIET_WATCH_CHECK_MS,
     });
     if (outcome.kind === "ended") {

@@ -3,26 +3,17 @@
  * path, a working directory the pod may not mount, and a prompt over the configured limit. Pure:
  * no I/O happens here.
  */
-import { fail, ok, runFailure, type Result } from "../errors.js";
+import { fail, ok, type Result } from "../errors.js";
 import { checkPromptSize } from "../job/prompt-delivery.js";
 import { refuseWorkingDirectory } from "../job/working-directory-rule.js";
-import { runFilePaths, type RunFilePaths } from "../run-log-paths.js";
+import { runFilePaths } from "../run-log-paths.js";
+import { parseRunIds } from "../safe-id.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
-
-export interface PreparedRun {
-  readonly paths: RunFilePaths;
-  readonly promptBytes: number;
-}
+import type { PreparedRun } from "./run-phases.js";
 
 export function prepareRun(request: AgentRunRequest): Result<PreparedRun> {
-  let paths: RunFilePaths;
-  try {
-    paths = runFilePaths(request.runLogRoot, request);
-  } catch (error) {
-    const message = (error as Error).message;
-    const field = /^Invalid (\w+)/.exec(message)?.[1] ?? "id";
-    return fail(runFailure("invalid_run_input", { field, reason: message }));
-  }
+  const ids = parseRunIds(request);
+  if (!ids.ok) return ids;
   const cwdRefused = refuseWorkingDirectory({
     dataMountPath: request.config.dataMountPath,
     runLogRoot: request.runLogRoot,
@@ -33,5 +24,5 @@ export function prepareRun(request: AgentRunRequest): Result<PreparedRun> {
   if (cwdRefused) return fail(cwdRefused);
   const promptBytes = checkPromptSize(request.prompt, request.config.maxPromptBytes);
   if (!promptBytes.ok) return promptBytes;
-  return ok({ paths, promptBytes: promptBytes.value });
+  return ok({ ids: ids.value, paths: runFilePaths(request.runLogRoot, ids.value), promptBytes: promptBytes.value });
 }

@@ -16,7 +16,8 @@ import { describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
 import { finishedCondition } from "../cluster/run-objects.js";
 import { ANNOTATION_KEYS, LABEL_KEYS, MANAGED_BY_SELECTOR, sanitizeLabelValue } from "../job/job-labels.js";
-import { isSafePathComponent, runFilePaths } from "../run-log-paths.js";
+import { runFilePaths } from "../run-log-paths.js";
+import { isSafeId } from "../safe-id.js";
 import { retryRunCall } from "./api-retry.js";
 import type { LiveRuns } from "./live-runs.js";
 import { RETAINED_MARKER, type RunCleanup } from "./run-cleanup.js";
@@ -134,8 +135,7 @@ export class RunReconciler {
     const list = this.fileSystem.listDirectory?.bind(this.fileSystem);
     if (!list) return budget;
     const scope = { under: root };
-    const below = async (path: string) =>
-      ((await list(path, scope).catch(() => null)) ?? []).filter(isSafePathComponent);
+    const below = async (path: string) => ((await list(path, scope).catch(() => null)) ?? []).filter(isSafeId);
     for (const companyId of await below(root)) {
       for (const agentId of await below(`${root}/${companyId}`)) {
         for (const runId of await below(`${root}/${companyId}/${agentId}`)) {
@@ -177,6 +177,6 @@ function isSweepable(job: Job): boolean {
 
 function validatedRunId(job: Job): string | null {
   const runId = job.metadata.annotations?.[ANNOTATION_KEYS.runId];
-  if (!runId || !isSafePathComponent(runId)) return null;
+  if (!runId || !isSafeId(runId)) return null;
   return job.metadata.labels?.[LABEL_KEYS.runId] === sanitizeLabelValue(runId) ? runId : null;
 }

@@ -11,8 +11,9 @@ import { BoundedTextTail } from "../outcome/bounded-text.js";
 import { StreamJsonAccumulator, type StreamSummary } from "../outcome/stream-json-accumulator.js";
 import type { RunFilePaths } from "../run-log-paths.js";
 import type { LogTailer, TailOptions, TailSummary } from "../tailer/log-tailer.js";
+import { phaseLine } from "../cluster/phase-line.js";
 import type { RunObserver } from "./agent-run-request.js";
-import { statusReporter, type StatusReporter } from "./status-reporter.js";
+import type { StatusSink } from "./status-sink.js";
 
 /** How the pod ended, as the cluster reported it. */
 export type PodEnd =
@@ -56,10 +57,9 @@ export class RunStreamer {
     private readonly clock: ClockPort,
   ) {}
 
-  async stream(options: StreamOptions, observer: RunObserver): Promise<StreamedRun> {
+  async stream(options: StreamOptions, observer: Pick<RunObserver, "onLog">, status: StatusSink): Promise<StreamedRun> {
     const accumulator = new StreamJsonAccumulator();
     const stderrTail = new BoundedTextTail(STDERR_TAIL_CHARS);
-    const status = statusReporter(observer);
     let lastOutputAt = this.clock.monotonicMs();
     let sawOutput = false;
 
@@ -74,7 +74,7 @@ export class RunStreamer {
         lastOutputAt = this.clock.monotonicMs();
         if (!sawOutput) {
           sawOutput = true;
-          await status.say("first output received", "first-output");
+          await status(phaseLine("first output received"), "first-output");
         }
         if (stream === "stderr") stderrTail.append(chunk);
         else if (cut) accumulator.pushCut(options.limits.maxLineBytes);
@@ -105,7 +105,8 @@ export class RunStreamer {
     options.signal.removeEventListener("abort", stopHeartbeat);
     await silenceReporter;
 
-    if (tail.trailer) await status.say(`trailer received: claude exited ${tail.trailer.exitCode}`, "trailer-received");
+    if (tail.trailer)
+      await status(phaseLine(`trailer received: claude exited ${tail.trailer.exitCode}`), "trailer-received");
     // How the pod ended only refines a COMPLETE tail: a tail failure is the verdict by itself, and
     // waiting for a pod still running (e.g. writing somewhere else) would only delay it.
     if (!podEnd && !options.signal.aborted && tail.ended === "complete") podEnd = await this.settle(options.podEnded);
@@ -124,12 +125,12 @@ export class RunStreamer {
     jobName: string,
     lastOutputAt: () => number,
     signal: AbortSignal,
-    status: StatusReporter,
+    status: StatusSink,
   ): Promise<void> {
     while ((await this.clock.sleep(SILENCE_STATUS_EVERY_MS, signal)) === "elapsed") {
       const silentFor = this.clock.monotonicMs() - lastOutputAt();
       if (silentFor >= SILENCE_STATUS_EVERY_MS) {
-        await status.say(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`);
+        await status(phaseLine(`job ${jobName} running; no output for ${Math.round(silentFor / 1000)}s`));
       }
     }
   }

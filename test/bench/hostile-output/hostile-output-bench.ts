@@ -2,7 +2,7 @@
  * Hostile pod output against the server's memory: a pod writing a 4 GiB line with no newline, and
  * one writing 10 million one-byte lines. The "server" is a child process running the real
  * RunStreamer (LogTailer over NodeFileSystem, the stream-json accumulator, the Paperclip edge's
- * 32K log pieces) and RunEvidence's classification; the "pod" is another process writing the run's
+ * 32K log pieces) and the outcome classification; the "pod" is another process writing the run's
  * stdout file on disk, then its trailer. The server's peak RSS growth is the kernel's own peak
  * (VmHWM, reset through /proc/self/clear_refs once the server is ready) minus its RSS at that point.
  * A run that passes its output caps has its pod killed (what deleting its Job does).
@@ -31,8 +31,8 @@ import { join } from "node:path";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { defaultAdapterConfig } from "../../../src/domain/config/parse-config.js";
-import type { AgentRunRequest } from "../../../src/domain/run/agent-run-request.js";
-import { RunEvidence } from "../../../src/domain/run/run-evidence.js";
+import { statusSinkOf } from "../../../src/domain/run/status-sink.js";
+import { classifyEnding } from "../../../src/domain/outcome/classify-outcome.js";
 import { RunStreamer, type PodEnd } from "../../../src/domain/run/run-streamer.js";
 import { runFilePaths } from "../../../src/domain/run-log-paths.js";
 import { LogTailer } from "../../../src/domain/tailer/log-tailer.js";
@@ -91,11 +91,6 @@ async function server(scenario: Scenario): Promise<void> {
   const paths = runFilePaths(DIR, { companyId: "company-1", agentId: "agent-1", runId: "run-1" });
   mkdirSync(paths.directory, { recursive: true });
   const config = { ...defaultAdapterConfig(), ...scenario.config };
-  const request = {
-    config,
-    resumeSessionId: null,
-    billingEnv: { useBedrock: false, hasApiKey: true },
-  } as unknown as AgentRunRequest; // RunEvidence reads only these fields.
   const clock = new SystemClock();
   const streamer = new RunStreamer(new LogTailer(new NodeFileSystem(), clock), clock);
 
@@ -142,12 +137,24 @@ async function server(scenario: Scenario): Promise<void> {
       signal: new AbortController().signal,
     },
     observer,
+    statusSinkOf(observer),
   );
   const seconds = (performance.now() - started) / 1000;
   // The orchestrator deletes the Job of a run past its caps: here, the pod process.
   if (child.exitCode === null) child.kill("SIGKILL");
   const peak = status("VmHWM");
-  const outcome = new RunEvidence(request, clock).streamed(streamed, null).classify("bench");
+  const outcome = classifyEnding(
+    { cancel: null, failure: null, streamed },
+    {
+      resumedSessionId: null,
+      runSessionId: null,
+      requestedModel: config.model || null,
+      jobName: "bench",
+      timeoutSec: config.timeoutSec,
+      nowMs: clock.now(),
+      billingEnv: { useBedrock: false, hasApiKey: true },
+    },
+  );
   console.log(
     JSON.stringify({
       node: process.version,

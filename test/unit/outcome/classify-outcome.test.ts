@@ -148,7 +148,7 @@ describe("classifyOutcome on labelled transcripts (one per outcome)", () => {
       evidence(summarize("truncated-mid-stream"), {
         trailer: null,
         podTermination: null,
-        cancelled: { acknowledgedAt: "2025-11-24T12:00:00.000Z", forced: true },
+        cancelled: { acknowledgedAt: "2025-11-24T12:00:00.000Z" },
         jobDeletedExternally: true,
       }),
     );
@@ -157,7 +157,6 @@ describe("classifyOutcome on labelled transcripts (one per outcome)", () => {
     expect(outcome.cancellation).toEqual({
       state: "acknowledged",
       acknowledgedAt: "2025-11-24T12:00:00.000Z",
-      forced: true,
     });
     expect(outcome.sessionId).toBe(SESSION);
   });

@@ -44,7 +44,7 @@ describe("classifyOutcome precedence and field traps", () => {
   it("cancellation beats an earlier failure and a deadline", () => {
     const outcome = classifyOutcome(
       evidence(summarize("truncated-mid-stream"), {
-        cancelled: { acknowledgedAt: "2025-11-24T12:00:00.000Z", forced: false },
+        cancelled: { acknowledgedAt: "2025-11-24T12:00:00.000Z" },
         earlierFailure: runFailure("k8s_pod_log_incomplete", { path: "p", detail: "d" }),
         jobFailureReason: "DeadlineExceeded",
       }),

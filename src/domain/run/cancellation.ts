@@ -1,0 +1,60 @@
+/**
+ * The operator's cancel, answered in one place. Once the run follows a Job, a cancel deletes that
+ * Job — once — and is acknowledged when the delete was accepted or the Job was already gone (else
+ * the delete's failure is the answer). A cancel before any Job existed has nothing to stop and is
+ * acknowledged at once. When the run ends the listener goes: a late cancel sends no DELETE.
+ */
+import type { ClockPort } from "../../ports/clock-port.js";
+import { apiFailure } from "../cluster/api-failure.js";
+import { phaseLine } from "../cluster/phase-line.js";
+import type { RunFailure } from "../errors.js";
+import type { RunCleanup } from "./run-cleanup.js";
+import type { StatusSink } from "./status-sink.js";
+
+export type CancelAnswer = { readonly acknowledgedAt: string } | { readonly failure: RunFailure };
+
+export class Cancellation {
+  private answer: Promise<CancelAnswer> | null = null;
+  private stopListening: () => void = () => undefined;
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly clock: ClockPort,
+    private readonly cleanup: RunCleanup,
+    private readonly status: StatusSink,
+  ) {}
+
+  get requested(): boolean {
+    return this.signal.aborted;
+  }
+
+  /** From now until `end()`, the operator's cancel deletes this Job. */
+  guard(job: { readonly namespace: string; readonly jobName: string }): void {
+    const onCancel = () => void (this.answer ??= this.deleteJob(job.namespace, job.jobName));
+    if (this.signal.aborted) return onCancel();
+    this.signal.addEventListener("abort", onCancel, { once: true });
+    this.stopListening = () => this.signal.removeEventListener("abort", onCancel);
+  }
+
+  /** The answer to the operator's cancel; null when none was requested. */
+  async answered(): Promise<CancelAnswer | null> {
+    if (!this.signal.aborted) return null;
+    return this.answer ?? this.acknowledgedNow();
+  }
+
+  /** The run has ended: a cancel arriving now has nothing of this run's to act on. */
+  end(): void {
+    this.stopListening();
+    this.stopListening = () => undefined;
+  }
+
+  private async deleteJob(namespace: string, jobName: string): Promise<CancelAnswer> {
+    void this.status(phaseLine(`cancel requested: deleting Job ${namespace}/${jobName}`));
+    const deleted = await this.cleanup.deleteJob(namespace, jobName, this.status);
+    return deleted.ok ? this.acknowledgedNow() : { failure: apiFailure(deleted.failure) };
+  }
+
+  private acknowledgedNow(): CancelAnswer {
+    return { acknowledgedAt: new Date(this.clock.now()).toISOString() };
+  }
+}

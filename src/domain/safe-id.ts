@@ -1,0 +1,46 @@
+/**
+ * Ids that become path components on the shared volume (company, agent, run, instance): parsed once
+ * into a branded `SafeId`, so code that builds a path from one knows it was checked. Only letters,
+ * digits and `-`: nothing that could escape or confuse a path ("..", "/", spaces, unicode, ...).
+ */
+import { fail, ok, runFailure, type Result } from "./errors.js";
+
+declare const safeIdBrand: unique symbol;
+export type SafeId = string & { readonly [safeIdBrand]: true };
+
+const SAFE_ID = /^[a-zA-Z0-9-]+$/;
+
+export function isSafeId(value: string): value is SafeId {
+  return SAFE_ID.test(value);
+}
+
+/** Why `value` is refused as `field`; the one wording every refusal of an unsafe id uses. */
+export function unsafeIdReason(field: string, value: string): string {
+  return `Invalid ${field} for log path: ${value}`;
+}
+
+export function parseSafeId(field: string, value: string): Result<SafeId> {
+  if (isSafeId(value)) return ok(value);
+  return fail(runFailure("invalid_run_input", { field, reason: unsafeIdReason(field, value) }));
+}
+
+/** The ids a run's files are named by, each checked. */
+export interface SafeRunIds {
+  readonly companyId: SafeId;
+  readonly agentId: SafeId;
+  readonly runId: SafeId;
+}
+
+export function parseRunIds(ids: {
+  readonly companyId: string;
+  readonly agentId: string;
+  readonly runId: string;
+}): Result<SafeRunIds> {
+  const companyId = parseSafeId("companyId", ids.companyId);
+  if (!companyId.ok) return companyId;
+  const agentId = parseSafeId("agentId", ids.agentId);
+  if (!agentId.ok) return agentId;
+  const runId = parseSafeId("runId", ids.runId);
+  if (!runId.ok) return runId;
+  return ok({ companyId: companyId.value, agentId: agentId.value, runId: runId.value });
+}
