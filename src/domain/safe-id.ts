@@ -44,3 +44,10 @@ export function parseRunIds(ids: {
   if (!runId.ok) return runId;
   return ok({ companyId: companyId.value, agentId: agentId.value, runId: runId.value });
 }
+
+const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A Claude session id as `--session-id` accepts it: a UUID. */
+export function isSessionUuid(value: string): boolean {
+  return SESSION_UUID.test(value);
+}

@@ -5,6 +5,7 @@
  * a reattach recomputes every path from the ids and the server's run-log root, never from them.
  */
 import type { Job } from "../../ports/kubernetes-objects.js";
+import { isSafeId, type SafeId } from "../safe-id.js";
 import { shortHash } from "./short-hash.js";
 
 export const ADAPTER_TYPE = "claude_k8s";
@@ -137,4 +138,14 @@ export function readRunAnnotations(job: Job): RunAnnotations | null {
   const promptPath = annotations[ANNOTATION_KEYS.promptPath];
   if (!runId || !stdoutPath || !stderrPath || !trailerPath || !promptPath) return null;
   return { runId, stdoutPath, stderrPath, trailerPath, promptPath };
+}
+
+/**
+ * The Job's run id when it is a safe path component and agrees with the run-id label the adapter
+ * wrote beside it; null otherwise (a hand-edited or foreign Job is not adopted, nor its files swept).
+ */
+export function validatedRunId(job: Job): SafeId | null {
+  const runId = job.metadata.annotations?.[ANNOTATION_KEYS.runId];
+  if (!runId || !isSafeId(runId)) return null;
+  return job.metadata.labels?.[LABEL_KEYS.runId] === sanitizeLabelValue(runId) ? runId : null;
 }

@@ -4,12 +4,10 @@
  * in an argv element or env value without silently cutting it short.
  */
 import { runFailure, type RunFailure } from "../errors.js";
-import { parseRunIds } from "../safe-id.js";
+import { isSessionUuid, parseRunIds } from "../safe-id.js";
 import { API_URL_ENV } from "./api-url.js";
 import type { JobRunSpec } from "./job-manifest-factory.js";
 import { refuseWorkingDirectory } from "./working-directory-rule.js";
-
-const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Env names the adapter sets itself that an operator might set by mistake; config.env is told what
@@ -39,7 +37,7 @@ export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
   if (
     !spec.claude.resumeSessionId &&
     spec.claude.freshSessionId !== null &&
-    !SESSION_UUID.test(spec.claude.freshSessionId)
+    !isSessionUuid(spec.claude.freshSessionId)
   ) {
     return runFailure("invalid_run_input", {
       field: "fresh session id",

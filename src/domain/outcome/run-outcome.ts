@@ -30,7 +30,7 @@ export interface OutcomeEvidence {
   readonly nowMs: number;
   readonly billingEnv: BillingEnvironment;
   /** The configured --model, named in model_not_found when claude never reported one. */
-  readonly requestedModel?: string | null;
+  readonly requestedModel: string | null;
 }
 
 export type ErrorFamily = "transient_upstream" | "provider_quota" | "model_refusal";

@@ -15,16 +15,11 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job } from "../../ports/kubernetes-objects.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { apiFailure } from "../cluster/api-failure.js";
+import { finishedCondition } from "../cluster/run-objects.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
-import {
-  ANNOTATION_KEYS,
-  LABEL_KEYS,
-  agentRunsSelector,
-  readRunAnnotations,
-  sanitizeLabelValue,
-} from "../job/job-labels.js";
+import { ANNOTATION_KEYS, agentRunsSelector, readRunAnnotations, validatedRunId } from "../job/job-labels.js";
 import { runFilePaths, type RunFilePaths } from "../run-log-paths.js";
-import { isSafeId } from "../safe-id.js";
+import { isSessionUuid } from "../safe-id.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 import { retryRunCall } from "./api-retry.js";
 import { LiveRuns } from "./live-runs.js";
@@ -107,30 +102,16 @@ export class ConcurrencyGuard {
   }
 }
 
-const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The adopted Job's files, recomputed from the ids under the server's run-log root. */
 function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecision & { kind: "adopt" } {
   const paths = runFilePaths(request.runLogRoot, { companyId: request.companyId, agentId: request.agentId, runId });
   const session = job.metadata.annotations?.[ANNOTATION_KEYS.claudeSessionId] ?? "";
-  const sessionId = SESSION_UUID.test(session) ? session : null;
+  const sessionId = isSessionUuid(session) ? session : null;
   return { kind: "adopt", finished: !isStillRunning(job), jobName: job.metadata.name ?? "", runId, paths, sessionId };
 }
 
-/**
- * The Job's run id when it is a safe path component and agrees with the run-id label the adapter
- * wrote beside it; null otherwise (a hand-edited or foreign Job is not adopted).
- */
-function validatedRunId(job: Job): string | null {
-  const runId = job.metadata.annotations?.[ANNOTATION_KEYS.runId];
-  if (!runId || !isSafeId(runId)) return null;
-  return job.metadata.labels?.[LABEL_KEYS.runId] === sanitizeLabelValue(runId) ? runId : null;
-}
-
 function isStillRunning(job: Job): boolean {
-  return !(job.status?.conditions ?? []).some(
-    (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
-  );
+  return !finishedCondition(job);
 }
 
 function newestFirst(a: Job, b: Job): number {

@@ -66,7 +66,7 @@ export class JobLauncher {
    * suspended Job has no TTL, so a swallowed failure would leak it and block the agent. The cause
    * is returned when the undo worked, else a failure naming the leftover.
    */
-  async undo(reference: JobReference, cause: RunFailure, status: StatusSink): Promise<RunFailure> {
+  private async undo(reference: JobReference, cause: RunFailure, status: StatusSink): Promise<RunFailure> {
     const { namespace, name } = reference;
     void status(phaseLine(`launch of Job ${namespace}/${name} failed: deleting it`));
     const deleted = await retryRunCall(

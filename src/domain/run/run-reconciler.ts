@@ -15,7 +15,7 @@ import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
 import { finishedCondition } from "../cluster/run-objects.js";
-import { ANNOTATION_KEYS, LABEL_KEYS, MANAGED_BY_SELECTOR, sanitizeLabelValue } from "../job/job-labels.js";
+import { ANNOTATION_KEYS, MANAGED_BY_SELECTOR, validatedRunId } from "../job/job-labels.js";
 import { runFilePaths } from "../run-log-paths.js";
 import { isSafeId } from "../safe-id.js";
 import { retryRunCall } from "./api-retry.js";
@@ -114,7 +114,7 @@ export class RunReconciler {
       if (deleted.ok) report.jobsDeleted.push(name);
       else report.problems.push(`Job ${namespace}/${name} not deleted: ${describeApiError(deleted.failure)}`);
     }
-    const claimedRuns = new Set(listed.value.map(validatedRunId).filter((id): id is string => id !== null));
+    const claimedRuns = new Set(listed.value.map(validatedRunId).filter((id) => id !== null));
     await this.sweepDirectories(runLogRoot, claimedRuns, seen, budget, report);
     // Forget what is gone or claimed again, so a later orphan starts its own grace period.
     for (const key of [...this.unclaimedSince.keys()]) if (!seen.has(key)) this.unclaimedSince.delete(key);
@@ -173,10 +173,4 @@ function isSweepable(job: Job): boolean {
   if (job.metadata.deletionTimestamp) return false;
   if (job.spec.suspend === true) return true;
   return !!finishedCondition(job) && job.metadata.annotations?.[ANNOTATION_KEYS.retained] !== "true";
-}
-
-function validatedRunId(job: Job): string | null {
-  const runId = job.metadata.annotations?.[ANNOTATION_KEYS.runId];
-  if (!runId || !isSafeId(runId)) return null;
-  return job.metadata.labels?.[LABEL_KEYS.runId] === sanitizeLabelValue(runId) ? runId : null;
 }

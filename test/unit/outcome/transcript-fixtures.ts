@@ -42,6 +42,7 @@ export function evidence(stream: StreamSummary, overrides: Partial<OutcomeEviden
     // As if the server had chosen the session the transcript reports.
     runSessionId: stream.sessionId,
     jobName: JOB,
+    requestedModel: null,
     timeoutSec: 3600,
     nowMs: NOW_MS,
     billingEnv: { useBedrock: false, hasApiKey: true },
