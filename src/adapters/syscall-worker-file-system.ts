@@ -45,7 +45,7 @@ const MAX_BATCH_CALLS = 512;
 const KNOWN_CODES = new Set<FileSystemErrorCode>(["ENOENT", "ESTALE", "EIO", "EACCES", "EEXIST", "ENOTDIR", "EISDIR"]);
 
 /** A call's arguments, flat, its op code first (see `Op`). */
-type Call = readonly (string | number)[];
+type Call = readonly (string | number | SharedArrayBuffer)[];
 
 interface Success {
   /** fd (open) or byte count (reads). */
@@ -140,8 +140,9 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     await worker?.terminate();
   }
 
+  /** Shared memory, so the worker reads a large chunk straight into it: no copy between threads. */
   allocateReadBuffer(bytes: number): Uint8Array {
-    return Buffer.allocUnsafeSlow(bytes);
+    return Buffer.from(new SharedArrayBuffer(bytes));
   }
 
   async open(path: string, scope?: PathScope): Promise<OpenFile> {
@@ -152,6 +153,10 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     let closed = false;
     return {
       read: async (buffer, offset, length, position) => {
+        if (length > PACKED_READ_LIMIT && buffer.buffer instanceof SharedArrayBuffer) {
+          const call = [Op.readShared, fd, length, position, buffer.buffer, buffer.byteOffset + offset];
+          return (await this.submit(call, path, scope?.signal)).first;
+        }
         const result = await this.submit([Op.read, fd, length, position], path, scope?.signal);
         const count = result.first;
         if (count > 0 && result.bytes) buffer.set(result.bytes, offset);
@@ -277,7 +282,7 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     this.inFlight = { id, calls, watchdog, abandoned: false };
     this.sent += 1;
     worker.ref();
-    const flat: (string | number)[] = [];
+    const flat: (string | number | SharedArrayBuffer)[] = [];
     for (const pending of calls) for (const value of pending.call) flat.push(value);
     worker.postMessage({ id, calls: flat, count: calls.length } satisfies SyscallBatch & { count: number });
   }

@@ -31,6 +31,8 @@ export const Op = {
   close: 5,
   /** ms: test seam, blocks the worker as a call stuck in the kernel would */
   stall: 6,
+  /** fd, length, position, memory (SharedArrayBuffer), offset → count: read straight into the caller's buffer */
+  readShared: 7,
 } as const;
 
 /** Numbers per call in `SyscallReply.numbers`: ok (1/0), fd or count, dev, ino, size. */
@@ -40,7 +42,7 @@ export const PACKED_READ_LIMIT = 64 * 1024;
 
 export interface SyscallBatch {
   readonly id: number;
-  readonly calls: readonly (string | number)[];
+  readonly calls: readonly (string | number | SharedArrayBuffer)[];
 }
 
 export interface SyscallReply {
@@ -77,6 +79,7 @@ export function syscallWorkerMain(): void {
   const FSTAT = 4;
   const CLOSE = 5;
   const STALL = 6;
+  const READ_SHARED = 7;
   const SLOTS = 5;
   const PACKED_LIMIT = 64 * 1024;
   const RUNNING = 0;
@@ -225,7 +228,13 @@ export function syscallWorkerMain(): void {
   }
 
   /** Runs the call starting at `calls[at]`; returns where the next one starts. */
-  function run(calls: readonly (string | number)[], at: number, index: number, now: number, reply: Reply): number {
+  function run(
+    calls: readonly (string | number | SharedArrayBuffer)[],
+    at: number,
+    index: number,
+    now: number,
+    reply: Reply,
+  ): number {
     const op = calls[at] as number;
     switch (op) {
       case OPEN: {
@@ -275,6 +284,13 @@ export function syscallWorkerMain(): void {
         }
         return at + 4;
       }
+      case READ_SHARED: {
+        const memory = calls[at + 4] as SharedArrayBuffer;
+        const length = calls[at + 2] as number;
+        const into = new Uint8Array(memory, calls[at + 5] as number, length);
+        reply.ok(index, fs.readSync(calls[at + 1] as number, into, 0, length, calls[at + 3] as number));
+        return at + 6;
+      }
       case FSTAT:
         reply.ok(index, 0, fs.fstatSync(calls[at + 1] as number));
         return at + 2;
@@ -292,13 +308,15 @@ export function syscallWorkerMain(): void {
   }
 
   /** Where the call after the one at `at` starts, whatever happened to it. */
-  function skip(calls: readonly (string | number)[], at: number): number {
+  function skip(calls: readonly (string | number | SharedArrayBuffer)[], at: number): number {
     switch (calls[at]) {
       case OPEN:
       case READ:
         return at + 4;
       case READ_SMALL:
         return at + 5;
+      case READ_SHARED:
+        return at + 6;
       default:
         return at + 2;
     }
