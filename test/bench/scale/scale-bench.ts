@@ -8,7 +8,9 @@
  *     --platform=node --format=esm --packages=external --outdir=.cache/scale-bench \
  *     && node --expose-gc .cache/scale-bench/scale-bench.js
  *
- * Env: BENCH_RUNS (50,144,500), BENCH_MODES (ours,baseline), BENCH_ACTIVE_S (60, seconds each pod
+ * Env: BENCH_SCENARIOS (N:mode pairs in the order run, e.g. "500:ours,500:main,2000:ours,2000:baseline";
+ * default: every BENCH_RUNS × BENCH_MODES), BENCH_RUNS (50,144,500), BENCH_MODES (ours,baseline; "main"
+ * is the tailer before the shared poll scheduler), BENCH_ACTIVE_S (60, seconds each pod
  * streams), BENCH_IDLE_S (20, the idle window with every pod running and silent), BENCH_SETTLE_S (3),
  * BENCH_LINE_MS (200), BENCH_SMALL_BYTES (2048), BENCH_BIG_BYTES (1048576).
  * Figures of this process: CPU = process.cpuUsage() (all threads, incl. libuv's fs pool) over the
@@ -23,6 +25,12 @@ const numbers = (text: string) => text.split(",").map(Number);
 const env = process.env;
 const RUNS = numbers(env.BENCH_RUNS ?? "50,144,500");
 const MODES = (env.BENCH_MODES ?? "ours,baseline").split(",") as BenchMode[];
+const SCENARIOS: readonly (readonly [number, BenchMode])[] = env.BENCH_SCENARIOS
+  ? env.BENCH_SCENARIOS.split(",").map((pair) => {
+      const [runs, mode] = pair.split(":");
+      return [Number(runs), mode as BenchMode] as const;
+    })
+  : RUNS.flatMap((runs) => MODES.map((mode) => [runs, mode] as const));
 const plan = {
   activeMs: Number(env.BENCH_ACTIVE_S ?? 60) * 1000,
   lineEveryMs: Number(env.BENCH_LINE_MS ?? 200),
@@ -38,17 +46,15 @@ console.log(
   `scale bench: node ${process.version}, ${cpus().length} × ${cpu?.model ?? "?"}, load ${loadavg()
     .map((n) => n.toFixed(2))
     .join(" ")}; ` +
-    `runs ${RUNS.join(",")}, modes ${MODES.join(",")}, active ${plan.activeMs / 1000} s, idle ${idleMs / 1000} s, ` +
+    `scenarios ${SCENARIOS.map(([runs, mode]) => `${runs}:${mode}`).join(",")}, active ${plan.activeMs / 1000} s, idle ${idleMs / 1000} s, ` +
     `${plan.smallLineBytes} B every ${plan.lineEveryMs} ms + one ${plan.bigLineBytes} B line per run`,
 );
 
 const results: ScenarioResult[] = [];
-for (const runs of RUNS) {
-  for (const mode of MODES) {
-    const result = await runScenario({ runs, mode, plan, idleMs, settleMs, clusterScript });
-    results.push(result);
-    console.log(details(result));
-  }
+for (const [runs, mode] of SCENARIOS) {
+  const result = await runScenario({ runs, mode, plan, idleMs, settleMs, clusterScript });
+  results.push(result);
+  console.log(details(result));
 }
 console.log(`\n${summaryTable(results)}\n\n${requestsTable(results)}\n`);
 console.log(

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "@paperclipai/adapter-utils";
 import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
-import { createContainer } from "../../../src/container.js";
+import { createContainer, disposeContainer } from "../../../src/container.js";
 import { ClusterWatchHub } from "../../../src/domain/cluster/cluster-watch-hub.js";
 import { EnvironmentProbe } from "../../../src/domain/environment/environment-probe.js";
 import { JobManifestFactory } from "../../../src/domain/job/job-manifest-factory.js";
@@ -23,11 +23,16 @@ import { JobLauncher } from "../../../src/domain/run/job-launcher.js";
 import { RunCleanup } from "../../../src/domain/run/run-cleanup.js";
 import { LiveRuns } from "../../../src/domain/run/live-runs.js";
 import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
+import { PodLifecycle } from "../../../src/domain/run/pod-lifecycle.js";
 import { RunStreamer } from "../../../src/domain/run/run-streamer.js";
+import type { LogTailer } from "../../../src/domain/tailer/log-tailer.js";
 import { ServerPodReader } from "../../../src/domain/server-pod-reader.js";
 import { createServerAdapter } from "../../../src/paperclip/server-adapter.js";
 import type { Container } from "inversify";
 import { loopbackKubeConfig } from "../../support/loopback-kube-api/index.js";
+import { BoundedFileSystem as MainBoundedFileSystem } from "../baseline-tailer/bounded-file-system.js";
+import { LogTailer as MainLogTailer } from "../baseline-tailer/log-tailer.js";
+import { NodeFileSystem as MainNodeFileSystem } from "../baseline-tailer/node-file-system.js";
 import { EXPECTED_FAILURE_CODE, isFailingRun } from "./bench-lines.js";
 import { ClusterClient } from "./cluster-client.js";
 import { RunLedger } from "./line-ledger.js";
@@ -36,7 +41,12 @@ import { ProcessMeter, percentile, type ProcessCost } from "./process-meter.js";
 import { runIndexOf } from "./stand-in-kubelet.js";
 import type { WriterPlan } from "./stand-in-pod.js";
 
-export type BenchMode = "ours" | "baseline";
+/**
+ * ours: this tree. baseline: the upstream's per-run polling of the Job for the end of a run.
+ * main: this tree with the tailer and its file system as they were before the shared poll
+ * scheduler and the syscall worker (a frozen copy in test/bench/baseline-tailer/).
+ */
+export type BenchMode = "ours" | "baseline" | "main";
 
 export interface ScenarioOptions {
   readonly runs: number;
@@ -85,6 +95,26 @@ const RETURN_GRACE_MS = 120_000;
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** "main": our orchestrator with the tailer as it was before the poll scheduler and the syscall worker. */
+function mainTailerOrchestrator(container: Container, kubernetes: ClientNodeKubernetes): RunOrchestrator {
+  const clock = new SystemClock();
+  const tailer = new MainLogTailer(new MainBoundedFileSystem(new MainNodeFileSystem()), clock);
+  return new RunOrchestrator(
+    kubernetes,
+    clock,
+    container.get(ServerPodReader),
+    container.get(ConcurrencyGuard),
+    container.get(PromptDelivery),
+    container.get(JobManifestFactory),
+    container.get(JobLauncher),
+    container.get(PodLifecycle),
+    // The copy has the same shape; its private fields make the class types nominally different.
+    new RunStreamer(tailer as unknown as LogTailer, clock),
+    container.get(RunCleanup),
+    container.get(LiveRuns),
+  );
+}
 
 /** The baseline: our orchestrator with the upstream's polling completion wait swapped in. */
 function baselineOrchestrator(container: Container, kubernetes: ClientNodeKubernetes): RunOrchestrator {
@@ -152,7 +182,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const aborts: AbortController[] = [];
   const abortAll = () => aborts.forEach((a) => a.abort());
   try {
-    const orchestrator = mode === "ours" ? container.get(RunOrchestrator) : baselineOrchestrator(container, kubernetes);
+    const orchestrator =
+      mode === "ours"
+        ? container.get(RunOrchestrator)
+        : mode === "main"
+          ? mainTailerOrchestrator(container, kubernetes)
+          : baselineOrchestrator(container, kubernetes);
     const services = {
       orchestrator,
       environment: container.get(EnvironmentProbe),
@@ -218,7 +253,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     });
   } finally {
     abortAll();
-    container.get(ClusterWatchHub).shutdown();
+    await disposeContainer(container);
     await cluster.close();
     rmSync(dataMountPath, { recursive: true, force: true });
   }

@@ -23,6 +23,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
       "CPU ms per run-minute",
       "RSS MB: peak (before)",
       "RSS MB per run",
+      "RSS KB per quiet run",
       "API requests",
       "per run",
       "per run-minute",
@@ -36,11 +37,12 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
       const total = totalRequests(r);
       return [
         String(r.runs),
-        r.mode,
+        r.mode === "main" ? "main (tailer before #16)" : r.mode,
         `${fixed(r.active.cpuPercent, 1)} / ${fixed(r.idle.cpuPercent, 1)}`,
         fixed(r.active.cpuMs / Math.max(r.runMinutes, 1e-9), 1),
         `${fixed(r.active.peakRssBytes / MiB)} (${fixed(r.rssBeforeBytes / MiB)})`,
         fixed((r.active.peakRssBytes - r.rssBeforeBytes) / MiB / r.runs, 2),
+        fixed((r.idle.peakRssBytes - r.rssBeforeBytes) / 1024 / r.runs),
         String(total),
         fixed(total / r.runs, 1),
         fixed(total / Math.max(r.runMinutes, 1e-9), 2),
