@@ -17,6 +17,8 @@
  *   A stuck call fails the calls batched with it: on one worker they share its fate.
  * - A caller's `scope.signal` abandons its waiting calls at once (ECANCELED); a file opened for a
  *   caller that left is closed.
+ * A quiet run's slow polls can run on the worker entirely (`watchQuiet`, see
+ * syscall-worker-quiet-watches.ts): the main thread hears only of files that changed.
  */
 import { Worker } from "node:worker_threads";
 import { basename, dirname } from "node:path";
@@ -27,6 +29,8 @@ import {
   type FileSystemPort,
   type OpenFile,
   type PathScope,
+  type QuietWatch,
+  type QuietWatchRequest,
 } from "../ports/file-system-port.js";
 import type { FileSystemBounds } from "./bounded-file-system.js";
 import { componentsBelow, HAS_PROC_FD, notRegular, unsafePath } from "./node-file-system.js";
@@ -39,6 +43,8 @@ import {
   type SyscallBatch,
   type SyscallReply,
 } from "./syscall-worker-main.js";
+import { QuietWatches } from "./syscall-worker-quiet-watches.js";
+import { quietWatchWorkerMain, STATE_BYTES, type WatchReport, type WatchStart } from "./syscall-worker-watch-main.js";
 
 /** Calls per message: bounds what one stuck call can take down with it. */
 const MAX_BATCH_CALLS = 512;
@@ -86,7 +92,14 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
   /** Whether this platform can walk directories by descriptor (`/proc/self/fd`), which the worker needs. */
   static readonly supported = HAS_PROC_FD;
 
-  private readonly state = new SharedArrayBuffer(8);
+  private readonly state = new SharedArrayBuffer(STATE_BYTES);
+  private readonly watches: QuietWatches;
+  /** Quiet watches are waiting: the thread keeps the process alive, as a batch out does. */
+  private watching = false;
+  /** Stopped by `close()`: no call or watch starts a thread again. */
+  private closed = false;
+  /** Threads started so far: a descriptor is closed only by the thread that opened it (a thread's own close with it when it ends). */
+  private generation = 0;
   /** Started at the first call: a container that never tails never starts a thread. */
   private started: Worker | null = null;
   /** The thread runs: batches (and their watchdog) wait for this, not counting its start-up. */
@@ -104,14 +117,34 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
   constructor(
     readonly fallback: FileSystemPort,
     readonly bounds: FileSystemBounds,
-  ) {}
+  ) {
+    this.watches = new QuietWatches(
+      new Int32Array(this.state),
+      {
+        post: (message) => {
+          if (!this.closed) this.worker.postMessage(message);
+        },
+        holdProcess: (hold) => {
+          this.watching = hold;
+          if (hold) this.started?.ref();
+          else if (this.inFlight === null) this.started?.unref();
+        },
+        markStuck: (stuck) => this.onTickStuck(stuck),
+      },
+      bounds.callTimeoutMs,
+    );
+  }
 
   private get worker(): Worker {
     if (this.started !== null) return this.started;
-    const worker = new Worker(`(${String(syscallWorkerMain)})()`, { eval: true, workerData: { state: this.state } });
+    this.generation += 1;
+    const source = `(${String(syscallWorkerMain)})(${String(quietWatchWorkerMain)})`;
+    const worker = new Worker(source, { eval: true, workerData: { state: this.state } });
     // The thread keeps the process alive only while a batch is out (see flush/onReply).
     worker.unref();
-    worker.on("message", (reply: SyscallReply) => this.onReply(reply));
+    worker.on("message", (reply: SyscallReply | WatchReport) =>
+      "kind" in reply ? this.watches.onReport(reply) : this.onReply(reply),
+    );
     worker.once("online", () => {
       this.online = true;
       this.flush();
@@ -133,6 +166,7 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
 
   /** Stops the worker (calls still waiting fail). */
   async close(): Promise<void> {
+    this.closed = true;
     this.failEverything("the file-system worker was stopped");
     const worker = this.started;
     this.started = null;
@@ -148,6 +182,7 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
   async open(path: string, scope?: PathScope): Promise<OpenFile> {
     const opened = await this.submit(this.located(Op.open, path, scope), path, scope?.signal);
     const fd = opened.first;
+    const generation = this.generation;
     // The open's own fstat answers the first status() (the follower asks at once): one syscall fewer.
     let firstStatus: FileStatus | null = statusOf(opened);
     let closed = false;
@@ -171,9 +206,36 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
       close: async () => {
         if (closed) return;
         closed = true;
+        // A thread that ended closed its descriptors; the number may be another file's by now.
+        if (generation !== this.generation || this.closed) return;
         await this.submit([Op.close, fd], path, undefined, true);
       },
     };
+  }
+
+  watchQuiet(request: QuietWatchRequest): QuietWatch {
+    // A stuck worker checks nothing: the watch ends at once and the follower's poll meets the stuck call.
+    return this.watches.watch(this.stuck === null && !this.closed ? this.watchStart(request) : null);
+  }
+
+  /** The request as the worker reads it; null when a path cannot be located (the follower's poll names why). */
+  private watchStart(request: QuietWatchRequest): Omit<WatchStart, "kind" | "id"> | null {
+    const files: (string | number)[] = [];
+    const absent: string[] = [];
+    try {
+      for (const file of request.files) {
+        const [, , below, name] = this.located(Op.open, file.path, request.scope) as [number, string, string, string];
+        const { device = 0, inode = 0 } = file.identity ?? {};
+        files.push(below, name, file.identity ? 1 : 0, device, inode, file.offset, file.lastByte);
+      }
+      for (const path of request.absent) {
+        const [, , below, name] = this.located(Op.open, path, request.scope) as [number, string, string, string];
+        absent.push(below, name);
+      }
+    } catch {
+      return null;
+    }
+    return { intervalMs: request.intervalMs, under: request.scope.under, files, absent };
   }
 
   async readSmallFile(path: string, maxBytes: number, scope?: PathScope): Promise<Uint8Array> {
@@ -224,6 +286,7 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
   // ---- batching -------------------------------------------------------------------------------
 
   private submit(call: Call, path: string, signal: AbortSignal | undefined, mustRun = false): Promise<Success> {
+    if (this.closed) return Promise.reject(new FileSystemError("EOTHER", path, "the file-system worker was stopped"));
     if (!mustRun) {
       if (this.stuck !== null) return Promise.reject(this.stuckError(path));
       if (signal?.aborted) return Promise.reject(cancelled(path));
@@ -292,7 +355,7 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     if (batch === null || batch.id !== reply.id) return;
     clearTimeout(batch.watchdog);
     this.inFlight = null;
-    this.started?.unref();
+    if (!this.watching) this.started?.unref();
     if (reply.abandoned) this.stuck = null;
     else this.deliverAll(batch.calls, reply);
     if (this.queue.length > 0) this.scheduleFlush();
@@ -361,9 +424,23 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
       new FileSystemError("ETIMEDOUT", path, `did not finish within ${this.bounds.callTimeoutMs} ms`);
     for (const pending of batch.calls) pending.reject(timedOut(pending.path));
     for (const pending of this.queue) if (!pending.mustRun) pending.reject(this.stuckError(pending.path));
+    // Nothing is checked while the worker is held: every quiet run polls, and meets the stuck call.
+    this.watches.endAll();
+  }
+
+  /** A quiet watch's check outlived the bound (`true`; the watches have ended) or came back (`false`). */
+  private onTickStuck(stuck: boolean): void {
+    if (!stuck) {
+      if (this.inFlight === null || !this.inFlight.abandoned) this.stuck = null;
+      return;
+    }
+    this.started?.unref();
+    this.stuck ??= { path: "a quiet run's check", since: Date.now() };
+    for (const pending of this.queue) if (!pending.mustRun) pending.reject(this.stuckError(pending.path));
   }
 
   private failEverything(why: string): void {
+    this.watches.endAll();
     const everyone = [...(this.inFlight?.calls ?? []), ...this.queue];
     if (this.inFlight !== null) clearTimeout(this.inFlight.watchdog);
     this.inFlight = null;

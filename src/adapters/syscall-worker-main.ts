@@ -16,6 +16,7 @@
  */
 
 import type { Stats } from "node:fs";
+import type { QuietWatchTools, QuietWatchWorker, WatchStart, WatchStop } from "./syscall-worker-watch-main.js";
 
 /** Call codes and their arguments, flat in `SyscallBatch.calls`. */
 export const Op = {
@@ -62,7 +63,8 @@ export interface SyscallReply {
 export const RUNNING_SLOT = 0;
 export const ABANDONED_SLOT = 1;
 
-export function syscallWorkerMain(): void {
+/** `installQuietWatches` is quietWatchWorkerMain, passed as source text beside this body. */
+export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) => QuietWatchWorker): void {
   // Not `require`: bundlers rewrite it, and this body runs from its source text.
   const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
   const fs = process.getBuiltinModule("node:fs");
@@ -322,7 +324,22 @@ export function syscallWorkerMain(): void {
     }
   }
 
-  parentPort?.on("message", (batch: SyscallBatch & { count: number }) => {
+  const quiet = installQuietWatches({
+    fs,
+    state,
+    post: (report) => parentPort?.postMessage(report),
+    directoryOf,
+    openRegular,
+    forgetIdleDirectories,
+  });
+
+  parentPort?.on("message", (received: (SyscallBatch & { count: number }) | WatchStart | WatchStop) => {
+    if ("kind" in received) {
+      if (received.kind === "watch") quiet.start(received);
+      else quiet.stop(received.id);
+      return;
+    }
+    const batch = received;
     Atomics.store(state, RUNNING, batch.id);
     const now = Date.now();
     const reply = new Reply(batch.count);

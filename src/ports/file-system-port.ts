@@ -64,6 +64,31 @@ export interface FileStatus extends FileIdentity {
   readonly size: number;
 }
 
+/** One file a quiet watch checks, as its follower last left it. */
+export interface QuietFile {
+  readonly path: string;
+  /** The file the follower has open; null while it has not appeared (then any file at the path is news). */
+  readonly identity: FileIdentity | null;
+  /** Bytes the follower has read; the byte before it must still be `lastByte`. */
+  readonly offset: number;
+  readonly lastByte: number;
+}
+
+export interface QuietWatchRequest {
+  /** Every `intervalMs` (the slow poll's pause), each file is checked as a quiet poll would. */
+  readonly intervalMs: number;
+  readonly scope: PathScope;
+  readonly files: readonly QuietFile[];
+  /** Paths that must stay absent (the trailer): anything appearing there is news. */
+  readonly absent: readonly string[];
+}
+
+/** A pause that lasts while the watched files stay as they were; `done` settles at the first news or at `wake()`. */
+export interface QuietWatch {
+  readonly done: Promise<"changed" | "woken">;
+  wake(): void;
+}
+
 export interface OpenFile {
   /** Reads up to `length` bytes at `position` into `buffer[offset..]`; 0 means end of file now. */
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
@@ -110,6 +135,15 @@ export interface FileSystemPort {
   listDirectory?(path: string, scope?: PathScope): Promise<string[] | null>;
   /** Removes an EMPTY directory (never recursively); false if it was already gone; throws if it holds anything. */
   removeDirectory(path: string, scope?: PathScope): Promise<boolean>;
+  /**
+   * Optional: a pause that lasts while a run's files stay exactly as its last quiet poll left them.
+   * Every `intervalMs` the adapter checks them as a quiet poll would (each file re-opened by path,
+   * the same identity, the byte before the offset unchanged and nothing after it; each absent path
+   * still absent) and `done` settles at the first check that finds anything else; the caller then
+   * polls as usual, and its poll says what changed. Lets the adapter run a quiet run's polls where
+   * they cost the caller nothing; without it the caller polls every interval itself.
+   */
+  watchQuiet?(request: QuietWatchRequest): QuietWatch;
 }
 
 export const FILE_SYSTEM_PORT = portToken<FileSystemPort>("FileSystemPort");

@@ -23,6 +23,7 @@ import {
   type FileSystemPort,
   type OpenFile,
   type PathScope,
+  type QuietFile,
 } from "../../ports/file-system-port.js";
 import { ReadBufferPool } from "./read-buffer-pool.js";
 import { isTransientReadError } from "./transient-read-errors.js";
@@ -94,6 +95,18 @@ export class FileFollower {
   /** Whether the file has been seen at all. */
   get appeared(): boolean {
     return this.identity !== null;
+  }
+
+  /**
+   * How a quiet watch must find the file for the next poll to have nothing to do: open and as the
+   * last (quiet) poll left it, or not there yet. Null in any other state: the next poll must run.
+   */
+  get quietState(): QuietFile | null {
+    if (this.identity === null) {
+      return this.file === null ? { path: this.path, identity: null, offset: 0, lastByte: -1 } : null;
+    }
+    if (this.file === null || !this.lastPollQuiet) return null;
+    return { path: this.path, identity: this.identity, offset: this.position, lastByte: this.lastByte };
   }
 
   /**

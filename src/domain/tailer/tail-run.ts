@@ -3,14 +3,14 @@
  * cadence and the deadlines together, and always ends with a summary (never a rejection).
  */
 import type { ClockPort } from "../../ports/clock-port.js";
-import type { FileSystemPort, PathScope } from "../../ports/file-system-port.js";
+import type { FileSystemPort, PathScope, QuietWatch } from "../../ports/file-system-port.js";
 import { runFailure, type RunFailure } from "../errors.js";
 import type { RunTrailer } from "../run-trailer.js";
 import { describeMissing, judgeProgress, type EndOfStreamState } from "./end-of-stream.js";
 import { FileFollower } from "./file-follower.js";
 import { OutputBudget } from "./output-budget.js";
 import { PollCadence, RetryBackoff } from "./poll-cadence.js";
-import type { Pause, PollScheduler } from "./poll-scheduler.js";
+import type { PollScheduler } from "./poll-scheduler.js";
 import type { ReadBufferPool } from "./read-buffer-pool.js";
 import { StreamDelivery } from "./stream-delivery.js";
 import type { TailOptions } from "./tail-options.js";
@@ -40,7 +40,9 @@ export class TailRun {
   private trailerProblem: string | null = null;
   private drainDeadline: number | null = null;
   /** The pause in progress, if any. */
-  private pause: Pause | null = null;
+  private pause: { wake(): void } | null = null;
+  /** The last pause was a quiet watch that ended on news (the poll after it says what it was). */
+  private watchNews = false;
   /** Set by the writer's end or a cancel while no pause is in progress: the next pause is skipped. */
   private wakeRequested = false;
 
@@ -130,23 +132,49 @@ export class TailRun {
         pause = this.stdout.follower.appeared ? this.cadence.next(outcome.grew) : this.options.fastPollMs;
       }
       if (this.drainDeadline !== null) pause = Math.min(pause, this.options.fastPollMs);
-      await this.pauseFor(pause);
+      await this.pauseFor(pause, outcome);
       if (this.signal?.aborted) return this.summarize("cancelled", null);
     }
   }
 
-  /** Waits `ms` on the shared scheduler, unless a wake came while polling. */
-  private async pauseFor(ms: number): Promise<void> {
+  /** Waits `ms` on the shared scheduler or, between quiet polls, on a quiet watch; not if a wake came while polling. */
+  private async pauseFor(ms: number, polled: PollOutcome): Promise<void> {
     if (this.wakeRequested) {
       this.wakeRequested = false;
       return;
     }
-    this.pause = this.scheduler.pause(ms);
+    const watch = this.quietWatch(ms, polled);
+    this.watchNews = false;
+    const pause = watch ?? this.scheduler.pause(ms);
+    this.pause = pause;
     try {
-      await this.pause.done;
+      const outcome = await pause.done;
+      this.watchNews = watch !== null && outcome === "changed";
     } finally {
       this.pause = null;
     }
+  }
+
+  /**
+   * A slow pause between quiet polls, kept by the file system when it can: it checks the files
+   * every `ms` as a quiet poll would and ends at the first news, so a run whose files do not change
+   * costs this loop nothing. Only at the slow cadence with the trailer absent and no drain; not
+   * right after a watch's news that the poll did not find (a watch and a poll that disagree cost
+   * one plain pause, never a busy loop).
+   */
+  private quietWatch(ms: number, polled: PollOutcome): QuietWatch | null {
+    if (this.fileSystem.watchQuiet === undefined || this.watchNews) return null;
+    if (polled.grew || polled.transient !== null || ms !== this.options.slowPollMs) return null;
+    if (this.drainDeadline !== null || this.trailer !== null || this.trailerProblem !== null) return null;
+    const stdout = this.stdout.follower.quietState;
+    const stderr = this.stderr.follower.quietState;
+    if (stdout === null || stdout.identity === null || stderr === null) return null;
+    return this.fileSystem.watchQuiet({
+      intervalMs: ms,
+      scope: this.scope(),
+      files: [stdout, stderr],
+      absent: [this.target.trailerPath],
+    });
   }
 
   /** Looks for the trailer; returns the failure that ends the run when what is there is refused. */

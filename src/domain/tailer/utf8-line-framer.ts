@@ -22,12 +22,24 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** Room for the longest UTF-8 character, so a cut line always keeps at least one. */
 export const MIN_LINE_BYTES = 4;
 const EMPTY = new Uint8Array(0);
+/**
+ * One decoder for every framer: each call decodes one whole line (never `stream`), so it keeps no
+ * state between calls, and a decoder each (about 1.7 KB of native memory) is a cost per quiet run.
+ */
+const DECODER = new TextDecoder("utf-8");
+/** The last cut suffix encoded: every run with the same `maxLineBytes` shares its bytes. */
+let encodedSuffix: { readonly text: string; readonly bytes: Uint8Array } = { text: "", bytes: EMPTY };
+
+function encodeSuffix(text: string): Uint8Array {
+  if (encodedSuffix.text !== text) encodedSuffix = { text, bytes: new TextEncoder().encode(text) };
+  return encodedSuffix.bytes;
+}
 
 export class Utf8LineFramer {
-  private readonly decoder = new TextDecoder("utf-8");
-  private carry = new Uint8Array(0);
+  private readonly decoder = DECODER;
+  private carry = EMPTY;
   private carried = 0;
-  private chunk: Uint8Array = new Uint8Array(0);
+  private chunk: Uint8Array = EMPTY;
   private position = 0;
   private lastBytes = 0;
   private lastCut = false;
@@ -46,7 +58,7 @@ export class Utf8LineFramer {
     if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < MIN_LINE_BYTES) {
       throw new RangeError(`maxLineBytes must be an integer >= ${MIN_LINE_BYTES}, got ${maxLineBytes}`);
     }
-    this.cutSuffix = new TextEncoder().encode(cutSuffix);
+    this.cutSuffix = encodeSuffix(cutSuffix);
     this.capacity = maxLineBytes + this.cutSuffix.length;
   }
 
@@ -157,7 +169,7 @@ export class Utf8LineFramer {
   }
 
   private release(): null {
-    this.chunk = new Uint8Array(0);
+    this.chunk = EMPTY;
     this.position = 0;
     return null;
   }
