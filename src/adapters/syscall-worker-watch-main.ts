@@ -83,6 +83,7 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerDue = Number.POSITIVE_INFINITY;
   const probe = Buffer.allocUnsafeSlow(2);
+  const ABSENT_IS_UNDEFINED = { throwIfNoEntry: false } as const;
 
   function queue(watch: Watch): void {
     let due = queues.get(watch.intervalMs);
@@ -101,7 +102,7 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
   /** Whether anything (a file, a symlink, a FIFO) is at `name` in the verified directory. */
   function present(under: string, below: string, name: string, now: number): boolean {
     const path = `/proc/self/fd/${directoryOf(under, below, now)}/${name}`;
-    return fs.lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+    return fs.lstatSync(path, ABSENT_IS_UNDEFINED) !== undefined;
   }
 
   /** Whether a quiet poll of the file at `files[at..]` would find anything: another file, other or more bytes. */

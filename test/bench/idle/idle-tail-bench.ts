@@ -59,6 +59,9 @@ interface ChildResult {
   rssPerQuietRunKiB: number;
   /** Of it, the JS heap (objects) and memory outside it (native, e.g. decoders and array buffers). */
   heapPerQuietRunKiB: number;
+  /** V8 heap reserved (heapTotal), per run; and RSS per run again at the end of the idle window. */
+  heapTotalPerQuietRunKiB: number;
+  rssPerQuietRunAfterIdleKiB: number;
   externalPerQuietRunKiB: number;
   arrayBuffersPerQuietRunKiB: number;
   activeCpuPercent: number;
@@ -152,6 +155,8 @@ async function tailChild(mode: Mode, runs: number): Promise<void> {
   gc();
   const rssQuiet = process.memoryUsage();
   const idle = await cpuPercentOver(IDLE_MS);
+  gc();
+  const rssAfterIdle = process.memoryUsage();
 
   // Active: a writer process appends one line per run every LINE_MS, then writes the trailers.
   const writer = spawn(process.execPath, [process.argv[1] as string, "writer", root, String(runs)], {
@@ -178,6 +183,8 @@ async function tailChild(mode: Mode, runs: number): Promise<void> {
     idleElu: idle.elu,
     rssPerQuietRunKiB: (rssQuiet.rss - rssBefore.rss) / 1024 / runs,
     heapPerQuietRunKiB: (rssQuiet.heapUsed - rssBefore.heapUsed) / 1024 / runs,
+    heapTotalPerQuietRunKiB: (rssQuiet.heapTotal - rssBefore.heapTotal) / 1024 / runs,
+    rssPerQuietRunAfterIdleKiB: (rssAfterIdle.rss - rssBefore.rss) / 1024 / runs,
     externalPerQuietRunKiB: (rssQuiet.external - rssBefore.external) / 1024 / runs,
     arrayBuffersPerQuietRunKiB: (rssQuiet.arrayBuffers - rssBefore.arrayBuffers) / 1024 / runs,
     activeCpuPercent: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100,
