@@ -18,7 +18,7 @@ import type {
   Secret,
   WatchEventType,
 } from "../../src/ports/kubernetes-objects.js";
-import { matchesLabelSelector } from "../../src/adapters/local-runtime/label-selector.js";
+import { matchesLabelSelector } from "../../src/adapters/cluster-model/label-selector.js";
 
 export type FakeOperation =
   | "currentNamespace"

@@ -5,8 +5,8 @@
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, ObjectMeta, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import { KubernetesApiError } from "../../ports/kubernetes-port.js";
-import type { JobFailureReason } from "./job-conditions.js";
-import { matchesLabelSelector } from "./label-selector.js";
+import type { JobFailureReason } from "../cluster-model/job-conditions.js";
+import { LabelSelectorError, parseLabelSelector, type LabelSelector } from "../cluster-model/label-selector.js";
 import type { RunningPod } from "./local-pod-runner.js";
 import type { PodRecord, RuntimeStateDirectory } from "./runtime-state-directory.js";
 import { WatchHub } from "./watch-hub.js";
@@ -125,18 +125,19 @@ export class LocalClusterStore {
 
   /** Copies of the objects in `namespace` matching the selector. */
   select<T extends Job | Pod>(objects: Iterable<T>, namespace: string, selector: string, operation: string): T[] {
-    assertSelector(selector, operation);
+    const matches = selectorFor(selector, operation);
     return [...objects]
-      .filter((o) => o.metadata.namespace === namespace && matchesLabelSelector(o.metadata.labels, selector))
+      .filter((o) => o.metadata.namespace === namespace && matches(o.metadata.labels))
       .map((o) => structuredClone(o));
   }
 }
 
-/** An unsupported selector is the caller's error (400), not a crash. */
-export function assertSelector(selector: string, operation: string): void {
+/** The parsed selector; one the cluster cannot parse is the caller's error (400), not a crash. */
+export function selectorFor(selector: string, operation: string): LabelSelector {
   try {
-    matchesLabelSelector(undefined, selector);
+    return parseLabelSelector(selector);
   } catch (error) {
-    throw new KubernetesApiError("invalid", operation, (error as Error).message, 400);
+    if (!(error instanceof LabelSelectorError)) throw error;
+    throw new KubernetesApiError("invalid", operation, `local runtime: ${error.message}`, 400);
   }
 }

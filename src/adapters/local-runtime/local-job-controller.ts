@@ -9,11 +9,18 @@ import { rm } from "node:fs/promises";
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, ObjectMeta, Pod } from "../../ports/kubernetes-objects.js";
 import type { DeletePropagation } from "../../ports/kubernetes-port.js";
-import { isJobFinished, markFailed, markFailureTarget, markStarted, markSucceeded } from "./job-conditions.js";
+import {
+  finishedAt,
+  isJobFinished,
+  markFailed,
+  markFailureTarget,
+  markStarted,
+  markSucceeded,
+} from "../cluster-model/job-conditions.js";
+import { podForJob } from "../cluster-model/job-pod.js";
 import { keyOf, keyOfObject, type LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
 import type { LocalPodRunner, PodStatus } from "./local-pod-runner.js";
 
-const POD_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 export const MOUNTS_ANNOTATION = "local-runtime.claude-k8s/mounts";
 
 export interface JobControllerOptions {
@@ -117,32 +124,10 @@ export class LocalJobController {
   // ---- the Job controller -----------------------------------------------------------------------
 
   private podFor(job: Job): Pod {
-    const jobName = job.metadata.name ?? "";
-    const uid = job.metadata.uid ?? "";
-    const template = structuredClone(job.spec.template);
-    return {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        name: `${jobName.slice(0, 57)}-${randomSuffix()}`,
-        namespace: job.metadata.namespace ?? "",
-        uid: randomUUID(),
-        creationTimestamp: this.store.timestamp(),
-        labels: {
-          ...template.metadata?.labels,
-          "batch.kubernetes.io/controller-uid": uid,
-          "batch.kubernetes.io/job-name": jobName,
-          "controller-uid": uid,
-          "job-name": jobName,
-        },
-        annotations: { ...template.metadata?.annotations },
-        ownerReferences: [
-          { apiVersion: "batch/v1", kind: "Job", name: jobName, uid, controller: true, blockOwnerDeletion: true },
-        ],
-      },
-      spec: { ...template.spec, nodeName: "local" },
-      status: { phase: "Pending" },
-    };
+    const pod = podForJob(job);
+    pod.metadata = { ...pod.metadata, uid: randomUUID(), creationTimestamp: this.store.timestamp() };
+    pod.spec = { ...pod.spec, nodeName: "local" };
+    return pod;
   }
 
   private onPodStatus(podKey: string, status: PodStatus): void {
@@ -246,21 +231,8 @@ export class LocalJobController {
   }
 }
 
-function finishedAt(job: Job): string | undefined {
-  const end = job.status?.conditions?.find(
-    (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
-  );
-  return job.status?.completionTime ?? end?.lastTransitionTime;
-}
-
 /** Milliseconds since an ISO timestamp on `clock` (0 when there is none). */
 function elapsedSince(timestamp: string | undefined, clock: ClockPort): number {
   const at = timestamp ? Date.parse(timestamp) : NaN;
   return Number.isNaN(at) ? 0 : Math.max(0, clock.now() - at);
-}
-
-function randomSuffix(): string {
-  let suffix = "";
-  for (let i = 0; i < 5; i++) suffix += POD_NAME_ALPHABET[Math.floor(Math.random() * POD_NAME_ALPHABET.length)];
-  return suffix;
 }

@@ -32,8 +32,8 @@ import {
 import { SystemClock } from "../system-clock.js";
 import { jobAdmissionProblems } from "./job-admission.js";
 import { atProcessExit } from "./exit-cleanup.js";
-import { markSuspended } from "./job-conditions.js";
-import { assertSelector, keyOf, LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
+import { markSuspended } from "../cluster-model/job-conditions.js";
+import { keyOf, selectorFor, LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
 import { LocalJobController } from "./local-job-controller.js";
 import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
@@ -286,16 +286,16 @@ export class LocalKubernetesRuntime implements KubernetesPort {
 
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription {
     this.assertOpen("watchJobs");
-    assertSelector(labelSelector, "watchJobs");
+    const selector = selectorFor(labelSelector, "watchJobs");
     const existing = [...this.store.jobs.values()].map((s) => s.job);
-    return this.store.jobWatches.subscribe(namespace, labelSelector, observer, existing);
+    return this.store.jobWatches.subscribe(namespace, selector, observer, existing);
   }
 
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
     this.assertOpen("watchPods");
-    assertSelector(labelSelector, "watchPods");
+    const selector = selectorFor(labelSelector, "watchPods");
     const existing = [...this.store.pods.values()].map((s) => s.pod);
-    return this.store.podWatches.subscribe(namespace, labelSelector, observer, existing);
+    return this.store.podWatches.subscribe(namespace, selector, observer, existing);
   }
 
   /** The local data directory is shared by every "pod" on this machine, like a ReadWriteMany claim. */

@@ -1,10 +1,10 @@
 import type { WatchEventType } from "../../ports/kubernetes-objects.js";
 import type { WatchObserver, WatchSubscription } from "../../ports/kubernetes-port.js";
-import { matchesLabelSelector } from "./label-selector.js";
+import type { LabelSelector } from "../cluster-model/label-selector.js";
 
 interface Watcher<T> {
   readonly namespace: string;
-  readonly selector: string;
+  readonly selector: LabelSelector;
   readonly observer: WatchObserver<T>;
   active: boolean;
 }
@@ -21,7 +21,12 @@ interface Labelled {
 export class WatchHub<T extends Labelled> {
   private readonly watchers: Array<Watcher<T>> = [];
 
-  subscribe(namespace: string, selector: string, observer: WatchObserver<T>, existing: Iterable<T>): WatchSubscription {
+  subscribe(
+    namespace: string,
+    selector: LabelSelector,
+    observer: WatchObserver<T>,
+    existing: Iterable<T>,
+  ): WatchSubscription {
     const watcher: Watcher<T> = { namespace, selector, observer, active: true };
     this.watchers.push(watcher);
     for (const object of existing) this.deliver(watcher, "ADDED", object);
@@ -44,7 +49,7 @@ export class WatchHub<T extends Labelled> {
 
   private deliver(watcher: Watcher<T>, type: WatchEventType, object: T): void {
     if (!watcher.active || watcher.namespace !== object.metadata.namespace) return;
-    if (!matchesLabelSelector(object.metadata.labels, watcher.selector)) return;
+    if (!watcher.selector(object.metadata.labels)) return;
     try {
       watcher.observer.onEvent(type, structuredClone(object));
     } catch {

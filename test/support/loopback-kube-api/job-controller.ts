@@ -3,9 +3,15 @@
  * phases turn into Job conditions; activeDeadlineSeconds and ttlSecondsAfterFinished are enforced;
  * deleting a Job collects its pods and owned Secrets unless orphaned.
  */
-import { randomBytes } from "node:crypto";
+import {
+  isJobFinished,
+  markFailed,
+  markSucceeded,
+  type JobFailureReason,
+} from "../../../src/adapters/cluster-model/job-conditions.js";
+import { podForJob } from "../../../src/adapters/cluster-model/job-pod.js";
 import type { DeletePropagation } from "../../../src/ports/kubernetes-port.js";
-import type { Job, JobCondition, Pod } from "../../../src/ports/kubernetes-objects.js";
+import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
 import type { Kubelet, PodHandle, PodStatus } from "./kubelet.js";
 import { decodeSecret, notFound, type ObjectStore, type ResourceName } from "./object-store.js";
 
@@ -15,8 +21,6 @@ const DEPENDENT_RESOURCES: ResourceName[] = ["pods", "secrets"];
 type Timer = ReturnType<typeof setTimeout>;
 
 const isTerminal = (pod: Pod) => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
-const finishedCondition = (job: Job) =>
-  job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
 
 export class JobController {
   /** Running pods by uid: what to kill when a pod is deleted or times out. */
@@ -94,7 +98,7 @@ export class JobController {
 
   private reconcile(namespace: string, name: string): void {
     const job = this.store.get("jobs", namespace, name);
-    if (this.closed || !job || job.metadata.deletionTimestamp || finishedCondition(job)) return;
+    if (this.closed || !job || job.metadata.deletionTimestamp || isJobFinished(job)) return;
     const uid = job.metadata.uid ?? "";
     const active = (this.store.dependentsOf("pods", uid) as Pod[]).filter((p) => !isTerminal(p));
     if (job.spec.suspend) {
@@ -112,29 +116,7 @@ export class JobController {
 
   private startPod(job: Job): void {
     const namespace = job.metadata.namespace ?? "";
-    const jobName = job.metadata.name ?? "";
-    const uid = job.metadata.uid ?? "";
-    const template = structuredClone(job.spec.template);
-    const pod = this.store.create("pods", namespace, {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        name: `${jobName.slice(0, 57)}-${suffix()}`,
-        labels: {
-          ...template.metadata?.labels,
-          "job-name": jobName,
-          "controller-uid": uid,
-          "batch.kubernetes.io/job-name": jobName,
-          "batch.kubernetes.io/controller-uid": uid,
-        },
-        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-        ownerReferences: [
-          { apiVersion: "batch/v1", kind: "Job", name: jobName, uid, controller: true, blockOwnerDeletion: true },
-        ],
-      },
-      spec: template.spec,
-      status: { phase: "Pending" },
-    });
+    const pod = this.store.create("pods", namespace, podForJob(job));
     const podName = pod.metadata.name ?? "";
     const podUid = pod.metadata.uid ?? "";
     const secrets = (secretName: string) => {
@@ -155,60 +137,29 @@ export class JobController {
     this.handles.delete(podUid);
     const ownerRef = pod.metadata.ownerReferences?.find((r) => r.kind === "Job");
     const job = ownerRef && this.store.get("jobs", namespace, ownerRef.name);
-    if (!job || job.metadata.uid !== ownerRef.uid || finishedCondition(job)) return;
-    if (pod.status?.phase === "Succeeded") {
-      this.finish(
-        job,
-        { succeeded: 1 },
-        "SuccessCriteriaMet",
-        "Complete",
-        "CompletionsReached",
-        "Reached expected number of succeeded pods",
-      );
-      return;
-    }
+    if (!job || job.metadata.uid !== ownerRef.uid || isJobFinished(job)) return;
+    if (pod.status?.phase === "Succeeded") return this.finish(job, (j, at) => markSucceeded(j, at));
     const failed = (job.status?.failed ?? 0) + 1;
-    if (failed > (job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT)) {
-      this.finish(
-        job,
-        { failed },
-        "FailureTarget",
-        "Failed",
-        "BackoffLimitExceeded",
-        "Job has reached the specified backoff limit",
-      );
-      return;
-    }
+    if (failed > (job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT))
+      return this.fail(job, "BackoffLimitExceeded", failed);
     // A retry: the controller's reconcile sees no active pod and starts another.
     this.store.update("jobs", namespace, ownerRef.name, (j) => {
       j.status = { ...j.status, active: 0, failed };
     });
   }
 
-  private finish(
-    job: Job,
-    counts: { succeeded?: number; failed?: number },
-    targetType: string,
-    finalType: "Complete" | "Failed",
-    reason: string,
-    message: string,
-  ): void {
+  private fail(job: Job, reason: JobFailureReason, failed: number): void {
+    this.finish(job, (j, at) => markFailed(j, reason, at, failed));
+  }
+
+  /** Records the Job's end (`mark`) and starts its TTL. */
+  private finish(job: Job, mark: (job: Job, at: string) => void): void {
     const at = new Date().toISOString();
-    const conditions: JobCondition[] = [
-      { type: targetType, status: "True", reason, message, lastTransitionTime: at },
-      { type: finalType, status: "True", reason, message, lastTransitionTime: at },
-    ];
     const uid = job.metadata.uid ?? "";
     this.clearTimer(uid);
-    const finished = this.store.update("jobs", job.metadata.namespace ?? "", job.metadata.name ?? "", (j) => {
-      j.status = {
-        ...j.status,
-        ...counts,
-        active: 0,
-        ...(finalType === "Complete" ? { completionTime: at } : {}),
-        conditions: [...(j.status?.conditions ?? []), ...conditions],
-      };
-    });
+    const finished = this.store.update("jobs", job.metadata.namespace ?? "", job.metadata.name ?? "", (j) =>
+      mark(j, at),
+    );
     const ttl = finished.spec.ttlSecondsAfterFinished;
     if (ttl !== undefined) {
       this.setTimer(uid, ttl * 1000, () => {
@@ -227,16 +178,9 @@ export class JobController {
     this.setTimer(uid, Math.max(0, seconds * 1000 - elapsed), () => {
       const { namespace = "", name = "" } = job.metadata;
       const current = this.store.get("jobs", namespace, name);
-      if (!current || current.metadata.uid !== uid || finishedCondition(current)) return;
+      if (!current || current.metadata.uid !== uid || isJobFinished(current)) return;
       const active = (this.store.dependentsOf("pods", uid) as Pod[]).filter((p) => !isTerminal(p));
-      this.finish(
-        current,
-        { failed: (current.status?.failed ?? 0) + active.length },
-        "FailureTarget",
-        "Failed",
-        "DeadlineExceeded",
-        "Job was active longer than specified deadline",
-      );
+      this.fail(current, "DeadlineExceeded", (current.status?.failed ?? 0) + active.length);
       for (const pod of active) void this.deletePod(namespace, pod.metadata.name ?? "").catch(() => undefined);
     });
   }
@@ -272,5 +216,3 @@ export class JobController {
     this.timers.delete(uid);
   }
 }
-
-const suffix = () => [...randomBytes(5)].map((b) => "bcdfghjklmnpqrstvwxz2456789"[b % 27]).join("");

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Job, ObjectMeta, Pod, Secret } from "../../../src/ports/kubernetes-objects.js";
 import { statusError } from "./status.js";
-import type { LabelSelector } from "./label-selector.js";
+import type { LabelSelector } from "../../../src/adapters/cluster-model/label-selector.js";
 
 /** The apiserver stores Secret values base64-encoded in `data`; `stringData` is write-only. */
 export type StoredSecret = Secret & { data?: Record<string, string> };

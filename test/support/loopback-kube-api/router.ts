@@ -7,12 +7,11 @@ import type { DeletePropagation } from "../../../src/ports/kubernetes-port.js";
 import type { Job } from "../../../src/ports/kubernetes-objects.js";
 import type { FaultPlan, RequestCounter } from "./faults.js";
 import type { JobController } from "./job-controller.js";
-import { parseLabelSelector } from "./label-selector.js";
 import { answerAccessReview } from "./access-review.js";
 import { applyMergePatch } from "./merge-patch.js";
 import { parseRoute, type Route } from "./route.js";
 import { notFound, type ObjectStore, type ResourceName, type ResourceTypes } from "./object-store.js";
-import { failureStatus, StatusError, statusError, successStatus, type KubeStatus } from "./status.js";
+import { failureStatus, requestSelector, StatusError, statusError, successStatus, type KubeStatus } from "./status.js";
 import { validateJob } from "./validation.js";
 import type { WatchHub } from "./watch-hub.js";
 
@@ -92,7 +91,7 @@ export class Router {
         return send(response, 200, object);
       }
       case "list": {
-        const items = store.list(resource, namespace, parseLabelSelector(query.get("labelSelector")));
+        const items = store.list(resource, namespace, requestSelector(query.get("labelSelector")));
         const metadata = { resourceVersion: String(store.currentResourceVersion) };
         return send(response, 200, { ...LIST_KIND[resource], metadata, items });
       }
@@ -102,7 +101,7 @@ export class Router {
           {
             resource,
             namespace,
-            selector: parseLabelSelector(query.get("labelSelector")),
+            selector: requestSelector(query.get("labelSelector")),
             resourceVersion: query.get("resourceVersion") ?? undefined,
             allowBookmarks: query.get("allowWatchBookmarks") === "true",
             timeoutMs: timeoutSeconds ? Number(timeoutSeconds) * 1000 : this.deps.watchTimeoutMs,

@@ -13,9 +13,9 @@ import { FaultPlan, RequestCounter, type DelaySpec, type FaultSpec } from "./fau
 import { JobController } from "./job-controller.js";
 import type { Kubelet } from "./kubelet.js";
 import { loopbackKubeConfig } from "./kube-config.js";
-import { parseLabelSelector } from "./label-selector.js";
 import { ObjectStore, type ResourceName, type ResourceTypes } from "./object-store.js";
 import { Router } from "./router.js";
+import { requestSelector } from "./status.js";
 import { ScriptedKubelet } from "./scripted-kubelet.js";
 import { WatchHub } from "./watch-hub.js";
 
@@ -127,7 +127,7 @@ export class LoopbackKubeApi {
   }
 
   list<R extends ResourceName>(resource: R, namespace: string, labelSelector = ""): Array<ResourceTypes[R]> {
-    return structuredClone(this.store.list(resource, namespace, parseLabelSelector(labelSelector)));
+    return structuredClone(this.store.list(resource, namespace, requestSelector(labelSelector)));
   }
 
   /** Pods of Job `jobName` (by its `job-name` label). */

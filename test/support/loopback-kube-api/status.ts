@@ -2,6 +2,11 @@
  * Kubernetes `Status` bodies, exactly as the apiserver sends them for every failure, and the error
  * the server's handlers throw to produce one.
  */
+import {
+  LabelSelectorError,
+  parseLabelSelector,
+  type LabelSelector,
+} from "../../../src/adapters/cluster-model/label-selector.js";
 
 export type StatusReason =
   | "BadRequest"
@@ -89,6 +94,16 @@ export class StatusError extends Error {
 
 export const statusError = (code: number, message: string, reason?: StatusReason, details?: StatusDetails) =>
   new StatusError(failureStatus(code, message, reason, details));
+
+/** The request's label selector, parsed by the cluster model; bad syntax is a 400 as the apiserver answers. */
+export function requestSelector(selector: string | null | undefined): LabelSelector {
+  try {
+    return parseLabelSelector(selector);
+  } catch (error) {
+    if (error instanceof LabelSelectorError) throw statusError(400, error.message);
+    throw error;
+  }
+}
 
 /** The apiserver's wording for a stale watch resourceVersion. */
 export const tooOldResourceVersion = (requested: string, oldest: number): KubeStatus =>

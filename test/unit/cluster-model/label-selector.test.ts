@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesLabelSelector } from "../../../src/adapters/local-runtime/label-selector.js";
+import { matchesLabelSelector } from "../../../src/adapters/cluster-model/label-selector.js";
 
 const labels = { app: "paperclip", "paperclip.io/run-id": "r1" };
 
