@@ -10,15 +10,9 @@ import {
   type WatchObserver,
   type WatchSubscription,
 } from "../../src/ports/kubernetes-port.js";
-import type {
-  ContainerStateTerminated,
-  Job,
-  JobCondition,
-  Pod,
-  Secret,
-  WatchEventType,
-} from "../../src/ports/kubernetes-objects.js";
-import { matchesLabelSelector } from "../../src/adapters/cluster-model/label-selector.js";
+import type { ContainerStateTerminated, Job, JobCondition, Pod, Secret } from "../../src/ports/kubernetes-objects.js";
+import { matchesLabelSelector, parseLabelSelector } from "../../src/adapters/cluster-model/label-selector.js";
+import { WatchHub } from "../../src/adapters/cluster-model/watch-hub.js";
 
 export type FakeOperation =
   | "currentNamespace"
@@ -50,13 +44,6 @@ interface Fault {
   readonly operation: FakeOperation;
   readonly kind: KubernetesErrorKind;
   remaining: number;
-}
-
-interface Watcher<T> {
-  readonly namespace: string;
-  readonly selector: string;
-  readonly observer: WatchObserver<T>;
-  active: boolean;
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -94,8 +81,8 @@ export class FakeKubernetes implements KubernetesPort {
 
   private readonly faults: Fault[] = [];
   private readonly lostAnswers: FakeOperation[] = [];
-  private readonly jobWatchers: Array<Watcher<Job>> = [];
-  private readonly podWatchers: Array<Watcher<Pod>> = [];
+  private readonly jobWatches = new WatchHub<Job>();
+  private readonly podWatches = new WatchHub<Pod>();
   private resourceVersion = 1;
   private uidCounter = 1;
 
@@ -112,20 +99,19 @@ export class FakeKubernetes implements KubernetesPort {
 
   /** Ends every open watch with an error (410 Gone by default), as an expired watch would. */
   breakWatches(kind: KubernetesErrorKind = "gone"): void {
-    for (const watcher of [...this.jobWatchers, ...this.podWatchers]) {
-      if (!watcher.active) continue;
-      watcher.active = false;
-      watcher.observer.onError?.(new KubernetesApiError(kind, "watch", `watch ended: ${kind}`, STATUS_OF[kind]));
-    }
+    const error = new KubernetesApiError(kind, "watch", `watch ended: ${kind}`, STATUS_OF[kind]);
+    this.jobWatches.interrupt(error);
+    this.podWatches.interrupt(error);
   }
 
   /** Every open watch goes silent without an error, as a stalled connection would. */
   silenceWatches(): void {
-    for (const watcher of [...this.jobWatchers, ...this.podWatchers]) watcher.active = false;
+    this.jobWatches.interrupt();
+    this.podWatches.interrupt();
   }
 
   get activeWatchCount(): number {
-    return [...this.jobWatchers, ...this.podWatchers].filter((w) => w.active).length;
+    return this.jobWatches.size + this.podWatches.size;
   }
 
   // ---- scripted transitions -----------------------------------------------------------------
@@ -200,7 +186,7 @@ export class FakeKubernetes implements KubernetesPort {
     if (condition.type === "Failed") job.status.failed = 1;
     job.status.active = 0;
     this.touch(job.metadata);
-    this.emitJob("MODIFIED", job);
+    this.jobWatches.emit("MODIFIED", job);
   }
 
   /** A terminating pod's containers have stopped: it goes. */
@@ -208,7 +194,7 @@ export class FakeKubernetes implements KubernetesPort {
     const pod = this.podOf(jobName, namespace);
     if (!pod) return;
     this.pods.delete(`${namespace}/${pod.metadata.name ?? ""}`);
-    this.emit(this.podWatchers, "DELETED", pod);
+    this.podWatches.emit("DELETED", pod);
   }
 
   /** Someone else deletes the Job (an operator, the TTL controller). */
@@ -240,7 +226,7 @@ export class FakeKubernetes implements KubernetesPort {
     stored.status = { active: 0 };
     this.touch(stored.metadata);
     this.jobs.set(key, stored);
-    this.emitJob("ADDED", stored);
+    this.jobWatches.emit("ADDED", stored);
     if (stored.spec.suspend !== true) this.createPod(stored);
     this.answer("createJob");
     return clone(stored);
@@ -266,7 +252,7 @@ export class FakeKubernetes implements KubernetesPort {
     if (job.spec.suspend !== true) return;
     job.spec.suspend = false;
     this.touch(job.metadata);
-    this.emitJob("MODIFIED", job);
+    this.jobWatches.emit("MODIFIED", job);
     this.createPod(job);
   }
 
@@ -305,12 +291,12 @@ export class FakeKubernetes implements KubernetesPort {
 
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription {
     this.calls.push({ operation: "watchJobs", detail: labelSelector });
-    return this.addWatcher(this.jobWatchers, this.jobs, namespace, labelSelector, observer);
+    return this.jobWatches.subscribe(namespace, parseLabelSelector(labelSelector), observer, this.jobs.values());
   }
 
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
     this.calls.push({ operation: "watchPods", detail: labelSelector });
-    return this.addWatcher(this.podWatchers, this.pods, namespace, labelSelector, observer);
+    return this.podWatches.subscribe(namespace, parseLabelSelector(labelSelector), observer, this.pods.values());
   }
 
   /** Access modes per claim name; a claim not listed does not exist. */
@@ -354,39 +340,6 @@ export class FakeKubernetes implements KubernetesPort {
     );
   }
 
-  private addWatcher<T extends Job | Pod>(
-    list: Array<Watcher<T>>,
-    store: Map<string, T>,
-    namespace: string,
-    selector: string,
-    observer: WatchObserver<T>,
-  ): WatchSubscription {
-    const watcher: Watcher<T> = { namespace, selector, observer, active: true };
-    list.push(watcher);
-    for (const object of store.values()) {
-      if (object.metadata.namespace === namespace && matchesSelector(object.metadata.labels, selector)) {
-        observer.onEvent("ADDED", clone(object));
-      }
-    }
-    return {
-      stop: () => {
-        watcher.active = false;
-      },
-    };
-  }
-
-  private emit<T extends Job | Pod>(list: Array<Watcher<T>>, type: WatchEventType, object: T): void {
-    for (const watcher of list) {
-      if (!watcher.active || watcher.namespace !== object.metadata.namespace) continue;
-      if (!matchesSelector(object.metadata.labels, watcher.selector)) continue;
-      watcher.observer.onEvent(type, clone(object));
-    }
-  }
-
-  private emitJob(type: WatchEventType, job: Job): void {
-    this.emit(this.jobWatchers, type, job);
-  }
-
   private touch(metadata: { resourceVersion?: string }): void {
     metadata.resourceVersion = String(this.resourceVersion++);
   }
@@ -410,7 +363,7 @@ export class FakeKubernetes implements KubernetesPort {
     this.touch(pod.metadata);
     this.pods.set(`${namespace}/${name}`, pod);
     job.status = { ...job.status, active: 1 };
-    this.emit(this.podWatchers, "ADDED", pod);
+    this.podWatches.emit("ADDED", pod);
   }
 
   private updatePod(jobName: string, change: (pod: Pod) => void): void {
@@ -418,7 +371,7 @@ export class FakeKubernetes implements KubernetesPort {
     if (!pod) throw new Error(`FakeKubernetes: no pod for job ${jobName}`);
     change(pod);
     this.touch(pod.metadata);
-    this.emit(this.podWatchers, "MODIFIED", pod);
+    this.podWatches.emit("MODIFIED", pod);
   }
 
   /** Deletes the Job and, like the garbage collector, everything it owns. */
@@ -427,17 +380,17 @@ export class FakeKubernetes implements KubernetesPort {
     const job = this.jobs.get(key);
     if (!job) return false;
     this.jobs.delete(key);
-    this.emitJob("DELETED", job);
+    this.jobWatches.emit("DELETED", job);
     for (const [podKey, pod] of this.pods) {
       if (!pod.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) continue;
       if (this.podsStopSlowly) {
         pod.metadata.deletionTimestamp = new Date(0).toISOString();
         this.touch(pod.metadata);
-        this.emit(this.podWatchers, "MODIFIED", pod);
+        this.podWatches.emit("MODIFIED", pod);
         continue;
       }
       this.pods.delete(podKey);
-      this.emit(this.podWatchers, "DELETED", pod);
+      this.podWatches.emit("DELETED", pod);
     }
     for (const [secretKey, secret] of this.secrets) {
       if (secret.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) this.secrets.delete(secretKey);

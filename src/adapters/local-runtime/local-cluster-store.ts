@@ -1,26 +1,30 @@
 /**
- * The local runtime's "etcd": Jobs, pods and Secrets by namespace/name, resourceVersions, and the
- * watch hubs that announce every change. No behaviour beyond storing and announcing.
+ * The local runtime's view of the cluster model: the shared ObjectStore holds the Jobs, pods and
+ * Secrets; this adds what only a runtime on one machine has — each Job's timers, each pod's
+ * processes — writes every change to the state directory so the pods outlive this process, and
+ * feeds the in-process watches.
  */
 import type { ClockPort } from "../../ports/clock-port.js";
-import type { Job, ObjectMeta, Pod, Secret } from "../../ports/kubernetes-objects.js";
-import { KubernetesApiError } from "../../ports/kubernetes-port.js";
+import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
+import { KubernetesApiError, type KubernetesErrorKind } from "../../ports/kubernetes-port.js";
+import { ClusterError } from "../cluster-model/cluster-error.js";
 import type { JobFailureReason } from "../cluster-model/job-conditions.js";
 import { LabelSelectorError, parseLabelSelector, type LabelSelector } from "../cluster-model/label-selector.js";
+import { keyOfObject, ObjectStore, type Change } from "../cluster-model/object-store.js";
 import type { RunningPod } from "./local-pod-runner.js";
 import type { PodRecord, RuntimeStateDirectory } from "./runtime-state-directory.js";
-import { WatchHub } from "./watch-hub.js";
+import { WatchHub } from "../cluster-model/watch-hub.js";
 
-export interface StoredJob {
-  job: Job;
+/** What a Job has on this machine beyond its object. */
+export interface JobRuntime {
   /** Cancels this Job's deadline and TTL timers. */
   readonly timers: AbortController;
   /** Set once the controller decided the Job fails (the deadline passed). */
   failing?: JobFailureReason;
 }
 
-export interface StoredPod {
-  pod: Pod;
+/** What a pod has on this machine beyond its object. */
+export interface PodRuntime {
   running?: RunningPod;
   /** A recovered pod's sandbox, before it runs again (or for good, once it had ended). */
   recovered?: PodRecord;
@@ -28,107 +32,93 @@ export interface StoredPod {
   deleting?: Promise<void>;
 }
 
-export const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
-export const keyOfObject = (object: { metadata: ObjectMeta }): string =>
-  keyOf(object.metadata.namespace ?? "", object.metadata.name ?? "");
-
 export class LocalClusterStore {
-  readonly jobs = new Map<string, StoredJob>();
-  readonly pods = new Map<string, StoredPod>();
-  readonly secrets = new Map<string, Secret>();
+  readonly objects: ObjectStore;
   readonly jobWatches = new WatchHub<Job>();
   readonly podWatches = new WatchHub<Pod>();
-  private resourceVersion = 1;
+  /** By Job uid and pod uid. */
+  private readonly jobRuntimes = new Map<string, JobRuntime>();
+  private readonly podRuntimes = new Map<string, PodRuntime>();
+  /** Secrets that must never reach the disk (the server's credentials), by namespace/name. */
+  private readonly memoryOnly = new Set<string>();
 
-  /** Where every change is written so the pods outlive this process; none keeps state in memory only. */
+  /** `state`: where every change is written so the pods outlive this process. */
   constructor(
-    private readonly clock: ClockPort,
+    clock: ClockPort,
     private readonly state?: RuntimeStateDirectory,
-  ) {}
-
-  putJob(stored: StoredJob): void {
-    this.jobs.set(keyOfObject(stored.job), stored);
-    this.state?.saveJob(stored.job);
-  }
-
-  /** False when the Job was already gone. */
-  removeJob(job: Job): boolean {
-    if (!this.jobs.delete(keyOfObject(job))) return false;
-    this.state?.forgetJob(job);
-    return true;
-  }
-
-  /** `persist` false: a Secret that must never reach the disk (the server's credentials). */
-  putSecret(secret: Secret, persist = true): void {
-    this.secrets.set(keyOfObject(secret), secret);
-    if (persist) this.state?.saveSecret(secret);
-  }
-
-  removeSecret(secret: Secret): void {
-    this.secrets.delete(keyOfObject(secret));
-    this.state?.forgetSecret(secret);
-  }
-
-  putPod(entry: StoredPod): void {
-    this.pods.set(keyOfObject(entry.pod), entry);
-    this.savePod(entry);
-  }
-
-  removePod(pod: Pod): void {
-    this.pods.delete(keyOfObject(pod));
-    this.state?.forgetPod(pod);
-  }
-
-  /** Writes the pod with its containers' processes and sandbox (after each of their changes). */
-  savePod(entry: StoredPod): void {
-    if (!this.state || this.pods.get(keyOfObject(entry.pod)) !== entry) return;
-    const record: PodRecord = {
-      pod: entry.pod,
-      sandboxDirectory: entry.running?.sandboxDirectory ?? entry.recovered?.sandboxDirectory ?? "",
-      processes: entry.running?.processRecords() ?? entry.recovered?.processes ?? {},
-    };
-    this.state.savePod(record);
-  }
-
-  /** Bumps the object's resourceVersion, as every write to the API server does. */
-  touch(metadata: ObjectMeta): void {
-    metadata.resourceVersion = String(this.resourceVersion++);
-  }
-
-  /** A changed Job: new resourceVersion, announced to watchers. */
-  jobChanged(job: Job): void {
-    this.touch(job.metadata);
-    if (this.jobs.get(keyOfObject(job))?.job === job) this.state?.saveJob(job);
-    this.jobWatches.emit("MODIFIED", job);
-  }
-
-  podChanged(pod: Pod): void {
-    this.touch(pod.metadata);
-    const entry = this.pods.get(keyOfObject(pod));
-    if (entry?.pod === pod) this.savePod(entry);
-    this.podWatches.emit("MODIFIED", pod);
+  ) {
+    this.objects = new ObjectStore(clock);
+    this.objects.onChange((change) => this.onChange(change));
   }
 
   timestamp(): string {
-    return new Date(this.clock.now()).toISOString();
+    return this.objects.timestamp();
   }
 
-  jobByUid(uid: string): StoredJob | undefined {
-    return [...this.jobs.values()].find((s) => s.job.metadata.uid === uid);
+  jobRuntime(job: Job): JobRuntime {
+    const uid = job.metadata.uid ?? "";
+    let runtime = this.jobRuntimes.get(uid);
+    if (!runtime) this.jobRuntimes.set(uid, (runtime = { timers: new AbortController() }));
+    return runtime;
   }
 
-  podsOwnedBy(uid: string): Array<[string, StoredPod]> {
-    return [...this.pods.entries()].filter(([, entry]) =>
-      entry.pod.metadata.ownerReferences?.some((o) => o.uid === uid),
-    );
+  podRuntime(pod: Pod): PodRuntime {
+    const uid = pod.metadata.uid ?? "";
+    let runtime = this.podRuntimes.get(uid);
+    if (!runtime) this.podRuntimes.set(uid, (runtime = {}));
+    return runtime;
   }
 
-  /** Copies of the objects in `namespace` matching the selector. */
-  select<T extends Job | Pod>(objects: Iterable<T>, namespace: string, selector: string, operation: string): T[] {
-    const matches = selectorFor(selector, operation);
-    return [...objects]
-      .filter((o) => o.metadata.namespace === namespace && matches(o.metadata.labels))
-      .map((o) => structuredClone(o));
+  /** The pods in the store with what runs them here. */
+  podEntries(): Array<[Pod, PodRuntime]> {
+    return this.objects.all("pods").map((pod) => [pod, this.podRuntime(pod)]);
+  }
+
+  allJobRuntimes(): Iterable<JobRuntime> {
+    return this.jobRuntimes.values();
+  }
+
+  /** A Secret kept in memory only: each runtime is given it again when it starts. */
+  createMemoryOnlySecret(namespace: string, secret: Secret): void {
+    this.memoryOnly.add(keyOfObject({ metadata: { ...secret.metadata, namespace } }));
+    this.objects.create("secrets", namespace, secret);
+  }
+
+  /** Writes the pod with its containers' processes and sandbox (after each of their changes). */
+  savePod(pod: Pod): void {
+    if (!this.state) return;
+    const runtime = this.podRuntime(pod);
+    this.state.savePod({
+      pod,
+      sandboxDirectory: runtime.running?.sandboxDirectory ?? runtime.recovered?.sandboxDirectory ?? "",
+      processes: runtime.running?.processRecords() ?? runtime.recovered?.processes ?? {},
+    });
+  }
+
+  private onChange({ resource, type, object }: Change): void {
+    const gone = type === "DELETED";
+    if (resource === "jobs") {
+      const job = object as Job;
+      if (gone) this.forgetJobRuntime(job);
+      if (gone) this.state?.forgetJob(job);
+      else this.state?.saveJob(job);
+      this.jobWatches.emit(type, job);
+    } else if (resource === "pods") {
+      const pod = object as Pod;
+      if (gone) this.podRuntimes.delete(pod.metadata.uid ?? "");
+      if (gone) this.state?.forgetPod(pod);
+      else this.savePod(pod);
+      this.podWatches.emit(type, pod);
+    } else if (!this.memoryOnly.has(keyOfObject(object))) {
+      if (gone) this.state?.forgetSecret(object as Secret);
+      else this.state?.saveSecret(object as Secret);
+    }
+  }
+
+  private forgetJobRuntime(job: Job): void {
+    const uid = job.metadata.uid ?? "";
+    this.jobRuntimes.get(uid)?.timers.abort();
+    this.jobRuntimes.delete(uid);
   }
 }
 
@@ -140,4 +130,17 @@ export function selectorFor(selector: string, operation: string): LabelSelector 
     if (!(error instanceof LabelSelectorError)) throw error;
     throw new KubernetesApiError("invalid", operation, `local runtime: ${error.message}`, 400);
   }
+}
+
+const KIND_OF_CODE: Record<number, KubernetesErrorKind> = {
+  400: "invalid",
+  404: "not_found",
+  409: "conflict",
+  422: "invalid",
+};
+
+/** The model's refusal as the KubernetesPort's error, with the apiserver's words. */
+export function portError(error: unknown, operation: string): unknown {
+  if (!(error instanceof ClusterError)) return error;
+  return new KubernetesApiError(KIND_OF_CODE[error.code] ?? "server_error", operation, error.message, error.code);
 }

@@ -4,7 +4,6 @@
  * (pods and Secrets follow their owner Job per the deletion propagation). Deadlines and TTLs run
  * on the injected ClockPort; pod termination grace is wall time.
  */
-import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, ObjectMeta, Pod } from "../../ports/kubernetes-objects.js";
@@ -18,8 +17,10 @@ import {
   markSucceeded,
 } from "../cluster-model/job-conditions.js";
 import { podForJob } from "../cluster-model/job-pod.js";
-import { keyOf, keyOfObject, type LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
+import { decodeSecret, type ObjectStore, type StoredSecret } from "../cluster-model/object-store.js";
+import type { LocalClusterStore, PodRuntime } from "./local-cluster-store.js";
 import type { LocalPodRunner, PodStatus } from "./local-pod-runner.js";
+import type { SecretLookup } from "./secret-data.js";
 
 export const MOUNTS_ANNOTATION = "local-runtime.claude-k8s/mounts";
 
@@ -31,81 +32,84 @@ export interface JobControllerOptions {
   readonly isClosed: () => boolean;
 }
 
+const nameOf = (o: { metadata: ObjectMeta }) => [o.metadata.namespace ?? "", o.metadata.name ?? ""] as const;
+
 export class LocalJobController {
+  private readonly objects: ObjectStore;
+
   constructor(
     private readonly store: LocalClusterStore,
     private readonly runner: () => Promise<LocalPodRunner>,
     private readonly options: JobControllerOptions,
-  ) {}
+  ) {
+    this.objects = store.objects;
+  }
 
   /** The Job is (un)suspended: create its pod, run it, and start the deadline. */
-  async start(stored: StoredJob): Promise<void> {
+  async start(created: Job): Promise<void> {
     const runner = await this.runner();
-    const job = stored.job;
-    markStarted(job, this.store.timestamp());
-    this.store.jobChanged(job);
-
-    const pod = this.podFor(job);
+    const job = this.objects.update("jobs", ...nameOf(created), (j) => markStarted(j, this.store.timestamp()));
+    const template = podForJob(job);
+    template.spec = { ...template.spec, nodeName: "local" };
     // Where each mount really is on this machine, visible to anyone listing the pod.
-    pod.metadata.annotations = {
-      ...pod.metadata.annotations,
-      [MOUNTS_ANNOTATION]: JSON.stringify(runner.mountMappings(pod)),
+    template.metadata.annotations = {
+      ...template.metadata.annotations,
+      [MOUNTS_ANNOTATION]: JSON.stringify(runner.mountMappings(template)),
     };
-    const podKey = keyOfObject(pod);
-    const entry: StoredPod = { pod };
-    this.store.touch(pod.metadata);
-    this.store.putPod(entry);
-    this.store.podWatches.emit("ADDED", pod);
-    entry.running = runner.run(pod, this.secretLookup(pod), (status) => this.onPodStatus(podKey, status));
-    this.store.savePod(entry);
-    this.watchDeadline(stored);
+    const pod = this.objects.create("pods", template.metadata.namespace ?? "", template);
+    const uid = pod.metadata.uid ?? "";
+    this.store.podRuntime(pod).running = runner.run(pod, this.secretLookup(pod), (s) => this.onPodStatus(pod, uid, s));
+    this.store.savePod(pod);
+    this.watchDeadline(job);
   }
 
   /**
    * A Job recovered from a server that died: its deadline and TTL timers go on where they were
    * (counted from its start and its end), and a started Job whose pod was never recorded gets it.
    */
-  async recoverJob(stored: StoredJob): Promise<void> {
-    const job = stored.job;
+  async recoverJob(job: Job): Promise<void> {
     if (job.spec.suspend === true || job.metadata.deletionTimestamp) return;
-    if (isJobFinished(job)) return this.scheduleTtl(stored, elapsedSince(finishedAt(job), this.options.clock));
-    if (this.store.podsOwnedBy(job.metadata.uid ?? "").length === 0) return this.start(stored);
-    this.watchDeadline(stored);
+    if (isJobFinished(job)) return this.scheduleTtl(job, elapsedSince(finishedAt(job), this.options.clock));
+    if (this.objects.dependentsOf("pods", job.metadata.uid ?? "").length === 0) return this.start(job);
+    this.watchDeadline(job);
   }
 
   /** A pod recovered from a server that died: the kubelet takes over its containers' processes. */
-  async recoverPod(entry: StoredPod): Promise<void> {
-    const record = entry.recovered;
+  async recoverPod(pod: Pod, runtime: PodRuntime): Promise<void> {
+    const record = runtime.recovered;
     if (!record) return;
     const runner = await this.runner();
-    const podKey = keyOfObject(entry.pod);
-    if (this.store.pods.get(podKey) !== entry || entry.deleting) return;
-    entry.running = runner.adopt(record, this.secretLookup(entry.pod), (status) => this.onPodStatus(podKey, status));
-    this.store.savePod(entry);
+    const uid = pod.metadata.uid ?? "";
+    if (this.objects.get("pods", ...nameOf(pod))?.metadata.uid !== uid || runtime.deleting) return;
+    runtime.running = runner.adopt(record, this.secretLookup(pod), (s) => this.onPodStatus(pod, uid, s));
+    this.store.savePod(pod);
   }
 
-  private secretLookup(pod: Pod): (name: string) => ReturnType<LocalClusterStore["secrets"]["get"]> {
+  private secretLookup(pod: Pod): SecretLookup {
     const namespace = pod.metadata.namespace ?? "";
-    return (name) => this.store.secrets.get(keyOf(namespace, name));
+    return (name) => {
+      const secret: StoredSecret | undefined = this.objects.get("secrets", namespace, name);
+      return secret && decodeSecret(secret);
+    };
   }
 
   /** Deletes the Job with Kubernetes' propagation semantics; the caller checked it exists. */
-  delete(stored: StoredJob, propagation: DeletePropagation): void {
-    stored.timers.abort();
-    const uid = stored.job.metadata.uid ?? "";
+  delete(job: Job, propagation: DeletePropagation): void {
+    this.store.jobRuntime(job).timers.abort();
+    const uid = job.metadata.uid ?? "";
     if (propagation === "Orphan") {
-      this.removeJob(stored);
+      this.objects.delete("jobs", ...nameOf(job));
       this.orphanDependents(uid);
     } else if (propagation === "Foreground") {
       // The Job stays (with a deletionTimestamp) until its pods are gone, then goes with its Secret.
-      stored.job.metadata.deletionTimestamp = this.store.timestamp();
-      this.store.jobChanged(stored.job);
+      const at = this.store.timestamp();
+      this.objects.update("jobs", ...nameOf(job), (j) => (j.metadata.deletionTimestamp = at));
       void Promise.allSettled(this.deletePodsOwnedBy(uid)).then(() => {
-        this.removeJob(stored);
+        this.removeJob(job);
         this.collectSecrets();
       });
     } else {
-      this.removeJob(stored);
+      this.removeJob(job);
       this.deletePodsOwnedBy(uid);
       this.collectSecrets();
     }
@@ -113,120 +117,108 @@ export class LocalJobController {
 
   /** Deletes every Secret whose owners are all gone (an ownerless Secret is kept). */
   collectSecrets(): void {
-    for (const secret of [...this.store.secrets.values()]) {
+    for (const secret of this.objects.all("secrets")) {
       const owners = secret.metadata.ownerReferences ?? [];
-      if (owners.length > 0 && owners.every((o) => this.store.jobByUid(o.uid) === undefined)) {
-        this.store.removeSecret(secret);
+      if (owners.length > 0 && owners.every((o) => this.objects.byUid("jobs", o.uid) === undefined)) {
+        this.objects.delete("secrets", ...nameOf(secret));
       }
     }
   }
 
   // ---- the Job controller -----------------------------------------------------------------------
 
-  private podFor(job: Job): Pod {
-    const pod = podForJob(job);
-    pod.metadata = { ...pod.metadata, uid: randomUUID(), creationTimestamp: this.store.timestamp() };
-    pod.spec = { ...pod.spec, nodeName: "local" };
-    return pod;
-  }
-
-  private onPodStatus(podKey: string, status: PodStatus): void {
-    const entry = this.store.pods.get(podKey);
-    if (!entry) return;
-    entry.pod.status = status;
-    this.store.podChanged(entry.pod);
-    if (status.phase === "Succeeded" || status.phase === "Failed") this.onPodFinished(entry.pod, status.phase);
+  private onPodStatus(pod: Pod, uid: string, status: PodStatus): void {
+    if (this.objects.get("pods", ...nameOf(pod))?.metadata.uid !== uid) return;
+    const updated = this.objects.update("pods", ...nameOf(pod), (p) => (p.status = status));
+    if (status.phase === "Succeeded" || status.phase === "Failed") this.onPodFinished(updated, status.phase);
   }
 
   private onPodFinished(pod: Pod, phase: "Succeeded" | "Failed"): void {
     const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
-    const stored = owner ? this.store.jobByUid(owner.uid) : undefined;
-    if (!stored || isJobFinished(stored.job) || stored.job.metadata.deletionTimestamp) return;
+    const job = owner ? this.objects.byUid("jobs", owner.uid) : undefined;
+    if (!job || isJobFinished(job) || job.metadata.deletionTimestamp) return;
     const at = this.store.timestamp();
-    if (stored.failing) markFailed(stored.job, stored.failing, at);
-    else if (phase === "Succeeded") markSucceeded(stored.job, at);
-    else markFailed(stored.job, "BackoffLimitExceeded", at);
-    this.store.jobChanged(stored.job);
-    this.scheduleTtl(stored);
+    const failing = this.store.jobRuntime(job).failing;
+    const finished = this.objects.update("jobs", ...nameOf(job), (j) => {
+      if (failing) markFailed(j, failing, at);
+      else if (phase === "Succeeded") markSucceeded(j, at);
+      else markFailed(j, "BackoffLimitExceeded", at);
+    });
+    this.scheduleTtl(finished);
+  }
+
+  /** The Job as stored now, if it is still the one `job` was (same uid). */
+  private current(job: Job): Job | undefined {
+    const now = this.objects.get("jobs", ...nameOf(job));
+    return now?.metadata.uid === job.metadata.uid ? now : undefined;
   }
 
   /** activeDeadlineSeconds, counted from startTime: the Job fails and its pods are deleted. */
-  private watchDeadline(stored: StoredJob): void {
-    const seconds = stored.job.spec.activeDeadlineSeconds;
+  private watchDeadline(job: Job): void {
+    const seconds = job.spec.activeDeadlineSeconds;
     if (seconds === undefined) return;
-    const remaining = seconds * 1000 - elapsedSince(stored.job.status?.startTime, this.options.clock);
-    void this.options.clock.sleep(Math.max(0, remaining), stored.timers.signal).then((outcome) => {
-      if (outcome !== "elapsed" || isJobFinished(stored.job) || !this.store.jobs.has(keyOfObject(stored.job))) return;
-      stored.failing = "DeadlineExceeded";
-      markFailureTarget(stored.job, "DeadlineExceeded", this.store.timestamp());
-      this.store.jobChanged(stored.job);
-      this.deletePodsOwnedBy(stored.job.metadata.uid ?? "");
+    const runtime = this.store.jobRuntime(job);
+    const remaining = seconds * 1000 - elapsedSince(job.status?.startTime, this.options.clock);
+    void this.options.clock.sleep(Math.max(0, remaining), runtime.timers.signal).then((outcome) => {
+      const now = this.current(job);
+      if (outcome !== "elapsed" || !now || isJobFinished(now)) return;
+      runtime.failing = "DeadlineExceeded";
+      const at = this.store.timestamp();
+      this.objects.update("jobs", ...nameOf(now), (j) => markFailureTarget(j, "DeadlineExceeded", at));
+      this.deletePodsOwnedBy(now.metadata.uid ?? "");
     });
   }
 
-  private scheduleTtl(stored: StoredJob, alreadyElapsedMs = 0): void {
-    const seconds = stored.job.spec.ttlSecondsAfterFinished;
+  private scheduleTtl(job: Job, alreadyElapsedMs = 0): void {
+    const seconds = job.spec.ttlSecondsAfterFinished;
     if (seconds === undefined) return;
-    void this.options.clock
-      .sleep(Math.max(0, seconds * 1000 - alreadyElapsedMs), stored.timers.signal)
-      .then((outcome) => {
-        if (outcome !== "elapsed" || this.options.isClosed() || stored.job.metadata.deletionTimestamp) return;
-        if (!this.store.jobs.has(keyOfObject(stored.job))) return;
-        this.delete(stored, "Background");
-      });
+    const { signal } = this.store.jobRuntime(job).timers;
+    void this.options.clock.sleep(Math.max(0, seconds * 1000 - alreadyElapsedMs), signal).then((outcome) => {
+      if (outcome !== "elapsed" || this.options.isClosed()) return;
+      const now = this.current(job);
+      if (now && !now.metadata.deletionTimestamp) this.delete(now, "Background");
+    });
   }
 
   // ---- deletion and garbage collection ---------------------------------------------------------
 
-  private removeJob(stored: StoredJob): void {
-    if (!this.store.removeJob(stored.job)) return;
-    stored.timers.abort();
-    this.store.jobWatches.emit("DELETED", stored.job);
+  private removeJob(job: Job): void {
+    if (this.current(job)) this.objects.delete("jobs", ...nameOf(job));
   }
 
   /** Deletes each pod the Job owns: graceful termination, then removal and sandbox cleanup. */
   private deletePodsOwnedBy(uid: string): Array<Promise<void>> {
-    return this.store.podsOwnedBy(uid).map(([key, entry]) => this.deletePod(key, entry));
+    return this.objects.dependentsOf("pods", uid).map((pod) => this.deletePod(pod));
   }
 
   /** Deletes one pod (graceful termination, then removal), as deleting its owner would. */
-  deletePodOf(entry: StoredPod): Promise<void> {
-    return this.deletePod(keyOfObject(entry.pod), entry);
-  }
-
-  private deletePod(key: string, entry: StoredPod): Promise<void> {
-    if (entry.deleting) return entry.deleting;
-    entry.pod.metadata.deletionTimestamp = this.store.timestamp();
-    this.store.podChanged(entry.pod);
-    entry.deleting = (async () => {
+  deletePod(pod: Pod): Promise<void> {
+    const runtime = this.store.podRuntime(pod);
+    if (runtime.deleting) return runtime.deleting;
+    const at = this.store.timestamp();
+    this.objects.update("pods", ...nameOf(pod), (p) => (p.metadata.deletionTimestamp = at));
+    runtime.deleting = (async () => {
       try {
-        await entry.running?.dispose(this.options.killGraceMs);
+        await runtime.running?.dispose(this.options.killGraceMs);
         // A recovered pod that never ran again still has its sandbox (logs) from before.
-        if (entry.recovered?.sandboxDirectory)
-          await rm(entry.recovered.sandboxDirectory, { recursive: true, force: true });
+        if (runtime.recovered?.sandboxDirectory)
+          await rm(runtime.recovered.sandboxDirectory, { recursive: true, force: true });
       } finally {
-        this.store.removePod(entry.pod);
-        this.store.touch(entry.pod.metadata);
-        this.store.podWatches.emit("DELETED", entry.pod);
+        this.objects.delete("pods", ...nameOf(pod));
       }
     })();
-    return entry.deleting;
+    return runtime.deleting;
   }
 
   /** Orphan propagation: dependents lose their owner reference and live on. */
   private orphanDependents(uid: string): void {
     const strip = (metadata: ObjectMeta) => {
-      const before = metadata.ownerReferences?.length ?? 0;
       metadata.ownerReferences = metadata.ownerReferences?.filter((o) => o.uid !== uid);
-      return (metadata.ownerReferences?.length ?? 0) !== before;
     };
-    for (const entry of this.store.pods.values()) {
-      if (strip(entry.pod.metadata)) this.store.podChanged(entry.pod);
-    }
-    for (const secret of this.store.secrets.values()) {
-      if (!strip(secret.metadata)) continue;
-      this.store.touch(secret.metadata);
-      this.store.putSecret(secret);
+    for (const pod of this.objects.dependentsOf("pods", uid))
+      this.objects.update("pods", ...nameOf(pod), (p) => strip(p.metadata));
+    for (const secret of this.objects.dependentsOf("secrets", uid)) {
+      this.objects.update("secrets", ...nameOf(secret), (s) => strip(s.metadata));
     }
   }
 }

@@ -14,7 +14,6 @@
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { randomUUID } from "node:crypto";
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { LogPort } from "../../ports/log-port.js";
 import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
@@ -33,7 +32,7 @@ import { SystemClock } from "../system-clock.js";
 import { jobAdmissionProblems } from "./job-admission.js";
 import { atProcessExit } from "./exit-cleanup.js";
 import { markSuspended } from "../cluster-model/job-conditions.js";
-import { keyOf, selectorFor, LocalClusterStore, type StoredJob, type StoredPod } from "./local-cluster-store.js";
+import { LocalClusterStore, portError, selectorFor, type PodRuntime } from "./local-cluster-store.js";
 import { LocalJobController } from "./local-job-controller.js";
 import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
@@ -123,22 +122,26 @@ export class LocalKubernetesRuntime implements KubernetesPort {
    * deadlines and TTLs go on. A pod whose Job is gone is deleted, as the garbage collector would.
    */
   private async recover(state: RecoveredState): Promise<void> {
-    for (const secret of state.secrets) this.store.putSecret(secret);
-    const jobs = state.jobs.map((job) => ({ job, timers: new AbortController() }));
-    for (const stored of jobs) this.store.putJob(stored);
-    const pods = state.pods.map((record) => ({ pod: record.pod, recovered: record }));
-    for (const entry of pods) this.store.putPod(entry);
-    if (state.jobs.length + state.pods.length === 0) return;
-    for (const entry of pods) {
-      await this.controller.recoverPod(entry);
-      const owner = entry.pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
-      const orphaned = owner !== undefined && this.store.jobByUid(owner.uid) === undefined;
-      // A deletion the dead server had begun goes on (its processes are known again first).
-      if (orphaned || entry.pod.metadata.deletionTimestamp) this.controller.deletePodOf(entry);
+    const { objects } = this.store;
+    for (const secret of state.secrets) objects.restore("secrets", secret);
+    for (const job of state.jobs) objects.restore("jobs", job);
+    for (const record of state.pods) {
+      // Known before the pod is, so the pod is written back to disk with its processes.
+      this.store.podRuntime(record.pod).recovered = record;
+      objects.restore("pods", record.pod);
     }
-    for (const stored of jobs) {
-      if (stored.job.metadata.deletionTimestamp) this.controller.delete(stored, "Background");
-      else await this.controller.recoverJob(stored);
+    if (state.jobs.length + state.pods.length === 0) return;
+    for (const record of state.pods) {
+      const pod = record.pod;
+      await this.controller.recoverPod(pod, this.store.podRuntime(pod));
+      const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
+      const orphaned = owner !== undefined && objects.byUid("jobs", owner.uid) === undefined;
+      // A deletion the dead server had begun goes on (its processes are known again first).
+      if (orphaned || pod.metadata.deletionTimestamp) void this.controller.deletePod(pod);
+    }
+    for (const job of state.jobs) {
+      if (job.metadata.deletionTimestamp) this.controller.delete(job, "Background");
+      else await this.controller.recoverJob(job);
     }
     this.controller.collectSecrets();
     this.options.log?.info(
@@ -148,20 +151,12 @@ export class LocalKubernetesRuntime implements KubernetesPort {
 
   private storeServerSecret(values: Readonly<Record<string, string>>): void {
     if (Object.keys(values).length === 0) return;
-    const secret: Secret = {
+    this.store.createMemoryOnlySecret(this.namespace, {
       apiVersion: "v1",
       kind: "Secret",
-      metadata: {
-        name: LOCAL_SERVER_SECRET_NAME,
-        namespace: this.namespace,
-        uid: randomUUID(),
-        creationTimestamp: this.store.timestamp(),
-      },
+      metadata: { name: LOCAL_SERVER_SECRET_NAME },
       stringData: { ...values },
-    };
-    this.store.touch(secret.metadata);
-    // Credentials stay in memory only: each runtime is given them again when it starts.
-    this.store.putSecret(secret, false);
+    });
   }
 
   // ---- KubernetesPort ---------------------------------------------------------------------------
@@ -197,105 +192,65 @@ export class LocalKubernetesRuntime implements KubernetesPort {
         422,
       );
     }
-    const key = keyOf(namespace, name);
-    if (this.store.jobs.has(key)) {
-      throw new KubernetesApiError("conflict", "createJob", `jobs.batch "${name}" already exists`, 409);
-    }
-    const stored: StoredJob = { job: structuredClone(job), timers: new AbortController() };
-    stored.job.apiVersion = "batch/v1";
-    stored.job.kind = "Job";
-    stored.job.metadata = {
-      ...stored.job.metadata,
-      namespace,
-      uid: randomUUID(),
-      creationTimestamp: this.store.timestamp(),
-    };
-    stored.job.status = {};
-    if (stored.job.spec.suspend === true) markSuspended(stored.job, this.store.timestamp());
-    this.store.touch(stored.job.metadata);
-    this.store.putJob(stored);
-    this.store.jobWatches.emit("ADDED", stored.job);
-    if (stored.job.spec.suspend !== true) await this.controller.start(stored);
-    return structuredClone(stored.job);
+    const input: Job = { ...structuredClone(job), apiVersion: "batch/v1", kind: "Job", status: {} };
+    if (input.spec.suspend === true) markSuspended(input, this.store.timestamp());
+    const created = this.port("createJob", () => this.store.objects.create("jobs", namespace, input));
+    if (created.spec.suspend !== true) await this.controller.start(created);
+    return structuredClone(created);
   }
 
   async readJob(namespace: string, name: string): Promise<Job | null> {
     this.assertOpen("readJob");
-    const stored = this.store.jobs.get(keyOf(namespace, name));
-    return stored ? structuredClone(stored.job) : null;
+    const job = this.store.objects.get("jobs", namespace, name);
+    return job ? structuredClone(job) : null;
   }
 
   async listJobs(namespace: string, labelSelector: string): Promise<Job[]> {
     this.assertOpen("listJobs");
-    return this.store.select(
-      [...this.store.jobs.values()].map((s) => s.job),
-      namespace,
-      labelSelector,
-      "listJobs",
-    );
+    return structuredClone(this.store.objects.list("jobs", namespace, selectorFor(labelSelector, "listJobs")));
   }
 
   async resumeJob(namespace: string, name: string): Promise<void> {
     this.assertOpen("resumeJob");
-    const stored = this.store.jobs.get(keyOf(namespace, name));
-    if (!stored) throw new KubernetesApiError("not_found", "resumeJob", `jobs.batch "${name}" not found`, 404);
-    if (stored.job.spec.suspend !== true) return;
-    stored.job.spec.suspend = false;
-    this.store.jobChanged(stored.job);
-    await this.controller.start(stored);
+    const job = this.store.objects.get("jobs", namespace, name);
+    if (!job) throw new KubernetesApiError("not_found", "resumeJob", `jobs.batch "${name}" not found`, 404);
+    if (job.spec.suspend !== true) return;
+    const resumed = this.store.objects.update("jobs", namespace, name, (j) => (j.spec.suspend = false));
+    await this.controller.start(resumed);
   }
 
   async deleteJob(namespace: string, name: string, propagation: DeletePropagation): Promise<boolean> {
     this.assertOpen("deleteJob");
-    const stored = this.store.jobs.get(keyOf(namespace, name));
-    if (!stored) return false;
-    if (!stored.job.metadata.deletionTimestamp) this.controller.delete(stored, propagation);
+    const job = this.store.objects.get("jobs", namespace, name);
+    if (!job) return false;
+    if (!job.metadata.deletionTimestamp) this.controller.delete(job, propagation);
     return true;
   }
 
   async createOwnedSecret(namespace: string, secret: Secret, owner: JobReference): Promise<void> {
     this.assertOpen("createOwnedSecret");
-    const name = secret.metadata.name ?? "";
-    const key = keyOf(namespace, name);
-    if (this.store.secrets.has(key)) {
-      throw new KubernetesApiError("conflict", "createOwnedSecret", `secrets "${name}" already exists`, 409);
-    }
-    const stored = structuredClone(secret);
-    stored.metadata = {
-      ...stored.metadata,
-      namespace,
-      uid: randomUUID(),
-      creationTimestamp: this.store.timestamp(),
-      ownerReferences: [jobOwnerReference(owner)],
-    };
-    this.store.touch(stored.metadata);
-    this.store.putSecret(stored);
+    const input = structuredClone(secret);
+    input.metadata = { ...input.metadata, ownerReferences: [jobOwnerReference(owner)] };
+    this.port("createOwnedSecret", () => this.store.objects.create("secrets", namespace, input));
     // As the garbage collector would: a Secret whose owner is already gone does not survive.
     this.controller.collectSecrets();
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
     this.assertOpen("listPods");
-    return this.store.select(
-      [...this.store.pods.values()].map((s) => s.pod),
-      namespace,
-      labelSelector,
-      "listPods",
-    );
+    return structuredClone(this.store.objects.list("pods", namespace, selectorFor(labelSelector, "listPods")));
   }
 
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription {
     this.assertOpen("watchJobs");
     const selector = selectorFor(labelSelector, "watchJobs");
-    const existing = [...this.store.jobs.values()].map((s) => s.job);
-    return this.store.jobWatches.subscribe(namespace, selector, observer, existing);
+    return this.store.jobWatches.subscribe(namespace, selector, observer, this.store.objects.all("jobs"));
   }
 
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
     this.assertOpen("watchPods");
     const selector = selectorFor(labelSelector, "watchPods");
-    const existing = [...this.store.pods.values()].map((s) => s.pod);
-    return this.store.podWatches.subscribe(namespace, selector, observer, existing);
+    return this.store.podWatches.subscribe(namespace, selector, observer, this.store.objects.all("pods"));
   }
 
   /** The local data directory is shared by every "pod" on this machine, like a ReadWriteMany claim. */
@@ -313,25 +268,32 @@ export class LocalKubernetesRuntime implements KubernetesPort {
 
   /** A container's stdout+stderr ("kubectl logs"); empty once the pod is deleted. */
   async podLogs(namespace: string, podName: string, containerName?: string): Promise<string> {
-    const stored = this.store.pods.get(keyOf(namespace, podName));
-    const container = containerName ?? stored?.pod.spec.containers[0]?.name;
-    if (!stored?.running || container === undefined) return "";
-    return stored.running.readLog(container);
+    const pod = this.store.objects.get("pods", namespace, podName);
+    const running = pod && this.store.podRuntime(pod).running;
+    const container = containerName ?? pod?.spec.containers[0]?.name;
+    if (!running || container === undefined) return "";
+    return running.readLog(container);
   }
 
   /** The process groups a pod's containers ran in, to prove none is left after a kill. */
   processGroupsOf(namespace: string, podName: string): readonly number[] {
-    return this.store.pods.get(keyOf(namespace, podName))?.running?.processGroupIds() ?? [];
+    return this.runningPod(namespace, podName)?.processGroupIds() ?? [];
   }
 
   /** The pod's sandbox on this machine (volumes, logs); removed when the pod is deleted. */
   sandboxDirectoryOf(namespace: string, podName: string): string | undefined {
-    return this.store.pods.get(keyOf(namespace, podName))?.running?.sandboxDirectory;
+    return this.runningPod(namespace, podName)?.sandboxDirectory;
+  }
+
+  private runningPod(namespace: string, podName: string) {
+    const pod = this.store.objects.get("pods", namespace, podName);
+    return pod && this.store.podRuntime(pod).running;
   }
 
   /** Names of the Secrets stored in the namespace (garbage-collection checks). */
   secretNames(namespace: string): string[] {
-    return [...this.store.secrets.values()]
+    return this.store.objects
+      .all("secrets")
       .filter((s) => s.metadata.namespace === namespace)
       .map((s) => s.metadata.name ?? "");
   }
@@ -339,7 +301,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   /** Resolves once every pod deletion in flight (delete, deadline, TTL) has finished. */
   async settled(): Promise<void> {
     for (;;) {
-      const pending = [...this.store.pods.values()].flatMap((s) => (s.deleting ? [s.deleting] : []));
+      const pending = this.store.podEntries().flatMap(([, runtime]) => (runtime.deleting ? [runtime.deleting] : []));
       if (pending.length === 0) return;
       await Promise.allSettled(pending);
     }
@@ -350,18 +312,20 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     if (this.closed) return;
     this.closed = true;
     this.forgetExitCleanup?.();
-    for (const stored of this.store.jobs.values()) stored.timers.abort();
+    for (const runtime of this.store.allJobRuntimes()) runtime.timers.abort();
     await this.recovered.catch(() => undefined);
-    await Promise.allSettled([...this.store.pods.values()].map((stored) => stored.deleting ?? this.disposePod(stored)));
+    await Promise.allSettled(
+      this.store.podEntries().map(([, runtime]) => runtime.deleting ?? this.disposePod(runtime)),
+    );
     if (this.createdSandboxRoot) await rm(this.createdSandboxRoot, { recursive: true, force: true });
     // Everything it held is stopped: nothing is left for another runtime to take over.
     this.state.remove();
   }
 
-  private async disposePod(stored: StoredPod): Promise<void> {
-    await stored.running?.dispose();
-    if (stored.recovered?.sandboxDirectory)
-      await rm(stored.recovered.sandboxDirectory, { recursive: true, force: true });
+  private async disposePod(runtime: PodRuntime): Promise<void> {
+    await runtime.running?.dispose();
+    if (runtime.recovered?.sandboxDirectory)
+      await rm(runtime.recovered.sandboxDirectory, { recursive: true, force: true });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -391,13 +355,22 @@ export class LocalKubernetesRuntime implements KubernetesPort {
 
   /** At process exit without shutdown(): SIGKILL every pod's processes and remove our sandboxes. */
   private killEverythingNow(): void {
-    for (const stored of this.store.pods.values()) {
-      stored.running?.kill("SIGKILL");
-      const sandbox = stored.running?.sandboxDirectory ?? stored.recovered?.sandboxDirectory;
+    for (const [, runtime] of this.store.podEntries()) {
+      runtime.running?.kill("SIGKILL");
+      const sandbox = runtime.running?.sandboxDirectory ?? runtime.recovered?.sandboxDirectory;
       if (sandbox) rmSync(sandbox, { recursive: true, force: true });
     }
     if (this.createdSandboxRoot) rmSync(this.createdSandboxRoot, { recursive: true, force: true });
     this.state.remove();
+  }
+
+  /** Runs a write of the cluster model, its refusal (409, 422) as the port's error. */
+  private port<T>(operation: string, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      throw portError(error, operation);
+    }
   }
 
   private assertOpen(operation: string): void {

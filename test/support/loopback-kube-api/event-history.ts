@@ -2,7 +2,7 @@
  * The window of recent changes a watch can resume from, per resource. A resume from a
  * resourceVersion older than the window is answered with 410 Expired, as etcd compaction does.
  */
-import type { Change, ResourceName } from "./object-store.js";
+import type { Change, ResourceName } from "../../../src/adapters/cluster-model/object-store.js";
 
 export class EventHistory {
   private readonly events: { [R in ResourceName]: Change[] } = { jobs: [], pods: [], secrets: [] };

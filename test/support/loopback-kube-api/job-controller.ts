@@ -13,7 +13,12 @@ import { podForJob } from "../../../src/adapters/cluster-model/job-pod.js";
 import type { DeletePropagation } from "../../../src/ports/kubernetes-port.js";
 import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
 import type { Kubelet, PodHandle, PodStatus } from "./kubelet.js";
-import { decodeSecret, notFound, type ObjectStore, type ResourceName } from "./object-store.js";
+import {
+  decodeSecret,
+  notFound,
+  type ObjectStore,
+  type ResourceName,
+} from "../../../src/adapters/cluster-model/object-store.js";
 
 const DEFAULT_BACKOFF_LIMIT = 6;
 const DEPENDENT_RESOURCES: ResourceName[] = ["pods", "secrets"];

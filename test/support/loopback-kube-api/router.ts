@@ -10,8 +10,13 @@ import type { JobController } from "./job-controller.js";
 import { answerAccessReview } from "./access-review.js";
 import { applyMergePatch } from "./merge-patch.js";
 import { parseRoute, type Route } from "./route.js";
-import { notFound, type ObjectStore, type ResourceName, type ResourceTypes } from "./object-store.js";
-import { failureStatus, requestSelector, StatusError, statusError, successStatus, type KubeStatus } from "./status.js";
+import {
+  notFound,
+  type ObjectStore,
+  type ResourceName,
+  type ResourceTypes,
+} from "../../../src/adapters/cluster-model/object-store.js";
+import { requestSelector, statusError, statusOf, successStatus, type KubeStatus } from "./status.js";
 import { validateJob } from "./validation.js";
 import type { WatchHub } from "./watch-hub.js";
 
@@ -67,8 +72,7 @@ export class Router {
       const body = await readBody(request);
       await this.serve(route, request, body, response);
     } catch (error) {
-      const status =
-        error instanceof StatusError ? error.status : failureStatus(500, `loopback apiserver: ${String(error)}`);
+      const status = statusOf(error);
       if (!response.headersSent) send(response, status.code, status);
       else response.end();
     }

@@ -8,12 +8,17 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Pod } from "../../../src/ports/kubernetes-objects.js";
+import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { EventHistory } from "./event-history.js";
 import { FaultPlan, RequestCounter, type DelaySpec, type FaultSpec } from "./faults.js";
 import { JobController } from "./job-controller.js";
 import type { Kubelet } from "./kubelet.js";
 import { loopbackKubeConfig } from "./kube-config.js";
-import { ObjectStore, type ResourceName, type ResourceTypes } from "./object-store.js";
+import {
+  ObjectStore,
+  type ResourceName,
+  type ResourceTypes,
+} from "../../../src/adapters/cluster-model/object-store.js";
 import { Router } from "./router.js";
 import { requestSelector } from "./status.js";
 import { ScriptedKubelet } from "./scripted-kubelet.js";
@@ -33,7 +38,7 @@ export interface LoopbackKubeApiOptions {
 }
 
 export class LoopbackKubeApi {
-  readonly store = new ObjectStore();
+  readonly store = new ObjectStore(new SystemClock());
   readonly requests = new RequestCounter();
   /** `verb resource[/subresource]` answered allowed=false by SelfSubjectAccessReview. */
   readonly deniedAccess = new Set<string>();

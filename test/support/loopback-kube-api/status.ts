@@ -2,6 +2,7 @@
  * Kubernetes `Status` bodies, exactly as the apiserver sends them for every failure, and the error
  * the server's handlers throw to produce one.
  */
+import { ClusterError } from "../../../src/adapters/cluster-model/cluster-error.js";
 import {
   LabelSelectorError,
   parseLabelSelector,
@@ -94,6 +95,15 @@ export class StatusError extends Error {
 
 export const statusError = (code: number, message: string, reason?: StatusReason, details?: StatusDetails) =>
   new StatusError(failureStatus(code, message, reason, details));
+
+/** A refusal of the cluster model, or of the HTTP layer, as the Status body the apiserver sends. */
+export function statusOf(error: unknown): KubeStatus {
+  if (error instanceof StatusError) return error.status;
+  if (error instanceof ClusterError) {
+    return failureStatus(error.code, error.message, error.reason as StatusReason | undefined, error.details);
+  }
+  return failureStatus(500, `loopback apiserver: ${String(error)}`);
+}
 
 /** The request's label selector, parsed by the cluster model; bad syntax is a 400 as the apiserver answers. */
 export function requestSelector(selector: string | null | undefined): LabelSelector {

@@ -6,7 +6,7 @@
 import type { ServerResponse } from "node:http";
 import type { EventHistory } from "./event-history.js";
 import type { LabelSelector } from "../../../src/adapters/cluster-model/label-selector.js";
-import type { AnyObject, Change, ObjectStore, ResourceName } from "./object-store.js";
+import type { AnyObject, Change, ObjectStore, ResourceName } from "../../../src/adapters/cluster-model/object-store.js";
 import { tooOldResourceVersion } from "./status.js";
 
 export interface WatchRequest {

@@ -1,11 +1,14 @@
 /**
- * The loopback apiserver's etcd: objects by resource, namespace and name, one cluster-wide
- * resourceVersion counter, and a change feed (for watches and the job controller).
+ * The cluster's etcd: Jobs, pods and Secrets by namespace and name, one cluster-wide
+ * resourceVersion counter, and a change feed (watches, the job controller, the local runtime's
+ * state on disk listen to it). Stored objects are the store's: readers get them to read, and
+ * writers go through create/update/delete so every change is counted and announced.
  */
 import { randomUUID } from "node:crypto";
-import type { Job, ObjectMeta, Pod, Secret } from "../../../src/ports/kubernetes-objects.js";
-import { statusError } from "./status.js";
-import type { LabelSelector } from "../../../src/adapters/cluster-model/label-selector.js";
+import type { ClockPort } from "../../ports/clock-port.js";
+import type { Job, ObjectMeta, Pod, Secret } from "../../ports/kubernetes-objects.js";
+import { ClusterError } from "./cluster-error.js";
+import type { LabelSelector } from "./label-selector.js";
 
 /** The apiserver stores Secret values base64-encoded in `data`; `stringData` is write-only. */
 export type StoredSecret = Secret & { data?: Record<string, string> };
@@ -34,6 +37,10 @@ const GROUP: Record<ResourceName, string> = { jobs: "batch", pods: "", secrets: 
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+export const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
+export const keyOfObject = (object: { metadata: ObjectMeta }): string =>
+  keyOf(object.metadata.namespace ?? "", object.metadata.name ?? "");
+
 export class ObjectStore {
   private resourceVersion = 1;
   private readonly objects: { [R in ResourceName]: Map<string, ResourceTypes[R]> } = {
@@ -42,6 +49,8 @@ export class ObjectStore {
     secrets: new Map(),
   };
   private readonly listeners: Array<(change: Change) => void> = [];
+
+  constructor(private readonly clock: ClockPort) {}
 
   get currentResourceVersion(): number {
     return this.resourceVersion;
@@ -56,61 +65,71 @@ export class ObjectStore {
     this.listeners.push(listener);
   }
 
+  /** Now on the store's clock, as the apiserver stamps objects. */
+  timestamp(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
   get<R extends ResourceName>(resource: R, namespace: string, name: string): ResourceTypes[R] | undefined {
-    return this.objects[resource].get(key(namespace, name));
+    return this.objects[resource].get(keyOf(namespace, name));
+  }
+
+  /** Every object of a resource, in creation order. */
+  all<R extends ResourceName>(resource: R): Array<ResourceTypes[R]> {
+    return [...this.objects[resource].values()];
   }
 
   /** Namespace-scoped and label-selected, in creation order. */
   list<R extends ResourceName>(resource: R, namespace: string, selector: LabelSelector): Array<ResourceTypes[R]> {
-    const out: Array<ResourceTypes[R]> = [];
-    for (const object of this.objects[resource].values()) {
-      if (object.metadata.namespace === namespace && selector(object.metadata.labels)) out.push(object);
-    }
-    return out;
+    return this.all(resource).filter((o) => o.metadata.namespace === namespace && selector(o.metadata.labels));
   }
 
   /** Every object of a resource whose ownerReferences name `ownerUid`. */
-  dependentsOf(resource: ResourceName, ownerUid: string): AnyObject[] {
-    return [...this.objects[resource].values()].filter((o) =>
-      o.metadata.ownerReferences?.some((ref) => ref.uid === ownerUid),
-    );
+  dependentsOf<R extends ResourceName>(resource: R, ownerUid: string): Array<ResourceTypes[R]> {
+    return this.all(resource).filter((o) => o.metadata.ownerReferences?.some((ref) => ref.uid === ownerUid));
+  }
+
+  byUid<R extends ResourceName>(resource: R, uid: string): ResourceTypes[R] | undefined {
+    return this.all(resource).find((o) => o.metadata.uid === uid);
   }
 
   create<R extends ResourceName>(resource: R, namespace: string, input: ResourceTypes[R]): ResourceTypes[R] {
     const name = input.metadata?.name;
-    if (!name)
-      throw statusError(
-        422,
-        `${QUALIFIED[resource]} "" is invalid: metadata.name: Required value: name or generateName is required`,
-        "Invalid",
-        { kind: resource, group: GROUP[resource] },
-      );
+    const details = { kind: resource, group: GROUP[resource] };
+    if (!name) {
+      const message = `${QUALIFIED[resource]} "" is invalid: metadata.name: Required value: name or generateName is required`;
+      throw new ClusterError(422, message, "Invalid", details);
+    }
     if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-      throw statusError(
-        422,
-        `${QUALIFIED[resource]} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
-        "Invalid",
-        { name, kind: resource, group: GROUP[resource] },
-      );
+      const message = `${QUALIFIED[resource]} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`;
+      throw new ClusterError(422, message, "Invalid", { name, ...details });
     }
     if (input.metadata.namespace && input.metadata.namespace !== namespace) {
-      throw statusError(400, `the namespace of the provided object does not match the namespace sent on the request`);
+      throw new ClusterError(
+        400,
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
     }
-    const k = key(namespace, name);
-    if (this.objects[resource].has(k)) {
-      throw statusError(409, `${QUALIFIED[resource]} "${name}" already exists`, "AlreadyExists", {
+    const key = keyOf(namespace, name);
+    if (this.objects[resource].has(key)) {
+      throw new ClusterError(409, `${QUALIFIED[resource]} "${name}" already exists`, "AlreadyExists", {
         name,
-        kind: resource,
-        group: GROUP[resource],
+        ...details,
       });
     }
     const object = structuredClone(input);
     const meta: ObjectMeta = object.metadata;
     meta.namespace = namespace;
     meta.uid = randomUUID();
-    meta.creationTimestamp = new Date().toISOString();
+    meta.creationTimestamp = this.timestamp();
     if (resource === "secrets") encodeSecret(object as StoredSecret);
-    return this.commit(resource, k, object, "ADDED");
+    return this.commit(resource, key, object, "ADDED");
+  }
+
+  /** Puts back an object a previous store held (identity and resourceVersion as they were). */
+  restore<R extends ResourceName>(resource: R, object: ResourceTypes[R]): void {
+    this.objects[resource].set(keyOfObject(object), object);
+    this.emit({ resource, type: "ADDED", object, resourceVersion: this.resourceVersion });
   }
 
   /** Applies `mutate` to a copy and stores it with a new resourceVersion; 404 when absent. */
@@ -120,8 +139,8 @@ export class ObjectStore {
     name: string,
     mutate: (object: ResourceTypes[R]) => void,
   ): ResourceTypes[R] {
-    const k = key(namespace, name);
-    const current = this.objects[resource].get(k);
+    const key = keyOf(namespace, name);
+    const current = this.objects[resource].get(key);
     if (!current) throw notFound(resource, name);
     const next = structuredClone(current);
     mutate(next);
@@ -131,15 +150,15 @@ export class ObjectStore {
     next.metadata.uid = current.metadata.uid;
     next.metadata.creationTimestamp = current.metadata.creationTimestamp;
     if (resource === "secrets") encodeSecret(next as StoredSecret);
-    return this.commit(resource, k, next, "MODIFIED");
+    return this.commit(resource, key, next, "MODIFIED");
   }
 
   /** Removes and returns the object, or undefined when it was already gone. */
   delete<R extends ResourceName>(resource: R, namespace: string, name: string): ResourceTypes[R] | undefined {
-    const k = key(namespace, name);
-    const current = this.objects[resource].get(k);
+    const key = keyOf(namespace, name);
+    const current = this.objects[resource].get(key);
     if (!current) return undefined;
-    this.objects[resource].delete(k);
+    this.objects[resource].delete(key);
     const gone = structuredClone(current);
     gone.metadata.resourceVersion = String(++this.resourceVersion);
     this.emit({ resource, type: "DELETED", object: gone, resourceVersion: this.resourceVersion });
@@ -148,12 +167,12 @@ export class ObjectStore {
 
   private commit<R extends ResourceName>(
     resource: R,
-    k: string,
+    key: string,
     object: ResourceTypes[R],
     type: ChangeType,
   ): ResourceTypes[R] {
     object.metadata.resourceVersion = String(++this.resourceVersion);
-    this.objects[resource].set(k, object);
+    this.objects[resource].set(key, object);
     this.emit({ resource, type, object, resourceVersion: this.resourceVersion });
     return object;
   }
@@ -163,14 +182,12 @@ export class ObjectStore {
   }
 }
 
-export const notFound = (resource: ResourceName, name: string) =>
-  statusError(404, `${QUALIFIED[resource]} "${name}" not found`, "NotFound", {
+export const notFound = (resource: ResourceName, name: string): ClusterError =>
+  new ClusterError(404, `${QUALIFIED[resource]} "${name}" not found`, "NotFound", {
     name,
     kind: resource,
     group: GROUP[resource],
   });
-
-const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** stringData is merged into data (base64) and never stored, as the apiserver does. */
 function encodeSecret(secret: StoredSecret): void {

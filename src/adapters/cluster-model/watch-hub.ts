@@ -1,6 +1,6 @@
 import type { WatchEventType } from "../../ports/kubernetes-objects.js";
-import type { WatchObserver, WatchSubscription } from "../../ports/kubernetes-port.js";
-import type { LabelSelector } from "../cluster-model/label-selector.js";
+import type { KubernetesApiError, WatchObserver, WatchSubscription } from "../../ports/kubernetes-port.js";
+import type { LabelSelector } from "./label-selector.js";
 
 interface Watcher<T> {
   readonly namespace: string;
@@ -14,7 +14,8 @@ interface Labelled {
 }
 
 /**
- * Namespace-wide, label-selected watches over one kind of object: existing objects first as
+ * In-process watches of the cluster model (the local runtime's, the unit-test fake's):
+ * namespace-wide, label-selected watches over one kind of object, existing objects first as
  * ADDED, then every change. Observers get their own copy, and one observer's exception never
  * stops delivery to the others.
  */
@@ -45,6 +46,19 @@ export class WatchHub<T extends Labelled> {
 
   get size(): number {
     return this.watchers.length;
+  }
+
+  /**
+   * Ends every open watch, as a broken connection would: with `error` each observer hears why;
+   * without, they just go silent (a stalled stream). Returns how many were open.
+   */
+  interrupt(error?: KubernetesApiError): number {
+    const interrupted = this.watchers.splice(0);
+    for (const watcher of interrupted) {
+      watcher.active = false;
+      if (error) watcher.observer.onError?.(error);
+    }
+    return interrupted.length;
   }
 
   private deliver(watcher: Watcher<T>, type: WatchEventType, object: T): void {
