@@ -54,7 +54,7 @@ export function markSucceeded(job: Job, at: string): void {
 }
 
 /** The controller decided the Job fails; its pods are still being terminated. */
-export function markFailureTarget(job: Job, reason: JobFailureReason, at: string): void {
+function markFailureTarget(job: Job, reason: JobFailureReason, at: string): void {
   setCondition(job, condition("FailureTarget", at, reason, FAILURE_MESSAGES[reason]));
 }
 

@@ -1,43 +1,30 @@
 /**
  * The local runtime's view of the cluster model: the shared ObjectStore holds the Jobs, pods and
- * Secrets; this adds what only a runtime on one machine has — each Job's timers, each pod's
- * processes — writes every change to the state directory so the pods outlive this process, and
+ * Secrets; this adds what only a runtime on one machine has — each pod's processes — writes every change to the state directory so the pods outlive this process, and
  * feeds the in-process watches.
  */
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import { KubernetesApiError, type KubernetesErrorKind } from "../../ports/kubernetes-port.js";
 import { ClusterError } from "../cluster-model/cluster-error.js";
-import type { JobFailureReason } from "../cluster-model/job-conditions.js";
 import { LabelSelectorError, parseLabelSelector, type LabelSelector } from "../cluster-model/label-selector.js";
 import { keyOfObject, ObjectStore, type Change } from "../cluster-model/object-store.js";
 import type { RunningPod } from "./local-pod-runner.js";
 import type { PodRecord, RuntimeStateDirectory } from "./runtime-state-directory.js";
 import { WatchHub } from "../cluster-model/watch-hub.js";
 
-/** What a Job has on this machine beyond its object. */
-export interface JobRuntime {
-  /** Cancels this Job's deadline and TTL timers. */
-  readonly timers: AbortController;
-  /** Set once the controller decided the Job fails (the deadline passed). */
-  failing?: JobFailureReason;
-}
-
 /** What a pod has on this machine beyond its object. */
 export interface PodRuntime {
   running?: RunningPod;
   /** A recovered pod's sandbox, before it runs again (or for good, once it had ended). */
   recovered?: PodRecord;
-  /** Set while the pod is being deleted (terminate, then remove). */
-  deleting?: Promise<void>;
 }
 
 export class LocalClusterStore {
   readonly objects: ObjectStore;
   readonly jobWatches = new WatchHub<Job>();
   readonly podWatches = new WatchHub<Pod>();
-  /** By Job uid and pod uid. */
-  private readonly jobRuntimes = new Map<string, JobRuntime>();
+  /** By pod uid. */
   private readonly podRuntimes = new Map<string, PodRuntime>();
   /** Secrets that must never reach the disk (the server's credentials), by namespace/name. */
   private readonly memoryOnly = new Set<string>();
@@ -55,13 +42,6 @@ export class LocalClusterStore {
     return this.objects.timestamp();
   }
 
-  jobRuntime(job: Job): JobRuntime {
-    const uid = job.metadata.uid ?? "";
-    let runtime = this.jobRuntimes.get(uid);
-    if (!runtime) this.jobRuntimes.set(uid, (runtime = { timers: new AbortController() }));
-    return runtime;
-  }
-
   podRuntime(pod: Pod): PodRuntime {
     const uid = pod.metadata.uid ?? "";
     let runtime = this.podRuntimes.get(uid);
@@ -72,10 +52,6 @@ export class LocalClusterStore {
   /** The pods in the store with what runs them here. */
   podEntries(): Array<[Pod, PodRuntime]> {
     return this.objects.all("pods").map((pod) => [pod, this.podRuntime(pod)]);
-  }
-
-  allJobRuntimes(): Iterable<JobRuntime> {
-    return this.jobRuntimes.values();
   }
 
   /** A Secret kept in memory only: each runtime is given it again when it starts. */
@@ -99,7 +75,6 @@ export class LocalClusterStore {
     const gone = type === "DELETED";
     if (resource === "jobs") {
       const job = object as Job;
-      if (gone) this.forgetJobRuntime(job);
       if (gone) this.state?.forgetJob(job);
       else this.state?.saveJob(job);
       this.jobWatches.emit(type, job);
@@ -113,12 +88,6 @@ export class LocalClusterStore {
       if (gone) this.state?.forgetSecret(object as Secret);
       else this.state?.saveSecret(object as Secret);
     }
-  }
-
-  private forgetJobRuntime(job: Job): void {
-    const uid = job.metadata.uid ?? "";
-    this.jobRuntimes.get(uid)?.timers.abort();
-    this.jobRuntimes.delete(uid);
   }
 }
 

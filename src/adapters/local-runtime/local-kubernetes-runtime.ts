@@ -11,12 +11,12 @@
  * A process that is killed (SIGKILL, OOM) leaves its pods running and its state on disk
  * (runtime-state-directory.ts): the next runtime on the data directory takes them over.
  */
-import { rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { LogPort } from "../../ports/log-port.js";
-import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
+import type { Job, ObjectMeta, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
   jobOwnerReference,
@@ -32,8 +32,9 @@ import { SystemClock } from "../system-clock.js";
 import { jobAdmissionProblems } from "./job-admission.js";
 import { atProcessExit } from "./exit-cleanup.js";
 import { markSuspended } from "../cluster-model/job-conditions.js";
-import { LocalClusterStore, portError, selectorFor, type PodRuntime } from "./local-cluster-store.js";
-import { LocalJobController } from "./local-job-controller.js";
+import { JobController } from "../cluster-model/job-controller.js";
+import { LocalClusterStore, portError, selectorFor } from "./local-cluster-store.js";
+import { LocalKubelet } from "./local-kubelet.js";
 import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
 import { RuntimeStateDirectory, type RecoveredState } from "./runtime-state-directory.js";
@@ -81,10 +82,11 @@ export interface LocalKubernetesRuntimeOptions {
 
 export class LocalKubernetesRuntime implements KubernetesPort {
   private readonly store: LocalClusterStore;
-  private readonly controller: LocalJobController;
+  private readonly controller: JobController;
+  private readonly kubelet: LocalKubelet;
   private readonly rule: DataVolumeRule;
   private readonly namespace: string;
-  private runner: Promise<LocalPodRunner> | undefined;
+  private runner: LocalPodRunner | undefined;
   private createdSandboxRoot: string | undefined;
   private closed = false;
   private forgetExitCleanup: (() => void) | undefined;
@@ -106,11 +108,8 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     };
     this.state = RuntimeStateDirectory.open(options.stateDirectory ?? `${this.rule.dataDirectory}/.local-runtime`);
     this.store = new LocalClusterStore(clock, this.state);
-    this.controller = new LocalJobController(this.store, () => this.podRunner(), {
-      clock,
-      killGraceMs: options.killGraceMs,
-      isClosed: () => this.closed,
-    });
+    this.kubelet = new LocalKubelet(this.store, () => this.podRunner(), options.killGraceMs);
+    this.controller = new JobController(this.store.objects, clock, () => this.kubelet);
     this.storeServerSecret(options.serverSecretEnv ?? {});
     this.recovered = this.recover(this.state.claimOrphanedState());
   }
@@ -124,28 +123,28 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   private async recover(state: RecoveredState): Promise<void> {
     const { objects } = this.store;
     for (const secret of state.secrets) objects.restore("secrets", secret);
-    for (const job of state.jobs) objects.restore("jobs", job);
     for (const record of state.pods) {
       // Known before the pod is, so the pod is written back to disk with its processes.
       this.store.podRuntime(record.pod).recovered = record;
       objects.restore("pods", record.pod);
+      const secrets = this.controller.pods.secretsOf(record.pod);
+      this.controller.follow(record.pod, (report) => this.kubelet.adopt(record.pod, secrets, report));
     }
+    // Restored Jobs are reconciled: deadlines and TTLs go on, a started Job without a pod gets one.
+    for (const job of state.jobs) objects.restore("jobs", job);
     if (state.jobs.length + state.pods.length === 0) return;
-    for (const record of state.pods) {
-      const pod = record.pod;
-      await this.controller.recoverPod(pod, this.store.podRuntime(pod));
+    for (const { pod } of state.pods) {
       const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
       const orphaned = owner !== undefined && objects.byUid("jobs", owner.uid) === undefined;
       // A deletion the dead server had begun goes on (its processes are known again first).
-      if (orphaned || pod.metadata.deletionTimestamp) void this.controller.deletePod(pod);
+      if (orphaned || pod.metadata.deletionTimestamp) void this.controller.pods.delete(...nameOf(pod)).catch(ignore);
     }
     for (const job of state.jobs) {
-      if (job.metadata.deletionTimestamp) this.controller.delete(job, "Background");
-      else await this.controller.recoverJob(job);
+      if (job.metadata.deletionTimestamp) void this.controller.deleteJob(...nameOf(job), "Background").catch(ignore);
     }
     this.controller.collectSecrets();
     this.options.log?.info(
-      `[claude-k8s] local runtime: took over ${jobs.length} Job(s) and ${pods.length} pod(s) a server that died left in ${this.rule.dataDirectory}`,
+      `[claude-k8s] local runtime: took over ${state.jobs.length} Job(s) and ${state.pods.length} pod(s) a server that died left in ${this.rule.dataDirectory}`,
     );
   }
 
@@ -195,7 +194,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     const input: Job = { ...structuredClone(job), apiVersion: "batch/v1", kind: "Job", status: {} };
     if (input.spec.suspend === true) markSuspended(input, this.store.timestamp());
     const created = this.port("createJob", () => this.store.objects.create("jobs", namespace, input));
-    if (created.spec.suspend !== true) await this.controller.start(created);
+    this.controller.reconcile(namespace, name);
     return structuredClone(created);
   }
 
@@ -215,15 +214,15 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     const job = this.store.objects.get("jobs", namespace, name);
     if (!job) throw new KubernetesApiError("not_found", "resumeJob", `jobs.batch "${name}" not found`, 404);
     if (job.spec.suspend !== true) return;
-    const resumed = this.store.objects.update("jobs", namespace, name, (j) => (j.spec.suspend = false));
-    await this.controller.start(resumed);
+    this.store.objects.update("jobs", namespace, name, (j) => (j.spec.suspend = false));
+    this.controller.reconcile(namespace, name);
   }
 
   async deleteJob(namespace: string, name: string, propagation: DeletePropagation): Promise<boolean> {
     this.assertOpen("deleteJob");
     const job = this.store.objects.get("jobs", namespace, name);
     if (!job) return false;
-    if (!job.metadata.deletionTimestamp) this.controller.delete(job, propagation);
+    if (!job.metadata.deletionTimestamp) void this.controller.deleteJob(namespace, name, propagation).catch(ignore);
     return true;
   }
 
@@ -299,12 +298,8 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   }
 
   /** Resolves once every pod deletion in flight (delete, deadline, TTL) has finished. */
-  async settled(): Promise<void> {
-    for (;;) {
-      const pending = this.store.podEntries().flatMap(([, runtime]) => (runtime.deleting ? [runtime.deleting] : []));
-      if (pending.length === 0) return;
-      await Promise.allSettled(pending);
-    }
+  settled(): Promise<void> {
+    return this.controller.pods.settled();
   }
 
   /** Kills every pod this runtime started, waits for them, and removes all sandboxes. */
@@ -312,44 +307,34 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     if (this.closed) return;
     this.closed = true;
     this.forgetExitCleanup?.();
-    for (const runtime of this.store.allJobRuntimes()) runtime.timers.abort();
     await this.recovered.catch(() => undefined);
-    await Promise.allSettled(
-      this.store.podEntries().map(([, runtime]) => runtime.deleting ?? this.disposePod(runtime)),
-    );
+    await this.controller.close();
     if (this.createdSandboxRoot) await rm(this.createdSandboxRoot, { recursive: true, force: true });
     // Everything it held is stopped: nothing is left for another runtime to take over.
     this.state.remove();
   }
 
-  private async disposePod(runtime: PodRuntime): Promise<void> {
-    await runtime.running?.dispose();
-    if (runtime.recovered?.sandboxDirectory)
-      await rm(runtime.recovered.sandboxDirectory, { recursive: true, force: true });
-  }
-
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private podRunner(): Promise<LocalPodRunner> {
-    this.runner ??= (async () => {
-      let sandboxRoot = this.options.sandboxRoot;
-      if (sandboxRoot === undefined) {
-        sandboxRoot = await mkdtemp(`${tmpdir()}/claude-k8s-local-`);
-        this.createdSandboxRoot = sandboxRoot;
-      }
-      this.forgetExitCleanup = atProcessExit(() => this.killEverythingNow());
-      return new LocalPodRunner({
-        sandboxRoot,
-        dataDirectory: this.rule.dataDirectory,
-        dataClaimName: this.rule.dataClaimName,
-        ...(this.options.pathPrepend ? { pathPrepend: this.options.pathPrepend } : {}),
-        ...(this.options.basePath !== undefined ? { basePath: this.options.basePath } : {}),
-        ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
-        ...(this.options.retryMs !== undefined ? { retryMs: this.options.retryMs } : {}),
-        ...(this.options.programDirectories ? { programDirectories: this.options.programDirectories } : {}),
-        ...(this.options.unsandboxed === true ? { unsandboxed: true } : {}),
-      });
-    })();
+  private podRunner(): LocalPodRunner {
+    if (this.runner) return this.runner;
+    let sandboxRoot = this.options.sandboxRoot;
+    if (sandboxRoot === undefined) {
+      sandboxRoot = mkdtempSync(`${tmpdir()}/claude-k8s-local-`);
+      this.createdSandboxRoot = sandboxRoot;
+    }
+    this.forgetExitCleanup = atProcessExit(() => this.killEverythingNow());
+    this.runner = new LocalPodRunner({
+      sandboxRoot,
+      dataDirectory: this.rule.dataDirectory,
+      dataClaimName: this.rule.dataClaimName,
+      ...(this.options.pathPrepend ? { pathPrepend: this.options.pathPrepend } : {}),
+      ...(this.options.basePath !== undefined ? { basePath: this.options.basePath } : {}),
+      ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+      ...(this.options.retryMs !== undefined ? { retryMs: this.options.retryMs } : {}),
+      ...(this.options.programDirectories ? { programDirectories: this.options.programDirectories } : {}),
+      ...(this.options.unsandboxed === true ? { unsandboxed: true } : {}),
+    });
     return this.runner;
   }
 
@@ -377,3 +362,6 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     if (this.closed) throw new KubernetesApiError("unavailable", operation, "the local runtime was shut down");
   }
 }
+
+const ignore = (): void => undefined;
+const nameOf = (o: { metadata: ObjectMeta }) => [o.metadata.namespace ?? "", o.metadata.name ?? ""] as const;

@@ -2,22 +2,10 @@
  * What runs a pod once the job controller created it: the loopback server's node agent. The
  * scripted kubelet plays canned lives for tests; the local runtime's pod runner really runs them.
  */
-import type { Pod, Secret } from "../../../src/ports/kubernetes-objects.js";
+import type { Pod } from "../../../src/ports/kubernetes-objects.js";
+import type { PodStatus } from "../../../src/adapters/cluster-model/kubelet.js";
 
-export type PodStatus = NonNullable<Pod["status"]>;
-
-export interface PodHandle {
-  /** Stops the pod's containers (deadline, deletion). Reports after kill are ignored. */
-  kill(): Promise<void>;
-}
-
-export interface Kubelet {
-  /**
-   * Starts `pod`. `secrets` resolves Secrets in the pod's namespace (values as stringData);
-   * `report` replaces the pod's status, and a terminal phase (Succeeded/Failed) ends the pod.
-   */
-  start(pod: Pod, secrets: (name: string) => Secret | undefined, report: (status: PodStatus) => void): PodHandle;
-}
+export type { Kubelet, PodHandle, PodStatus } from "../../../src/adapters/cluster-model/kubelet.js";
 
 const now = () => new Date().toISOString();
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DeletePropagation } from "../../../src/ports/kubernetes-port.js";
 import type { Job } from "../../../src/ports/kubernetes-objects.js";
 import type { FaultPlan, RequestCounter } from "./faults.js";
-import type { JobController } from "./job-controller.js";
+import type { JobController } from "../../../src/adapters/cluster-model/job-controller.js";
 import { answerAccessReview } from "./access-review.js";
 import { applyMergePatch } from "./merge-patch.js";
 import { parseRoute, type Route } from "./route.js";
@@ -155,7 +155,7 @@ export class Router {
           resource === "jobs"
             ? await controller.deleteJob(namespace, name, policy as DeletePropagation)
             : resource === "pods"
-              ? await controller.deletePod(namespace, name)
+              ? await controller.pods.delete(namespace, name)
               : store.delete(resource, namespace, name);
         if (!gone) throw notFound(resource, name);
         return send(response, 200, successStatus({ name, kind: resource, uid: gone.metadata.uid }));

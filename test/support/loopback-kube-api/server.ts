@@ -11,7 +11,7 @@ import type { Pod } from "../../../src/ports/kubernetes-objects.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { EventHistory } from "./event-history.js";
 import { FaultPlan, RequestCounter, type DelaySpec, type FaultSpec } from "./faults.js";
-import { JobController } from "./job-controller.js";
+import { JobController } from "../../../src/adapters/cluster-model/job-controller.js";
 import type { Kubelet } from "./kubelet.js";
 import { loopbackKubeConfig } from "./kube-config.js";
 import {
@@ -38,7 +38,7 @@ export interface LoopbackKubeApiOptions {
 }
 
 export class LoopbackKubeApi {
-  readonly store = new ObjectStore(new SystemClock());
+  readonly store: ObjectStore;
   readonly requests = new RequestCounter();
   /** `verb resource[/subresource]` answered allowed=false by SelfSubjectAccessReview. */
   readonly deniedAccess = new Set<string>();
@@ -56,6 +56,8 @@ export class LoopbackKubeApi {
     private readonly server: Server,
     options: LoopbackKubeApiOptions,
   ) {
+    const clock = new SystemClock();
+    this.store = new ObjectStore(clock);
     this.token = options.token ?? "loopback-token";
     this.kubeletInUse = options.kubelet ?? new ScriptedKubelet();
     this.history = new EventHistory(options.historyLimit ?? 10_000);
@@ -64,7 +66,7 @@ export class LoopbackKubeApi {
       this.history.record(change);
       this.watches.broadcast(change);
     });
-    this.controller = new JobController(this.store, this.kubeletInUse);
+    this.controller = new JobController(this.store, clock, () => this.kubeletInUse);
     const router = new Router({
       store: this.store,
       controller: this.controller,
@@ -116,7 +118,6 @@ export class LoopbackKubeApi {
   /** Pods started from now on run on `kubelet`. */
   useKubelet(kubelet: Kubelet): void {
     this.kubeletInUse = kubelet;
-    this.controller.setKubelet(kubelet);
   }
 
   // ---- seeding and inspection ------------------------------------------------------------------
@@ -152,7 +153,7 @@ export class LoopbackKubeApi {
   }
 
   get runningPodCount(): number {
-    return this.controller.runningPodCount;
+    return this.controller.pods.runningCount;
   }
 
   // ---- faults ----------------------------------------------------------------------------------
