@@ -4,8 +4,9 @@
  * phases and container states, Job conditions, suspend/resume, deletion with propagation and
  * owner-reference garbage collection, activeDeadlineSeconds and ttlSecondsAfterFinished.
  *
- * This file is the API surface; the store is local-cluster-store.ts, the controllers are
- * local-job-controller.ts, the kubelet is local-pod-runner.ts and the path rule mount-table.ts.
+ * This file is the API surface; the store and the Job controller are the cluster model's
+ * (../cluster-model), this machine's additions local-cluster-store.ts, the node local-kubelet.ts
+ * over local-pod-runner.ts, the path rule mount-table.ts and the options local-runtime-options.ts.
  * `shutdown()` kills every pod it started, waits for them, and removes every sandbox; a process
  * that exits without calling it still SIGKILLs the pods and removes the sandboxes (exit-cleanup.ts).
  * A process that is killed (SIGKILL, OOM) leaves its pods running and its state on disk
@@ -14,9 +15,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import type { ClockPort } from "../../ports/clock-port.js";
-import type { LogPort } from "../../ports/log-port.js";
-import type { Job, ObjectMeta, Pod, Secret } from "../../ports/kubernetes-objects.js";
+import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
   jobOwnerReference,
@@ -37,48 +36,12 @@ import { LocalClusterStore, portError, selectorFor } from "./local-cluster-store
 import { LocalKubelet } from "./local-kubelet.js";
 import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
-import { RuntimeStateDirectory, type RecoveredState } from "./runtime-state-directory.js";
+import { RuntimeStateDirectory } from "./runtime-state-directory.js";
+import { takeOver } from "./local-recovery.js";
 import { LOCAL_SERVER_SECRET_NAME, syntheticOwnPod } from "./synthetic-own-pod.js";
+import type { LocalKubernetesRuntimeOptions } from "./local-runtime-options.js";
 
-export interface LocalKubernetesRuntimeOptions {
-  /** Absolute local directory that is the data volume; config dataMountPath must equal it. */
-  readonly dataDirectory: string;
-  /** Directories put first on every container's PATH (e.g. the Claude stand-in's bin). */
-  readonly pathPrepend?: readonly string[];
-  /** Namespace this "cluster" reports as current. Default "local". */
-  readonly namespace?: string;
-  /** Where pod sandboxes go. Default: a fresh temp directory, removed by shutdown(). */
-  readonly sandboxRoot?: string;
-  /** PVC claim name meaning the data volume. Default "paperclip-data". */
-  readonly dataClaimName?: string;
-  /** Literal env of the synthetic server pod, inherited by Jobs (e.g. PAPERCLIP_API_URL). */
-  readonly serverEnv?: Readonly<Record<string, string>>;
-  /**
-   * Secret env of the synthetic server pod (Claude's credentials): held in a Secret the pod
-   * references, so Jobs inherit the reference as they would from an operator's server pod, never
-   * a literal.
-   */
-  readonly serverSecretEnv?: Readonly<Record<string, string>>;
-  /** SIGTERM → SIGKILL grace on delete and deadline; default the pod's terminationGracePeriodSeconds. */
-  readonly killGraceMs?: number;
-  /** Time for activeDeadlineSeconds and ttlSecondsAfterFinished. Default: the system clock. */
-  readonly clock?: ClockPort;
-  /** PATH containers start from (before pathPrepend). Default: this process's PATH. */
-  readonly basePath?: string;
-  /** Retry interval of a pod waiting for a missing Secret. Default 1000 ms. */
-  readonly retryMs?: number;
-  /** Further host directories every pod sees read-only (see LocalPodRunnerOptions). */
-  readonly programDirectories?: readonly string[];
-  /** Pods as plain processes, without the bubblewrap sandbox (see LocalPodRunnerOptions). */
-  readonly unsandboxed?: boolean;
-  /**
-   * Where Jobs, Secrets and pods (with their processes) are kept on disk, so that a server that
-   * dies leaves them to the next runtime on this directory. Default `<dataDirectory>/.local-runtime`.
-   */
-  readonly stateDirectory?: string;
-  /** The server's log: hears which Jobs and pods this runtime took over from a server that died. */
-  readonly log?: LogPort;
-}
+export type { LocalKubernetesRuntimeOptions } from "./local-runtime-options.js";
 
 export class LocalKubernetesRuntime implements KubernetesPort {
   private readonly store: LocalClusterStore;
@@ -91,7 +54,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   private closed = false;
   private forgetExitCleanup: (() => void) | undefined;
   private readonly state: RuntimeStateDirectory;
-  /** Settles once the pods of a server that died are watched again (see recover()). */
+  /** Settles once the pods of a server that died are watched again (see local-recovery.ts). */
   readonly recovered: Promise<void>;
 
   constructor(private readonly options: LocalKubernetesRuntimeOptions) {
@@ -111,41 +74,13 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     this.kubelet = new LocalKubelet(this.store, () => this.podRunner(), options.killGraceMs);
     this.controller = new JobController(this.store.objects, clock, () => this.kubelet);
     this.storeServerSecret(options.serverSecretEnv ?? {});
-    this.recovered = this.recover(this.state.claimOrphanedState());
-  }
-
-  /**
-   * Takes over what a runtime left when its server died: its Jobs, Secrets and pods are back in the
-   * store at once (the one-Job-per-agent guard sees them before anything else can be created); the
-   * pods' processes that still run are followed until they end, those that ended report how, and
-   * deadlines and TTLs go on. A pod whose Job is gone is deleted, as the garbage collector would.
-   */
-  private async recover(state: RecoveredState): Promise<void> {
-    const { objects } = this.store;
-    for (const secret of state.secrets) objects.restore("secrets", secret);
-    for (const record of state.pods) {
-      // Known before the pod is, so the pod is written back to disk with its processes.
-      this.store.podRuntime(record.pod).recovered = record;
-      objects.restore("pods", record.pod);
-      const secrets = this.controller.pods.secretsOf(record.pod);
-      this.controller.follow(record.pod, (report) => this.kubelet.adopt(record.pod, secrets, report));
-    }
-    // Restored Jobs are reconciled: deadlines and TTLs go on, a started Job without a pod gets one.
-    for (const job of state.jobs) objects.restore("jobs", job);
-    if (state.jobs.length + state.pods.length === 0) return;
-    for (const { pod } of state.pods) {
-      const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
-      const orphaned = owner !== undefined && objects.byUid("jobs", owner.uid) === undefined;
-      // A deletion the dead server had begun goes on (its processes are known again first).
-      if (orphaned || pod.metadata.deletionTimestamp) void this.controller.pods.delete(...nameOf(pod)).catch(ignore);
-    }
-    for (const job of state.jobs) {
-      if (job.metadata.deletionTimestamp) void this.controller.deleteJob(...nameOf(job), "Background").catch(ignore);
-    }
-    this.controller.collectSecrets();
-    this.options.log?.info(
-      `[claude-k8s] local runtime: took over ${state.jobs.length} Job(s) and ${state.pods.length} pod(s) a server that died left in ${this.rule.dataDirectory}`,
-    );
+    this.recovered = takeOver(this.state.claimOrphanedState(), {
+      store: this.store,
+      controller: this.controller,
+      kubelet: this.kubelet,
+      log: options.log,
+      dataDirectory: this.rule.dataDirectory,
+    });
   }
 
   private storeServerSecret(values: Readonly<Record<string, string>>): void {
@@ -364,4 +299,3 @@ export class LocalKubernetesRuntime implements KubernetesPort {
 }
 
 const ignore = (): void => undefined;
-const nameOf = (o: { metadata: ObjectMeta }) => [o.metadata.namespace ?? "", o.metadata.name ?? ""] as const;
