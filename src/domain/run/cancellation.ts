@@ -9,6 +9,7 @@ import { apiFailure } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
 import type { RunFailure } from "../errors.js";
 import type { RunCleanup } from "./run-cleanup.js";
+import type { RunJob } from "./run-phases.js";
 import type { StatusSink } from "./status-sink.js";
 
 export type CancelAnswer = { readonly acknowledgedAt: string } | { readonly failure: RunFailure };
@@ -29,8 +30,8 @@ export class Cancellation {
   }
 
   /** From now until `end()`, the operator's cancel deletes this Job. */
-  guard(job: { readonly namespace: string; readonly jobName: string }): void {
-    const onCancel = () => void (this.answer ??= this.deleteJob(job.namespace, job.jobName));
+  guard(job: RunJob): void {
+    const onCancel = () => void (this.answer ??= this.deleteJob(job));
     if (this.signal.aborted) return onCancel();
     this.signal.addEventListener("abort", onCancel, { once: true });
     this.stopListening = () => this.signal.removeEventListener("abort", onCancel);
@@ -48,9 +49,9 @@ export class Cancellation {
     this.stopListening = () => undefined;
   }
 
-  private async deleteJob(namespace: string, jobName: string): Promise<CancelAnswer> {
-    void this.status(phaseLine(`cancel requested: deleting Job ${namespace}/${jobName}`));
-    const deleted = await this.cleanup.deleteJob(namespace, jobName, this.status);
+  private async deleteJob(job: RunJob): Promise<CancelAnswer> {
+    void this.status(phaseLine(`cancel requested: deleting Job ${job.namespace}/${job.jobName}`));
+    const deleted = await this.cleanup.deleteJob(job, this.status);
     return deleted.ok ? this.acknowledgedNow() : { failure: apiFailure(deleted.failure) };
   }
 

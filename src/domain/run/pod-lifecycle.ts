@@ -17,6 +17,7 @@ import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { RunFailure } from "../errors.js";
 import type { AdapterConfig } from "../config/config-fields.js";
 import { MAIN_CONTAINER_NAME } from "../job/job-manifest-factory.js";
+import type { RunJob } from "./run-phases.js";
 import type { PodEnd } from "./run-streamer.js";
 import type { StatusSink } from "./status-sink.js";
 
@@ -42,14 +43,13 @@ export class PodLifecycle {
   ) {}
 
   /** Keeps the namespace's shared watches alive for this run until the returned release is called. */
-  hold(namespace: string, jobName: string): () => void {
+  hold({ namespace, jobName }: RunJob): () => void {
     const handle = this.hub.watchRun(namespace, jobName, {});
     return () => handle.close();
   }
 
   async awaitStart(
-    namespace: string,
-    jobName: string,
+    { namespace, jobName }: RunJob,
     budgetMs: number,
     signal: AbortSignal,
     status: StatusSink,
@@ -79,7 +79,7 @@ export class PodLifecycle {
    * After the Job's deletion: resolves true once its pod is gone or its main container stopped
    * (what the pod writes on its way out is written by then), false when `budgetMs` ran out.
    */
-  awaitStopped(namespace: string, jobName: string, budgetMs: number): Promise<boolean> {
+  awaitStopped({ namespace, jobName }: RunJob, budgetMs: number): Promise<boolean> {
     return waitOnRunEvents<boolean>(
       this.hub,
       this.clock,
@@ -111,8 +111,7 @@ export class PodLifecycle {
   }
 
   async awaitEnd(
-    namespace: string,
-    jobName: string,
+    { namespace, jobName }: RunJob,
     config: AdapterConfig,
     signal: AbortSignal,
     status: StatusSink,

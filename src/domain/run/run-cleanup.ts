@@ -21,6 +21,7 @@ import type { RunFilePaths } from "../run-log-paths.js";
 import { TRAILER_TEMPORARY_SUFFIX } from "../job/run-script.js";
 import { retryRunCall } from "./api-retry.js";
 import type { KubernetesApiError } from "../../ports/kubernetes-port.js";
+import type { RunJob } from "./run-phases.js";
 import type { StatusSink } from "./status-sink.js";
 
 export interface CleanupTarget {
@@ -53,7 +54,7 @@ export class RunCleanup {
   ) {}
 
   /** Deletes the Job now (cancellation or cleanup); ok(false) when it was already gone. */
-  deleteJob(namespace: string, jobName: string, status: StatusSink): Promise<Result<boolean, KubernetesApiError>> {
+  deleteJob({ namespace, jobName }: RunJob, status: StatusSink): Promise<Result<boolean, KubernetesApiError>> {
     return retryRunCall(this.clock, () => this.kubernetes.deleteJob(namespace, jobName, "Background"), status);
   }
 
@@ -66,7 +67,7 @@ export class RunCleanup {
     if (retain) return { retained: true, problems: await this.markRetained(target.files) };
     const problems: string[] = [];
     if (target.jobName) {
-      const deleted = await this.deleteJob(target.namespace, target.jobName, status);
+      const deleted = await this.deleteJob({ namespace: target.namespace, jobName: target.jobName }, status);
       if (!deleted.ok)
         problems.push(`Job ${target.namespace}/${target.jobName} not deleted: ${describeApiError(deleted.failure)}`);
       else if (podStopped && !(await podStopped()))

@@ -22,10 +22,14 @@ export interface PlacedRun extends PreparedRun {
   readonly serverPod: Pod;
 }
 
-/** The Job this run follows: its own, just launched, or an orphan it adopted. */
-export interface ClaimedRun {
+/** A run's Job, by namespace and name. */
+export interface RunJob {
   readonly namespace: string;
   readonly jobName: string;
+}
+
+/** The Job this run follows: its own, just launched, or an orphan it adopted. */
+export interface ClaimedRun extends RunJob {
   /** The files that Job writes: this run's own, or the adopted orphan's. */
   readonly paths: RunFilePaths;
   /** The run whose Job was adopted; null for a Job this run launched. */

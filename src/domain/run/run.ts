@@ -89,7 +89,7 @@ export class Run {
   /** Follows the claimed Job from its pod's start to the end of its output, then ends the run. */
   async follow(claimed: Claim & { kind: "claimed" }): Promise<RunReport> {
     const job = claimed.run;
-    const stopWatching = this.services.pods.hold(job.namespace, job.jobName);
+    const stopWatching = this.services.pods.hold(job);
     let report: Promise<RunReport>;
     try {
       // The host's record of the invocation is informational: failing to store it must not orphan the Job.
@@ -119,7 +119,7 @@ export class Run {
   /** Null once the pod has started; else why it never did (a cancel answers for itself). */
   private async start(job: ClaimedRun): Promise<RunFailure | null> {
     const budgetMs = this.request.config.podStartTimeoutSec * 1000;
-    const started = await this.services.pods.awaitStart(job.namespace, job.jobName, budgetMs, this.signal, this.status);
+    const started = await this.services.pods.awaitStart(job, budgetMs, this.signal, this.status);
     return started.kind === "failed" ? started.failure : null;
   }
 
@@ -128,7 +128,7 @@ export class Run {
     // The cluster often reports the pod's end before the tailer has drained the transcript: the
     // end's status lines wait for the stream, so they follow the output they describe.
     const podEndLines: string[] = [];
-    const podEnded = this.services.pods.awaitEnd(job.namespace, job.jobName, config, this.signal, (line) => {
+    const podEnded = this.services.pods.awaitEnd(job, config, this.signal, (line) => {
       podEndLines.push(line);
     });
     const streamed = await this.services.streamer.stream(
@@ -159,7 +159,7 @@ export class Run {
    */
   private async stopFloodingJob(job: ClaimedRun): Promise<void> {
     void this.status(phaseLine(`run output cap passed: deleting Job ${job.namespace}/${job.jobName}`));
-    const deleted = await this.services.cleanup.deleteJob(job.namespace, job.jobName, this.status);
+    const deleted = await this.services.cleanup.deleteJob(job, this.status);
     if (!deleted.ok)
       void this.status(phaseLine(`Job ${job.jobName} not deleted: ${describeApiError(deleted.failure)}`));
   }
@@ -210,7 +210,7 @@ export class Run {
       { namespace, jobName, files: place.paths },
       this.request.config.retainJobs,
       this.status,
-      jobName === null ? undefined : () => this.services.pods.awaitStopped(namespace, jobName, POD_STOP_WAIT_MS),
+      jobName === null ? undefined : () => this.services.pods.awaitStopped({ namespace, jobName }, POD_STOP_WAIT_MS),
     );
     const say = (text: string) => this.status(phaseLine(text));
     for (const problem of cleanup.problems) await say(`cleanup: ${problem}`);
