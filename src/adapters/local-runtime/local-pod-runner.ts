@@ -83,6 +83,12 @@ export interface LocalPodRunnerOptions {
    * machine as this user. Only for a machine no one else uses and that has no bubblewrap.
    */
   readonly unsandboxed?: boolean;
+  /**
+   * The pods die with the process that started them (bubblewrap's --die-with-parent): for a
+   * kubelet inside a test process, whose death must not leave pods behind. The local runtime's
+   * pods outlive their server instead, as a cluster's do.
+   */
+  readonly dieWithParent?: boolean;
 }
 
 type ContainerKind = "init" | "main";
@@ -376,6 +382,7 @@ export class RunningPod {
             cwd: container.workingDir ?? cwd,
             hostname: this.pod.metadata.name ?? "",
             identity,
+            dieWithParent: this.options.dieWithParent === true,
           },
           command,
         )

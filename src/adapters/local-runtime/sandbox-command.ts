@@ -51,6 +51,8 @@ export interface SandboxPlan {
   readonly cwd: string;
   readonly hostname: string;
   readonly identity: PodIdentity | undefined;
+  /** The container dies with the process that started it (a kubelet inside a test process). */
+  readonly dieWithParent?: boolean;
 }
 
 /**
@@ -92,8 +94,9 @@ export function sandboxedArgv(plan: SandboxPlan, argv: readonly string[]): strin
     ...system,
     ...binds,
     ...["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", plan.hostname || "pod"],
-    // Not --die-with-parent: a pod outlives the server that started it, as in a cluster; the next
-    // runtime adopts it (runtime-state-directory.ts). bubblewrap writes the exit status to fd 3.
+    // Not --die-with-parent by default: a pod outlives the server that started it, as in a cluster;
+    // the next runtime adopts it (runtime-state-directory.ts). bubblewrap writes the exit status to fd 3.
+    ...(plan.dieWithParent ? ["--die-with-parent"] : []),
     ...["--json-status-fd", String(EXIT_STATUS_FD)],
     ...["--chdir", plan.cwd],
     ...(plan.identity ? identitySwitch(plan.identity) : []),

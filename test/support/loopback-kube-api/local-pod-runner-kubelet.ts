@@ -6,7 +6,8 @@ import { LocalPodRunner, type LocalPodRunnerOptions } from "../../../src/adapter
 import type { Kubelet } from "./kubelet.js";
 
 export function localPodRunnerKubelet(options: LocalPodRunnerOptions): Kubelet {
-  const runner = new LocalPodRunner(options);
+  // Pods die with the test process that runs this kubelet: a killed worker leaves none behind.
+  const runner = new LocalPodRunner({ dieWithParent: true, ...options });
   return {
     start(pod, secrets, report) {
       const started = runner.start(pod, secrets, report);

@@ -11,7 +11,8 @@ export class RecordingPodRunnerKubelet implements Kubelet {
   private readonly pods: Array<{ processGroupIds(): readonly number[] }> = [];
 
   constructor(options: LocalPodRunnerOptions) {
-    this.runner = new LocalPodRunner(options);
+    // Pods die with the test process that runs this kubelet: a killed worker leaves none behind.
+    this.runner = new LocalPodRunner({ dieWithParent: true, ...options });
   }
 
   start(...[pod, secrets, report]: Parameters<Kubelet["start"]>): ReturnType<Kubelet["start"]> {
