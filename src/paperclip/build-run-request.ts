@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
 import { ok, type Result } from "../domain/errors.js";
+import { billingEnvironmentOf } from "../domain/outcome/billing.js";
 import type { AgentRunRequest } from "../domain/run/agent-run-request.js";
 import { defaultRunLogRoot } from "../domain/run-log-paths.js";
 import { isSafeId, parseSafeId } from "../domain/safe-id.js";
@@ -69,11 +70,8 @@ export function buildRunRequest(
     addDirs: host.bundle.addDirs,
     env: buildRunEnvLayers({ agent: ctx.agent, runId: ctx.runId, context: ctx.context, run, workingDirectory }),
     authToken: ctx.authToken ?? null,
-    billingEnv: {
-      // The pod sees the server's settings and the agent's env on top: either can switch claude to Bedrock.
-      useBedrock: usesBedrock(host.env) || usesBedrock(config.env),
-      hasApiKey: Boolean(host.env.ANTHROPIC_API_KEY || config.env.ANTHROPIC_API_KEY),
-    },
+    // The pod sees the server's settings and the agent's env on top: either can switch claude to Bedrock.
+    billingEnv: billingEnvironmentOf(host.env, config.env),
     allowLoopbackApiUrl: config.runtime === "local",
   };
   return {
@@ -82,10 +80,6 @@ export function buildRunRequest(
     resumeNote: resume.reason,
     claudeConfigDirectory: areas?.claudeConfigDirectory ?? null,
   };
-}
-
-function usesBedrock(env: Readonly<Record<string, string | undefined>>): boolean {
-  return /^(1|true)$/i.test(env.CLAUDE_CODE_USE_BEDROCK ?? "") || Boolean(env.ANTHROPIC_BEDROCK_BASE_URL);
 }
 
 /**

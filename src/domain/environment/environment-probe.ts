@@ -9,7 +9,7 @@ import type { FileSystemPort } from "../../ports/file-system-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { AccessCheck, KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { AdapterConfig } from "../config/config-fields.js";
-import { API_URL_ENV, isLoopbackUrl, resolvePodApiUrl } from "../job/api-url.js";
+import { API_URL_ENV, isLoopbackUrl, resolveOptionalPodApiUrl, resolvePodApiUrl } from "../job/api-url.js";
 import { inheritFromServerPod, serverContainerOf } from "../job/server-pod-inheritance.js";
 import { inheritanceChecks } from "./inheritance-report.js";
 import { REQUIRED_ACCESS } from "./required-access.js";
@@ -36,6 +36,8 @@ export interface ProbeHints {
    * run falls back to, so the check reports the URL runs will use.
    */
   readonly paperclipEnvApiUrl?: string | null;
+  /** The caller's agents never call its API back: no URL configured or inherited is then fine. */
+  readonly apiUrlOptional?: boolean;
 }
 
 export class EnvironmentProbe {
@@ -67,7 +69,7 @@ export class EnvironmentProbe {
     if (namespace) await this.checkAccess(namespace, checks);
     if (pod) await this.checkDataVolume(pod, namespace, config, checks);
     await this.checkRunLogRoot(runLogRoot, config.dataMountPath, probeName, checks);
-    this.checkApiUrl(pod, config, hints.paperclipEnvApiUrl ?? null, checks);
+    this.checkApiUrl(pod, config, hints, checks);
     return { status: statusOf(checks), checks };
   }
 
@@ -223,19 +225,23 @@ export class EnvironmentProbe {
   }
 
   /** The same rule the Job manifest applies (`resolvePodApiUrl`), so a passing check means runs get a URL. */
-  private checkApiUrl(
-    pod: Pod | null,
-    config: AdapterConfig,
-    paperclipEnvApiUrl: string | null,
-    checks: EnvironmentCheck[],
-  ): void {
+  private checkApiUrl(pod: Pod | null, config: AdapterConfig, hints: ProbeHints, checks: EnvironmentCheck[]): void {
     const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find((e) => e.name === API_URL_ENV)?.value;
-    const resolved = resolvePodApiUrl({
+    const sources = {
       configured: config.paperclipApiUrl,
       serverPodValue: inherited ?? null,
-      paperclipEnvValue: paperclipEnvApiUrl,
+      paperclipEnvValue: hints.paperclipEnvApiUrl ?? null,
       allowLoopback: config.runtime === "local",
-    });
+    };
+    const resolved = hints.apiUrlOptional ? resolveOptionalPodApiUrl(sources) : resolvePodApiUrl(sources);
+    if (resolved.ok && resolved.value === null) {
+      checks.push({
+        code: "paperclip_api_url",
+        level: "info",
+        message: "Run pods get no PAPERCLIP_API_URL (none set)",
+      });
+      return;
+    }
     if (resolved.ok) {
       checks.push({
         code: "paperclip_api_url",

@@ -32,3 +32,15 @@ export function resolveBilling(env: BillingEnvironment, init?: StreamInit | null
   }
   return { biller: "anthropic", billingType: env.hasApiKey ? "api" : "subscription" };
 }
+
+/** What the Job's env layers say: any of them can switch claude to Bedrock or hand it an API key. */
+export function billingEnvironmentOf(
+  ...layers: ReadonlyArray<Readonly<Record<string, string | undefined>>>
+): BillingEnvironment {
+  return {
+    useBedrock: layers.some(
+      (env) => /^(1|true)$/i.test(env.CLAUDE_CODE_USE_BEDROCK ?? "") || Boolean(env.ANTHROPIC_BEDROCK_BASE_URL),
+    ),
+    hasApiKey: layers.some((env) => Boolean(env.ANTHROPIC_API_KEY)),
+  };
+}

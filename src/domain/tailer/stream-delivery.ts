@@ -58,11 +58,6 @@ export class StreamDelivery {
     return { bytes: this.bytes, lines: this.lines };
   }
 
-  /** Bytes received but not yet delivered (the unfinished last line). */
-  get heldBytes(): number {
-    return this.framer.heldBytes;
-  }
-
   /** Why delivery stopped, or null while it may go on. */
   get stopped(): DeliveryStop | null {
     if (this.sinkFailed) return "sink_failed";

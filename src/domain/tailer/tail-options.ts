@@ -1,4 +1,4 @@
-/** The tailer's tunables, their defaults (from the issue), and their validation. */
+/** The tailer's tunables, their defaults, and their validation. */
 import { DEFAULT_OUTPUT_LIMITS } from "./output-budget.js";
 import { DEFAULT_MAX_LINE_BYTES, MIN_LINE_BYTES } from "./utf8-line-framer.js";
 
