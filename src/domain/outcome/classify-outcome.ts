@@ -42,12 +42,13 @@ import {
   wasKilled,
 } from "./exit-cause.js";
 import { firstSignal, matchSignal, signalFromApiStatus, type FailureSignal } from "./failure-signals.js";
-import { asRecord, numberField, stringField, type JsonRecord } from "./json-fields.js";
+import { asRecord, numberField, stringField, type JsonRecord } from "../stream-json/json.js";
+import { resultIsError } from "../stream-json/result.js";
 import { retryNotBefore, type RetryKind } from "./retry-time.js";
 import { acceptSession } from "./run-session.js";
 import type { ErrorFamily, OutcomeEvidence, RunOutcome } from "./run-outcome.js";
 import { emptyStreamSummary, type StreamSummary } from "./stream-json-accumulator.js";
-import { costFromResult, usageFromResult } from "./token-usage.js";
+import { costFromResult, usageFromResult } from "../stream-json/usage.js";
 
 export type { ErrorFamily, OutcomeEvidence, RunOutcome } from "./run-outcome.js";
 
@@ -176,8 +177,8 @@ function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | nu
   if (stringField(result, "stop_reason") === "refusal") {
     return signalFailure({ code: "claude_refusal", detail: shorten(ownText) || "stop_reason refusal" }, e);
   }
-  const isError = typeof result.is_error === "boolean" ? result.is_error : subtype !== null && subtype !== "success";
-  if (!isError) return null;
+  // Out of turns and refusals returned above; what is left of the shared rule is is_error, else subtype.
+  if (!resultIsError(result)) return null;
   const signal =
     matchSignal(ownText) ??
     signalFromApiStatus(numberField(result, "api_error_status"), ownText) ??

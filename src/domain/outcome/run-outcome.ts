@@ -4,7 +4,7 @@ import type { RunTrailer } from "../run-trailer.js";
 import type { BillingEnvironment, BillingType } from "./billing.js";
 import type { ExitCodeMismatch, PodTermination } from "./exit-cause.js";
 import type { StreamSummary } from "./stream-json-accumulator.js";
-import type { TokenUsage } from "./token-usage.js";
+import type { TokenUsage } from "../stream-json/usage.js";
 
 export interface OutcomeEvidence {
   readonly stream: StreamSummary;
