@@ -100,25 +100,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function mainTailerOrchestrator(container: Container, kubernetes: ClientNodeKubernetes): RunOrchestrator {
   const clock = new SystemClock();
   const tailer = new MainLogTailer(new MainBoundedFileSystem(new MainNodeFileSystem()), clock);
-  return new RunOrchestrator(
-    kubernetes,
-    clock,
-    container.get(ServerPodReader),
-    container.get(ConcurrencyGuard),
-    container.get(PromptDelivery),
-    container.get(JobManifestFactory),
-    container.get(JobLauncher),
-    container.get(PodLifecycle),
-    // The copy has the same shape; its private fields make the class types nominally different.
-    new RunStreamer(tailer as unknown as LogTailer, clock),
-    container.get(RunCleanup),
-    container.get(LiveRuns),
-  );
+  // The copy has the same shape; its private fields make the class types nominally different.
+  return orchestratorWith(container, kubernetes, clock, {
+    streamer: new RunStreamer(tailer as unknown as LogTailer, clock),
+  });
 }
 
 /** The baseline: our orchestrator with the upstream's polling completion wait swapped in. */
 function baselineOrchestrator(container: Container, kubernetes: ClientNodeKubernetes): RunOrchestrator {
   const clock = new SystemClock();
+  const podLifecycle = new PollingPodLifecycle(container.get(ClusterWatchHub), kubernetes, clock);
+  return orchestratorWith(container, kubernetes, clock, { podLifecycle });
+}
+
+/** The container's orchestrator with one collaborator swapped for the variant under measure. */
+function orchestratorWith(
+  container: Container,
+  kubernetes: ClientNodeKubernetes,
+  clock: SystemClock,
+  swap: { podLifecycle?: PodLifecycle; streamer?: RunStreamer },
+): RunOrchestrator {
   return new RunOrchestrator(
     kubernetes,
     clock,
@@ -127,8 +128,8 @@ function baselineOrchestrator(container: Container, kubernetes: ClientNodeKubern
     container.get(PromptDelivery),
     container.get(JobManifestFactory),
     container.get(JobLauncher),
-    new PollingPodLifecycle(container.get(ClusterWatchHub), kubernetes, clock),
-    container.get(RunStreamer),
+    swap.podLifecycle ?? container.get(PodLifecycle),
+    swap.streamer ?? container.get(RunStreamer),
     container.get(RunCleanup),
     container.get(LiveRuns),
   );
