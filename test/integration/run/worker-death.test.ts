@@ -6,8 +6,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { rm, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { afterEach, expect, it } from "vitest";
+import { bundleNodeScript } from "../../support/bundle-node-script.js";
 import { eventually } from "../../support/eventually.js";
 import { processesNaming } from "../../support/run-harness/live-processes.js";
 
@@ -21,15 +21,7 @@ afterEach(() => {
 });
 
 it("a loopback pod dies with the test worker that started it: SIGKILL the worker, no pod process is left", async () => {
-  await build({
-    entryPoints: [new URL("./fixtures/harness-worker.ts", import.meta.url).pathname],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    outfile: bundle,
-    logLevel: "silent",
-  });
+  await bundleNodeScript(new URL("./fixtures/harness-worker.ts", import.meta.url), bundle);
   const child = fork(bundle, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   worker = child;
   const exited = new Promise((resolve) => child.once("exit", resolve));

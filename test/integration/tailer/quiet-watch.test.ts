@@ -4,15 +4,14 @@
  * and every kind of news a quiet poll would find still reaches the tail — a new line, stderr
  * appearing, the trailer, a replaced or truncated file, the writer's end and a cancel.
  */
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { appendFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
 import { SyscallWorkerFileSystem } from "../../../src/adapters/syscall-worker-file-system.js";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { LogTailer, type TailSession, type TailTarget } from "../../../src/domain/tailer/log-tailer.js";
 import { eventually } from "../../support/eventually.js";
+import { tailTargetInTempDirectory } from "../../support/tail-target.js";
 
 /** Slow after two quiet polls, and slow is 150 ms: a run is watched within half a second of going quiet. */
 const CADENCE = { fastPollMs: 20, slowPollMs: 150, idlePollsBeforeSlow: 2, drainTimeoutMs: 3_000 };
@@ -25,13 +24,8 @@ let tailer: LogTailer;
 let lines: string[];
 
 beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), "quiet-watch-it-"));
-  target = {
-    root: directory,
-    stdoutPath: join(directory, "r.pod.ndjson"),
-    stderrPath: join(directory, "r.pod.stderr.log"),
-    trailerPath: join(directory, "r.pod.trailer.json"),
-  };
+  target = tailTargetInTempDirectory("quiet-watch-it-");
+  directory = target.root;
   fileSystem = new SyscallWorkerFileSystem(new NodeFileSystem(), { callTimeoutMs: 10_000, maxInFlight: 2 });
   tailer = new LogTailer(fileSystem, new SystemClock(), CADENCE);
   lines = [];

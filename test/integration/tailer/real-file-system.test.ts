@@ -4,8 +4,7 @@
  * Once over NodeFileSystem, once over SyscallWorkerFileSystem (the container's tail path).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
@@ -14,6 +13,7 @@ import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { LogTailer, type LogStream, type TailTarget } from "../../../src/domain/tailer/log-tailer.js";
 import { cutLineMarker } from "../../../src/domain/tailer/stream-delivery.js";
 import type { FileSystemPort } from "../../../src/ports/file-system-port.js";
+import { tailTargetInTempDirectory } from "../../support/tail-target.js";
 
 const WRITER = join(import.meta.dirname, "slow-writer.mjs");
 const FAST = { fastPollMs: 20, slowPollMs: 100, drainTimeoutMs: 3_000, appearTimeoutMs: 5_000 };
@@ -50,13 +50,8 @@ describe.each(implementations)("LogTailer on the real file system (%s) with a se
 
   beforeEach(() => {
     fileSystem = make();
-    directory = mkdtempSync(join(tmpdir(), "tailer-it-"));
-    target = {
-      root: directory,
-      stdoutPath: join(directory, "r.pod.ndjson"),
-      stderrPath: join(directory, "r.pod.stderr.log"),
-      trailerPath: join(directory, "r.pod.trailer.json"),
-    };
+    target = tailTargetInTempDirectory("tailer-it-");
+    directory = target.root;
   });
   afterEach(async () => {
     if (fileSystem instanceof SyscallWorkerFileSystem) await fileSystem.close();

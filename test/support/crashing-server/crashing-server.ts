@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleNodeScript } from "../bundle-node-script.js";
 import type { RunReport } from "../../../src/domain/run/agent-run-request.js";
 import { SERVER_SETUP_ENV, type FromServer, type RuntimeHoldings, type ServerSetup } from "./server-protocol.js";
 
@@ -21,16 +21,7 @@ function serverScript(): Promise<string> {
       new URL(`../../../.cache/crashing-server/server-${process.pid}.mjs`, import.meta.url),
     );
     process.once("exit", () => rmSync(outfile, { force: true }));
-    await build({
-      entryPoints: [new URL("./server-process.ts", import.meta.url).pathname],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      outfile,
-      logLevel: "silent",
-    });
-    return outfile;
+    return bundleNodeScript(new URL("./server-process.ts", import.meta.url), outfile);
   })();
   return bundled;
 }
