@@ -13,8 +13,8 @@ import { ok, type Result } from "./domain/errors.js";
 import { billingEnvironmentOf, type BillingEnvironment } from "./domain/outcome/billing.js";
 import type { AgentRunRequest, RunObserver, RunReport } from "./domain/run/agent-run-request.js";
 import { RunOrchestrator } from "./domain/run/run-orchestrator.js";
-import { defaultRunLogRoot } from "./domain/run-log-paths.js";
-import { parseSafeId } from "./domain/safe-id.js";
+import { resolveRunLogRoot } from "./domain/run-log-paths.js";
+import { isSafeId } from "./domain/safe-id.js";
 import { agentAreas } from "./domain/volume-layout.js";
 
 export interface ClaudeK8sRunnerOptions extends ContainerOptions {
@@ -139,18 +139,14 @@ function agentRunRequest(request: ClaudeRunRequest, config: AdapterConfig, runLo
 
 /** The agent's own workspace on the volume; unsafe ids fall back to the root, which the run then refuses by name. */
 function defaultWorkspace(dataMountPath: string, request: ClaudeRunRequest): string {
-  try {
-    return agentAreas(dataMountPath, { companyId: request.tenantId, agentId: request.agentId }).defaultWorkspace;
-  } catch {
-    return dataMountPath;
-  }
+  const agent = { companyId: request.tenantId, agentId: request.agentId };
+  return isSafeId(agent.companyId) && isSafeId(agent.agentId)
+    ? agentAreas(dataMountPath, agent).defaultWorkspace
+    : dataMountPath;
 }
 
 function runLogRootFor(request: Pick<ClaudeRunRequest, "runLogRoot">, config: AdapterConfig): Result<string> {
-  if (request.runLogRoot) return ok(request.runLogRoot);
-  if (config.runLogRoot) return ok(config.runLogRoot);
-  const instanceId = parseSafeId("instanceId", config.instanceId || "default");
-  return instanceId.ok ? ok(defaultRunLogRoot(config.dataMountPath, instanceId.value)) : instanceId;
+  return request.runLogRoot ? ok(request.runLogRoot) : resolveRunLogRoot(config, "default");
 }
 
 function completeObserver(observer: Partial<RunObserver>): RunObserver {

@@ -6,7 +6,8 @@
  * server and mounted alone into the run's pod: the pod sees its own files and nothing of any other run.
  */
 
-import { isSafeId, unsafeIdReason } from "./safe-id.js";
+import { ok, type Result } from "./errors.js";
+import { isSafeId, parseSafeId, unsafeIdReason } from "./safe-id.js";
 
 /**
  * A last line of defence for path builders handed ids nobody parsed: callers parse them first
@@ -48,6 +49,19 @@ export const RUN_FILE_NAMES = {
 export function defaultRunLogRoot(dataMountPath: string, instanceId: string): string {
   assertSafePathComponent("instanceId", instanceId);
   return `${trimTrailingSlash(dataMountPath)}/instances/${instanceId}/data/run-logs`;
+}
+
+/**
+ * The run-log root the server and the pods agree on: the configured `runLogRoot`, else the instance's
+ * own store on the data mount (`config.instanceId`, else `fallbackInstanceId`), its id checked.
+ */
+export function resolveRunLogRoot(
+  config: { readonly runLogRoot: string; readonly instanceId: string; readonly dataMountPath: string },
+  fallbackInstanceId: string,
+): Result<string> {
+  if (config.runLogRoot) return ok(config.runLogRoot);
+  const instanceId = parseSafeId("instanceId", config.instanceId || fallbackInstanceId);
+  return instanceId.ok ? ok(defaultRunLogRoot(config.dataMountPath, instanceId.value)) : instanceId;
 }
 
 export function runFilePaths(runLogRoot: string, run: RunIdentity): RunFilePaths {

@@ -5,11 +5,11 @@
 import { randomUUID } from "node:crypto";
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
 import type { AdapterConfig } from "../domain/config/config-fields.js";
-import { ok, type Result } from "../domain/errors.js";
+import type { Result } from "../domain/errors.js";
 import { billingEnvironmentOf } from "../domain/outcome/billing.js";
 import type { AgentRunRequest } from "../domain/run/agent-run-request.js";
-import { defaultRunLogRoot } from "../domain/run-log-paths.js";
-import { isSafeId, parseSafeId } from "../domain/safe-id.js";
+import { resolveRunLogRoot } from "../domain/run-log-paths.js";
+import { isSafeId } from "../domain/safe-id.js";
 import { decideResume } from "../domain/session/session-codec.js";
 import { agentAreas, isWithin } from "../domain/volume-layout.js";
 import { readRunContext } from "./run-context.js";
@@ -105,8 +105,6 @@ function agentAreasOrNull(dataMountPath: string, companyId: string, agentId: str
 }
 
 /** The run-log root both pods agree on: config runLogRoot, else Paperclip's own store for this instance. */
-export function resolveRunLogRoot(config: AdapterConfig, env: NodeJS.ProcessEnv): Result<string> {
-  if (config.runLogRoot) return ok(config.runLogRoot);
-  const instanceId = parseSafeId("instanceId", config.instanceId || env.PAPERCLIP_INSTANCE_ID || "default");
-  return instanceId.ok ? ok(defaultRunLogRoot(config.dataMountPath, instanceId.value)) : instanceId;
+export function paperclipRunLogRoot(config: AdapterConfig, env: NodeJS.ProcessEnv): Result<string> {
+  return resolveRunLogRoot(config, env.PAPERCLIP_INSTANCE_ID || "default");
 }

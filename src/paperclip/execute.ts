@@ -19,7 +19,7 @@ import { runFailure, RunFailureError } from "../domain/errors.js";
 import type { RunLaunch, RunObserver } from "../domain/run/agent-run-request.js";
 import { phaseLine } from "../domain/cluster/phase-line.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
-import { buildRunRequest, resolveRunLogRoot, type BuiltRunRequest } from "./build-run-request.js";
+import { buildRunRequest, paperclipRunLogRoot, type BuiltRunRequest } from "./build-run-request.js";
 import { executionResult, failureResult } from "./execution-result.js";
 import { escapePodLine, splitLogChunk } from "./log-chunks.js";
 import type { RunServicesProvider } from "./run-services.js";
@@ -49,7 +49,7 @@ async function executeRun(
   if (serverSide) return failureResult(serverSide);
   const unavailable = services.unavailable?.(config.value);
   if (unavailable) return failureResult(unavailable);
-  const runLogRoot = resolveRunLogRoot(config.value, hostEnv);
+  const runLogRoot = paperclipRunLogRoot(config.value, hostEnv);
   if (!runLogRoot.ok) return failureResult(runLogRoot.failure);
 
   const runtime = services.for(config.value);

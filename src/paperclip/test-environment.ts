@@ -4,7 +4,7 @@ import type { AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from
 import { buildPaperclipEnv, isForbiddenConfigEnvKey } from "@paperclipai/adapter-utils/server-utils";
 import { parseAdapterConfig } from "../domain/config/parse-config.js";
 import { ADAPTER_TYPE } from "./adapter-type.js";
-import { resolveRunLogRoot } from "./build-run-request.js";
+import { paperclipRunLogRoot } from "./build-run-request.js";
 import type { RunServicesProvider } from "./run-services.js";
 import { readServerSettings, refuseServerSideSettings } from "./server-settings.js";
 
@@ -24,7 +24,7 @@ export function createTestEnvironment(services: RunServicesProvider, hostEnv: No
       if (serverSide) return fail(serverSide.errorCode, serverSide.errorMessage);
       const unavailable = services.unavailable?.(config.value);
       if (unavailable) return fail(unavailable.errorCode, unavailable.errorMessage);
-      const root = resolveRunLogRoot(config.value, hostEnv);
+      const root = paperclipRunLogRoot(config.value, hostEnv);
       if (!root.ok) return fail(root.failure.errorCode, root.failure.errorMessage);
       // The same helper builds a run's env: its PAPERCLIP_API_URL is what a local-runtime run falls back to.
       const paperclipEnvApiUrl = buildPaperclipEnv({

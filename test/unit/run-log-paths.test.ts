@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultRunLogRoot, runFilePaths } from "../../src/domain/run-log-paths.js";
+import { defaultRunLogRoot, resolveRunLogRoot, runFilePaths } from "../../src/domain/run-log-paths.js";
 
 describe("run file paths", () => {
   it("puts the run's files in its own directory <root>/<company>/<agent>/<run>/", () => {
@@ -34,5 +34,33 @@ describe("run file paths", () => {
   ])("refuses %s %j with the exact message", (field, value) => {
     const run = { companyId: "c", agentId: "a", runId: "r", [field]: value };
     expect(() => runFilePaths("/root", run)).toThrow(new Error(`Invalid ${field} for log path: ${value}`));
+  });
+});
+
+describe("the run-log root", () => {
+  const volume = { runLogRoot: "", instanceId: "", dataMountPath: "/paperclip" };
+
+  it("is the configured runLogRoot when one is set", () => {
+    expect(resolveRunLogRoot({ ...volume, runLogRoot: "/logs" }, "default")).toEqual({ ok: true, value: "/logs" });
+  });
+
+  it("is the configured instance's store, else the caller's fallback instance's", () => {
+    expect(resolveRunLogRoot({ ...volume, instanceId: "prod" }, "default")).toEqual({
+      ok: true,
+      value: "/paperclip/instances/prod/data/run-logs",
+    });
+    expect(resolveRunLogRoot(volume, "staging")).toEqual({
+      ok: true,
+      value: "/paperclip/instances/staging/data/run-logs",
+    });
+  });
+
+  it("refuses an instance id that would escape the data mount, naming the field", () => {
+    const root = resolveRunLogRoot({ ...volume, instanceId: "../other" }, "default");
+    expect(root.ok).toBe(false);
+    if (!root.ok) {
+      expect(root.failure.errorCode).toBe("invalid_run_input");
+      expect(root.failure.errorMessage).toContain("instanceId");
+    }
   });
 });
