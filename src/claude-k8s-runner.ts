@@ -118,7 +118,7 @@ function agentRunRequest(request: ClaudeRunRequest, config: AdapterConfig, runLo
   return {
     runId: request.runId,
     agentId: request.agentId,
-    companyId: request.tenantId,
+    tenantId: request.tenantId,
     taskId: request.taskId ?? null,
     config,
     prompt: request.prompt,
@@ -128,19 +128,20 @@ function agentRunRequest(request: ClaudeRunRequest, config: AdapterConfig, runLo
     freshSessionId: request.sessionId ?? randomUUID(),
     appendSystemPromptFile: resuming ? null : (request.appendSystemPromptFile ?? null),
     addDirs: request.addDirs ?? [],
-    env: { paperclip: {}, context: env },
-    authToken: request.apiToken ?? null,
+    env,
+    apiToken: request.apiToken ?? null,
+    requiresApiUrl: request.apiToken !== undefined,
+    localApiUrl: null,
     // The pod inherits this process's settings as a run pod inherits its server pod's.
     billingEnv: request.billing ?? billingEnvironmentOf(process.env, env, config.env),
     allowLoopbackApiUrl: config.runtime === "local",
-    requiresApiUrl: request.apiToken !== undefined,
   };
 }
 
 /** The agent's own workspace on the volume; unsafe ids fall back to the root, which the run then refuses by name. */
 function defaultWorkspace(dataMountPath: string, request: ClaudeRunRequest): string {
-  const agent = { companyId: request.tenantId, agentId: request.agentId };
-  return isSafeId(agent.companyId) && isSafeId(agent.agentId)
+  const agent = { tenantId: request.tenantId, agentId: request.agentId };
+  return isSafeId(agent.tenantId) && isSafeId(agent.agentId)
     ? agentAreas(dataMountPath, agent).defaultWorkspace
     : dataMountPath;
 }

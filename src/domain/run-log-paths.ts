@@ -2,12 +2,12 @@
  * Where a run's files live on the shared volume. One helper, used by the server (to tail and
  * clean up) and by the Job manifest (where the pod writes), so both sides always agree.
  *
- * Each run has its own directory `<runLogRoot>/<companyId>/<agentId>/<runId>/`, created by the
+ * Each run has its own directory `<runLogRoot>/<tenantId>/<agentId>/<runId>/`, created by the
  * server and mounted alone into the run's pod: the pod sees its own files and nothing of any other run.
  */
 
 import { ok, type Result } from "./errors.js";
-import { isSafeId, parseSafeId, unsafeIdReason } from "./safe-id.js";
+import { isSafeId, parseSafeId, TENANT_ID_FIELD, unsafeIdReason } from "./safe-id.js";
 
 /**
  * A last line of defence for path builders handed ids nobody parsed: callers parse them first
@@ -18,7 +18,7 @@ export function assertSafePathComponent(field: string, value: string): void {
 }
 
 export interface RunIdentity {
-  readonly companyId: string;
+  readonly tenantId: string;
   readonly agentId: string;
   readonly runId: string;
 }
@@ -65,10 +65,10 @@ export function resolveRunLogRoot(
 }
 
 export function runFilePaths(runLogRoot: string, run: RunIdentity): RunFilePaths {
-  assertSafePathComponent("companyId", run.companyId);
+  assertSafePathComponent(TENANT_ID_FIELD, run.tenantId);
   assertSafePathComponent("agentId", run.agentId);
   assertSafePathComponent("runId", run.runId);
-  const directory = `${trimTrailingSlash(runLogRoot)}/${run.companyId}/${run.agentId}/${run.runId}`;
+  const directory = `${trimTrailingSlash(runLogRoot)}/${run.tenantId}/${run.agentId}/${run.runId}`;
   return {
     root: trimTrailingSlash(runLogRoot),
     directory,

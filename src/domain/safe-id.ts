@@ -1,5 +1,5 @@
 /**
- * Ids that become path components on the shared volume (company, agent, run, instance): parsed once
+ * Ids that become path components on the shared volume (tenant, agent, run, instance): parsed once
  * into a branded `SafeId`, so code that builds a path from one knows it was checked. Only letters,
  * digits and `-`: nothing that could escape or confuse a path ("..", "/", spaces, unicode, ...).
  */
@@ -24,25 +24,31 @@ export function parseSafeId(field: string, value: string): Result<SafeId> {
   return fail(runFailure("invalid_run_input", { field, reason: unsafeIdReason(field, value) }));
 }
 
+/**
+ * How refusals name the tenant id: the volume keeps each tenant under `companies/<id>` (a tenant is
+ * Paperclip's company), and operators know the id by that name.
+ */
+export const TENANT_ID_FIELD = "companyId";
+
 /** The ids a run's files are named by, each checked. */
 export interface SafeRunIds {
-  readonly companyId: SafeId;
+  readonly tenantId: SafeId;
   readonly agentId: SafeId;
   readonly runId: SafeId;
 }
 
 export function parseRunIds(ids: {
-  readonly companyId: string;
+  readonly tenantId: string;
   readonly agentId: string;
   readonly runId: string;
 }): Result<SafeRunIds> {
-  const companyId = parseSafeId("companyId", ids.companyId);
-  if (!companyId.ok) return companyId;
+  const tenantId = parseSafeId(TENANT_ID_FIELD, ids.tenantId);
+  if (!tenantId.ok) return tenantId;
   const agentId = parseSafeId("agentId", ids.agentId);
   if (!agentId.ok) return agentId;
   const runId = parseSafeId("runId", ids.runId);
   if (!runId.ok) return runId;
-  return ok({ companyId: companyId.value, agentId: agentId.value, runId: runId.value });
+  return ok({ tenantId: tenantId.value, agentId: agentId.value, runId: runId.value });
 }
 
 const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

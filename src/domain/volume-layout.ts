@@ -1,7 +1,7 @@
 /**
  * The adapter's own tree on the shared volume, next to the run-log root:
  *
- *   <dataMountPath>/claude-k8s/companies/<companyId>/
+ *   <dataMountPath>/claude-k8s/companies/<tenantId>/
  *     bundles/<key>/                  instructions and skills of THIS company (read-only in pods)
  *     agents/<agentId>/home/          the agent's HOME: ~/.claude (sessions, settings) persists
  *                                     across that agent's Jobs and no other agent sees it
@@ -11,6 +11,7 @@
  * one by one with `subPath`, each at the same absolute path the server uses.
  */
 import { assertSafePathComponent } from "./run-log-paths.js";
+import { TENANT_ID_FIELD } from "./safe-id.js";
 
 export const ADAPTER_TREE_NAME = "claude-k8s";
 
@@ -21,7 +22,7 @@ export const ADAPTER_TREE_NAME = "claude-k8s";
 export const LOCAL_RUNTIME_STATE_NAME = ".local-runtime";
 
 export interface AgentIdentity {
-  readonly companyId: string;
+  readonly tenantId: string;
   readonly agentId: string;
 }
 
@@ -58,10 +59,10 @@ export function subPathOf(dataMountPath: string, path: string): string | null {
 
 /** The agent's areas on the volume; throws on an id unsafe in a path (same message as the run-log paths). */
 export function agentAreas(dataMountPath: string, agent: AgentIdentity): AgentAreas {
-  assertSafePathComponent("companyId", agent.companyId);
+  assertSafePathComponent(TENANT_ID_FIELD, agent.tenantId);
   assertSafePathComponent("agentId", agent.agentId);
   const adapterTree = `${normalizePath(dataMountPath).replace(/\/$/, "")}/${ADAPTER_TREE_NAME}`;
-  const company = `${adapterTree}/companies/${agent.companyId}`;
+  const company = `${adapterTree}/companies/${agent.tenantId}`;
   const agentRoot = `${company}/agents/${agent.agentId}`;
   const home = `${agentRoot}/home`;
   return {

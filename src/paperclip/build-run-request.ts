@@ -1,6 +1,6 @@
 /**
- * Maps Paperclip's execution context to the domain's AgentRunRequest: the prompt and env built
- * with adapter-utils' helpers, the resume decision, and where the run's logs live.
+ * Maps Paperclip's execution context to the domain's AgentRunRequest (a company is the tenant): the
+ * prompt and env built with adapter-utils' helpers, the resume decision, and where the run's logs live.
  */
 import { randomUUID } from "node:crypto";
 import type { AdapterExecutionContext } from "@paperclipai/adapter-utils";
@@ -13,7 +13,7 @@ import { isSafeId } from "../domain/safe-id.js";
 import { decideResume } from "../domain/session/session-codec.js";
 import { agentAreas, isWithin } from "../domain/volume-layout.js";
 import { readRunContext } from "./run-context.js";
-import { buildRunEnvLayers } from "./run-env.js";
+import { buildPaperclipRunEnv } from "./run-env.js";
 import { buildRunPrompt } from "./run-prompt.js";
 
 export interface BuiltRunRequest {
@@ -54,10 +54,17 @@ export function buildRunRequest(
     sessionHandoffMarkdown: run.sessionHandoffMarkdown,
     resumingSession: resuming,
   });
+  const runEnv = buildPaperclipRunEnv({
+    agent: ctx.agent,
+    runId: ctx.runId,
+    context: ctx.context,
+    run,
+    workingDirectory,
+  });
   const request: AgentRunRequest = {
     runId: ctx.runId,
     agentId: ctx.agent.id,
-    companyId: ctx.agent.companyId,
+    tenantId: ctx.agent.companyId,
     taskId: run.taskId,
     config,
     prompt: built.prompt,
@@ -68,8 +75,11 @@ export function buildRunRequest(
     freshSessionId: randomUUID(),
     appendSystemPromptFile: resuming ? null : host.bundle.appendSystemPromptFile,
     addDirs: host.bundle.addDirs,
-    env: buildRunEnvLayers({ agent: ctx.agent, runId: ctx.runId, context: ctx.context, run, workingDirectory }),
-    authToken: ctx.authToken ?? null,
+    env: runEnv.env,
+    apiToken: ctx.authToken ?? null,
+    // Paperclip's agents always call its API back: a run pod with no URL for it is refused.
+    requiresApiUrl: true,
+    localApiUrl: runEnv.localApiUrl,
     // The pod sees the server's settings and the agent's env on top: either can switch claude to Bedrock.
     billingEnv: billingEnvironmentOf(host.env, config.env),
     allowLoopbackApiUrl: config.runtime === "local",
@@ -101,7 +111,7 @@ function chooseWorkingDirectory(
 
 function agentAreasOrNull(dataMountPath: string, companyId: string, agentId: string) {
   // Unsafe ids: the domain refuses the run with the path rule's own message.
-  return isSafeId(companyId) && isSafeId(agentId) ? agentAreas(dataMountPath, { companyId, agentId }) : null;
+  return isSafeId(companyId) && isSafeId(agentId) ? agentAreas(dataMountPath, { tenantId: companyId, agentId }) : null;
 }
 
 /** The run-log root both pods agree on: config runLogRoot, else Paperclip's own store for this instance. */

@@ -104,7 +104,7 @@ function invocationMeta(
     commandArgs: launch.command.slice(1).map((arg) => redactCommandTextForLogs(arg)),
     commandNotes: notes,
     cwd: request.workingDirectory,
-    env: redactEnvForLogs({ ...request.env.paperclip, ...request.env.context, ...request.config.env }),
+    env: redactEnvForLogs({ ...request.env, ...request.config.env }),
     prompt: launch.reattachedFromRunId ? "" : request.prompt,
     promptMetrics: { ...built.promptMetrics, promptBytes: launch.promptBytes },
     context: ctx.context,

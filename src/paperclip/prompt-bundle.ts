@@ -152,7 +152,7 @@ export class PromptBundles {
 
 function agentAreasOf(config: AdapterConfig, ctx: AdapterExecutionContext) {
   try {
-    return agentAreas(config.dataMountPath, { companyId: ctx.agent.companyId, agentId: ctx.agent.id });
+    return agentAreas(config.dataMountPath, { tenantId: ctx.agent.companyId, agentId: ctx.agent.id });
   } catch {
     return null;
   }

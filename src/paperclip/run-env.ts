@@ -1,8 +1,9 @@
 /**
- * The run's environment layers from Paperclip's context, built with adapter-utils' own helpers so
- * the agent sees the same variables as under Paperclip's local Claude adapter. The Job manifest
- * layers the server pod's env and `config.env` on top, and swaps the loopback PAPERCLIP_API_URL for
- * a pod-reachable one. The run token is NOT here: it only travels in the per-run Secret.
+ * The run's env from Paperclip's context, built with adapter-utils' own helpers so the agent sees the
+ * same variables as under Paperclip's local Claude adapter: Paperclip's run env, then the run's
+ * context vars over it. The Job manifest layers the server pod's env under it and `config.env` over
+ * it, and swaps the loopback PAPERCLIP_API_URL for a pod-reachable one. The run token is NOT here:
+ * it only travels in the per-run Secret.
  */
 import {
   applyPaperclipWorkspaceEnv,
@@ -12,18 +13,20 @@ import {
 } from "@paperclipai/adapter-utils/server-utils";
 import type { PaperclipRunContext } from "./run-context.js";
 
-export interface RunEnvLayers {
-  readonly paperclip: Record<string, string>;
-  readonly context: Record<string, string>;
+export interface PaperclipRunEnv {
+  /** The request's env: Paperclip's run env, then the context vars (later wins). */
+  readonly env: Record<string, string>;
+  /** Paperclip's API as its local agents reach it (loopback): the local runtime's last resort. */
+  readonly localApiUrl: string | null;
 }
 
-export function buildRunEnvLayers(input: {
+export function buildPaperclipRunEnv(input: {
   readonly agent: { id: string; companyId: string };
   readonly runId: string;
   readonly context: Record<string, unknown>;
   readonly run: PaperclipRunContext;
   readonly workingDirectory: string;
-}): RunEnvLayers {
+}): PaperclipRunEnv {
   const paperclip: Record<string, string> = { ...buildPaperclipEnv(input.agent), PAPERCLIP_RUN_ID: input.runId };
   // The agent must never receive a token through this layer.
   delete paperclip.PAPERCLIP_API_KEY;
@@ -58,5 +61,5 @@ export function buildRunEnvLayers(input: {
   }
   if (run.runtimeServices.length > 0) context.PAPERCLIP_RUNTIME_SERVICES_JSON = JSON.stringify(run.runtimeServices);
   set("PAPERCLIP_RUNTIME_PRIMARY_URL", run.runtimePrimaryUrl);
-  return { paperclip, context };
+  return { env: { ...paperclip, ...context }, localApiUrl: paperclip.PAPERCLIP_API_URL ?? null };
 }

@@ -27,13 +27,13 @@ export function createTestEnvironment(services: RunServicesProvider, hostEnv: No
       const root = paperclipRunLogRoot(config.value, hostEnv);
       if (!root.ok) return fail(root.failure.errorCode, root.failure.errorMessage);
       // The same helper builds a run's env: its PAPERCLIP_API_URL is what a local-runtime run falls back to.
-      const paperclipEnvApiUrl = buildPaperclipEnv({
+      const localApiUrl = buildPaperclipEnv({
         id: "environment-test",
         companyId: ctx.companyId,
       }).PAPERCLIP_API_URL;
       const report = await services
         .for(config.value)
-        .environment.probe(config.value, root.value, `.claude-k8s-probe-${randomUUID()}`, { paperclipEnvApiUrl });
+        .environment.probe(config.value, root.value, `.claude-k8s-probe-${randomUUID()}`, { localApiUrl });
       return {
         adapterType: ADAPTER_TYPE,
         status: report.status,

@@ -52,7 +52,10 @@ async function runToEnd(agentId: string): Promise<HeartbeatRun> {
 /** The prompt the adapter built for `run`, as it wrote it for the pod. */
 function builtPrompt(run: HeartbeatRun): string {
   const runLogRoot = join(server.home, "instances", "default", "data", "run-logs");
-  return readFileSync(runFilePaths(runLogRoot, { companyId, agentId: run.agentId, runId: run.id }).prompt, "utf8");
+  return readFileSync(
+    runFilePaths(runLogRoot, { tenantId: companyId, agentId: run.agentId, runId: run.id }).prompt,
+    "utf8",
+  );
 }
 
 function realClaudeProcesses(): number[] {

@@ -4,7 +4,7 @@ import { defaultRunLogRoot, resolveRunLogRoot, runFilePaths } from "../../src/do
 describe("run file paths", () => {
   it("puts the run's files in its own directory <root>/<company>/<agent>/<run>/", () => {
     const paths = runFilePaths("/paperclip/instances/default/data/run-logs/", {
-      companyId: "co-1",
+      tenantId: "co-1",
       agentId: "ag-2",
       runId: "run-3",
     });
@@ -32,7 +32,8 @@ describe("run file paths", () => {
     ["agentId", "agént"],
     ["runId", "x\ny"],
   ])("refuses %s %j with the exact message", (field, value) => {
-    const run = { companyId: "c", agentId: "a", runId: "r", [field]: value };
+    // Refusals name the tenant id as the volume's `companies/<id>` level does.
+    const run = { tenantId: "c", agentId: "a", runId: "r", [field === "companyId" ? "tenantId" : field]: value };
     expect(() => runFilePaths("/root", run)).toThrow(new Error(`Invalid ${field} for log path: ${value}`));
   });
 });

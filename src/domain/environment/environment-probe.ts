@@ -9,7 +9,8 @@ import type { FileSystemPort } from "../../ports/file-system-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { AccessCheck, KubernetesPort } from "../../ports/kubernetes-port.js";
 import type { AdapterConfig } from "../config/config-fields.js";
-import { API_URL_ENV, isLoopbackUrl, resolveOptionalPodApiUrl, resolvePodApiUrl } from "../job/api-url.js";
+import { AGENT_API_URL_ENV } from "../job/agent-api-env.js";
+import { isLoopbackUrl, resolveOptionalPodApiUrl, resolvePodApiUrl } from "../job/api-url.js";
 import { inheritFromServerPod, serverContainerOf } from "../job/server-pod-inheritance.js";
 import { inheritanceChecks } from "./inheritance-report.js";
 import { REQUIRED_ACCESS } from "./required-access.js";
@@ -32,10 +33,10 @@ export interface EnvironmentReport {
 
 export interface ProbeHints {
   /**
-   * The PAPERCLIP_API_URL Paperclip's run env carries (its loopback address): what a local-runtime
-   * run falls back to, so the check reports the URL runs will use.
+   * The caller's own local API URL (Paperclip's loopback default, AgentRunRequest.localApiUrl): what
+   * a local-runtime run falls back to, so the check reports the URL runs will use.
    */
-  readonly paperclipEnvApiUrl?: string | null;
+  readonly localApiUrl?: string | null;
   /** The caller's agents never call its API back: no URL configured or inherited is then fine. */
   readonly apiUrlOptional?: boolean;
 }
@@ -226,11 +227,11 @@ export class EnvironmentProbe {
 
   /** The same rule the Job manifest applies (`resolvePodApiUrl`), so a passing check means runs get a URL. */
   private checkApiUrl(pod: Pod | null, config: AdapterConfig, hints: ProbeHints, checks: EnvironmentCheck[]): void {
-    const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find((e) => e.name === API_URL_ENV)?.value;
+    const inherited = (pod ? serverContainerOf(pod) : undefined)?.env?.find((e) => e.name === AGENT_API_URL_ENV)?.value;
     const sources = {
       configured: config.paperclipApiUrl,
       serverPodValue: inherited ?? null,
-      paperclipEnvValue: hints.paperclipEnvApiUrl ?? null,
+      localValue: hints.localApiUrl ?? null,
       allowLoopback: config.runtime === "local",
     };
     const resolved = hints.apiUrlOptional ? resolveOptionalPodApiUrl(sources) : resolvePodApiUrl(sources);

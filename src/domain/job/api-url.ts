@@ -1,18 +1,17 @@
 /**
- * The PAPERCLIP_API_URL a run pod uses to call Paperclip back. Paperclip's own helper fills in the
- * server's loopback address, which a pod can never reach, so the Job takes the configured
- * `paperclipApiUrl`, else the server pod's own literal value; a loopback or missing URL is refused
- * unless the caller runs the "pod" on this machine (the local runtime).
+ * The API URL a run pod uses to call its caller (Paperclip) back. The caller's own URL is usually
+ * its loopback address, which a pod can never reach, so the Job takes the configured
+ * `paperclipApiUrl`, else the server pod's own literal value; the caller's local URL, a loopback or
+ * a missing URL only when the "pod" runs on this machine (the local runtime).
  */
 import { fail, ok, runFailure, type Result } from "../errors.js";
-
-export const API_URL_ENV = "PAPERCLIP_API_URL";
+import { AGENT_API_URL_ENV } from "./agent-api-env.js";
 
 export interface ApiUrlSources {
   readonly configured: string;
   readonly serverPodValue: string | null;
-  /** What Paperclip's run env says (usually the loopback default); used only when loopback is allowed. */
-  readonly paperclipEnvValue: string | null;
+  /** The caller's own local URL (Paperclip's loopback default); used only when loopback is allowed. */
+  readonly localValue: string | null;
   readonly allowLoopback: boolean;
 }
 
@@ -40,9 +39,9 @@ export function isLoopbackUrl(url: string): boolean {
 export function resolvePodApiUrl(sources: ApiUrlSources): Result<string> {
   const candidates: Array<{ value: string | null; source: string }> = [
     { value: sources.configured, source: "adapter config paperclipApiUrl" },
-    { value: sources.serverPodValue, source: `the Paperclip server pod's ${API_URL_ENV} env` },
+    { value: sources.serverPodValue, source: `the Paperclip server pod's ${AGENT_API_URL_ENV} env` },
   ];
-  if (sources.allowLoopback) candidates.push({ value: sources.paperclipEnvValue, source: "Paperclip's run env" });
+  if (sources.allowLoopback) candidates.push({ value: sources.localValue, source: "Paperclip's run env" });
   const chosen = candidates.find((c) => c.value !== null && c.value.trim() !== "");
   if (!chosen || chosen.value === null) {
     return fail(
@@ -74,7 +73,7 @@ export function resolvePodApiUrl(sources: ApiUrlSources): Result<string> {
  * gets none (null); a URL that is given is checked as for any run.
  */
 export function resolveOptionalPodApiUrl(sources: ApiUrlSources): Result<string | null> {
-  const given = [sources.configured, sources.serverPodValue, sources.allowLoopback ? sources.paperclipEnvValue : null];
+  const given = [sources.configured, sources.serverPodValue, sources.allowLoopback ? sources.localValue : null];
   return given.some((value) => value !== null && value.trim() !== "") ? resolvePodApiUrl(sources) : ok(null);
 }
 

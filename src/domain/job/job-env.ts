@@ -9,12 +9,11 @@
  * blanked over it (`env` wins over `envFrom` in Kubernetes) unless a layer sets them.
  */
 import type { EnvVar } from "../../ports/kubernetes-objects.js";
-import { API_URL_ENV } from "./api-url.js";
+import { AGENT_API_KEY_ENV, AGENT_API_URL_ENV } from "./agent-api-env.js";
 import { isNeverInherited } from "./env-allowlist.js";
 import { escapeKubernetesExpansion } from "./kubernetes-expansion.js";
 
-export const API_KEY_ENV = "PAPERCLIP_API_KEY";
-export const RUN_TOKEN_SECRET_KEY = API_KEY_ENV;
+export const RUN_TOKEN_SECRET_KEY = AGENT_API_KEY_ENV;
 
 /**
  * Defaults under every layer (any layer may override). Claude retries a failed API call 10 times
@@ -30,7 +29,7 @@ export const CLAUDE_ENV_DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 /** Names only the adapter sets; dropped from every layer. */
-const ADAPTER_OWNED = new Set([API_KEY_ENV, API_URL_ENV, "HOME"]);
+const ADAPTER_OWNED = new Set([AGENT_API_KEY_ENV, AGENT_API_URL_ENV, "HOME"]);
 
 /** The server's secrets a listed envFrom source could carry; set empty over it. */
 const BLANKED_OVER_ENV_FROM = ["BETTER_AUTH_SECRET", "DATABASE_URL"];
@@ -43,8 +42,8 @@ export function isInheritableServerEnv(name: string): boolean {
 export interface EnvLayers {
   readonly serverLiteral: ReadonlyArray<{ readonly name: string; readonly value: string }>;
   readonly serverReferences: readonly EnvVar[];
-  readonly paperclip: Readonly<Record<string, string>>;
-  readonly context: Readonly<Record<string, string>>;
+  /** The caller's env for claude (AgentRunRequest.env). */
+  readonly caller: Readonly<Record<string, string>>;
   readonly config: Readonly<Record<string, string>>;
   readonly home: string;
   /** Null: the caller's agent never calls back, and the pod gets no URL. */
@@ -62,7 +61,7 @@ export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
   for (const { name, value } of layers.serverLiteral) {
     if (isInheritableServerEnv(name)) literal.set(name, value);
   }
-  for (const layer of [layers.paperclip, layers.context, layers.config]) {
+  for (const layer of [layers.caller, layers.config]) {
     for (const [name, value] of Object.entries(layer)) {
       if (!ADAPTER_OWNED.has(name)) literal.set(name, escapeKubernetesExpansion(value));
     }
@@ -71,7 +70,7 @@ export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
     for (const name of BLANKED_OVER_ENV_FROM) if (!literal.has(name)) literal.set(name, "");
   }
   literal.set("HOME", escapeKubernetesExpansion(layers.home));
-  if (layers.apiUrl !== null) literal.set(API_URL_ENV, escapeKubernetesExpansion(layers.apiUrl));
+  if (layers.apiUrl !== null) literal.set(AGENT_API_URL_ENV, escapeKubernetesExpansion(layers.apiUrl));
 
   const env: EnvVar[] = [...literal].map(([name, value]) => ({ name, value }));
   for (const reference of layers.serverReferences) {
@@ -79,7 +78,7 @@ export function buildContainerEnv(layers: EnvLayers): EnvVar[] {
   }
   if (layers.tokenSecret) {
     env.push({
-      name: API_KEY_ENV,
+      name: AGENT_API_KEY_ENV,
       valueFrom: { secretKeyRef: { name: layers.tokenSecret.name, key: layers.tokenSecret.key, optional: false } },
     });
   }

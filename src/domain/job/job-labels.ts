@@ -16,7 +16,7 @@ export const LABEL_KEYS = {
   adapterType: "paperclip.io/adapter-type",
   agentId: "paperclip.io/agent-id",
   runId: "paperclip.io/run-id",
-  companyId: "paperclip.io/company-id",
+  tenantId: "paperclip.io/company-id",
   taskId: "paperclip.io/task-id",
   sessionId: "paperclip.io/session-id",
 } as const;
@@ -76,7 +76,7 @@ export function agentRunsSelector(agentId: string): string {
 export interface RunLabelInput {
   readonly runId: string;
   readonly agentId: string;
-  readonly companyId: string;
+  readonly tenantId: string;
   readonly taskId: string | null;
   readonly sessionKey: string | null;
   /** Operator labels from config; the adapter's own keys always win over them. */
@@ -90,7 +90,7 @@ export function buildRunLabels(input: RunLabelInput): Record<string, string> {
     [LABEL_KEYS.adapterType]: sanitizeLabelValue(ADAPTER_TYPE),
     [LABEL_KEYS.agentId]: sanitizeLabelValue(input.agentId),
     [LABEL_KEYS.runId]: sanitizeLabelValue(input.runId),
-    [LABEL_KEYS.companyId]: sanitizeLabelValue(input.companyId),
+    [LABEL_KEYS.tenantId]: sanitizeLabelValue(input.tenantId),
   };
   if (input.taskId) own[LABEL_KEYS.taskId] = sanitizeLabelValue(input.taskId);
   if (input.sessionKey) own[LABEL_KEYS.sessionId] = sanitizeLabelValue(input.sessionKey);

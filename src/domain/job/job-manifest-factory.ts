@@ -7,7 +7,8 @@ import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
 import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
 import type { RunFilePaths } from "../run-log-paths.js";
 import type { AgentRunRequest } from "../run/agent-run-request.js";
-import { API_URL_ENV, resolveOptionalPodApiUrl, resolvePodApiUrl } from "./api-url.js";
+import { AGENT_API_URL_ENV } from "./agent-api-env.js";
+import { resolveOptionalPodApiUrl, resolvePodApiUrl } from "./api-url.js";
 import { buildClaudeArgv } from "./claude-args.js";
 import { RUN_TOKEN_SECRET_KEY } from "./job-env.js";
 import { ANNOTATION_KEYS, buildRunAnnotations, buildRunLabels } from "./job-labels.js";
@@ -23,7 +24,17 @@ export { INIT_CONTAINER_NAME, MAIN_CONTAINER_NAME } from "./run-pod-spec.js";
 /** What the manifests are built from: the run's request, placed in a namespace beside the server pod. */
 export interface JobRunSpec extends Pick<
   AgentRunRequest,
-  "runId" | "agentId" | "companyId" | "taskId" | "config" | "workingDirectory" | "env" | "authToken"
+  | "runId"
+  | "agentId"
+  | "tenantId"
+  | "taskId"
+  | "config"
+  | "workingDirectory"
+  | "env"
+  | "apiToken"
+  | "requiresApiUrl"
+  | "localApiUrl"
+  | "allowLoopbackApiUrl"
 > {
   /** The resumed session id, for the concurrency-guard label. */
   readonly sessionKey: string | null;
@@ -31,10 +42,6 @@ export interface JobRunSpec extends Pick<
   readonly serverPod: Pod;
   readonly paths: RunFilePaths;
   readonly claude: ClaudeRunOptions;
-  /** The local runtime reaches Paperclip on loopback; a cluster pod never can. */
-  readonly allowLoopbackApiUrl?: boolean;
-  /** False: the caller's agent never calls back, so a run with no URL anywhere is not refused. */
-  readonly requiresApiUrl?: boolean;
 }
 
 /** How claude is started in the pod; no fresh session id leaves claude to choose one. */
@@ -91,11 +98,10 @@ export class JobManifestFactory {
     const apiUrlSources = {
       configured: spec.config.paperclipApiUrl,
       serverPodValue: serverApiUrl(spec.serverPod),
-      paperclipEnvValue: spec.env.paperclip[API_URL_ENV] ?? null,
-      allowLoopback: spec.allowLoopbackApiUrl === true,
+      localValue: spec.localApiUrl,
+      allowLoopback: spec.allowLoopbackApiUrl,
     };
-    const apiUrl =
-      spec.requiresApiUrl === false ? resolveOptionalPodApiUrl(apiUrlSources) : resolvePodApiUrl(apiUrlSources);
+    const apiUrl = spec.requiresApiUrl ? resolvePodApiUrl(apiUrlSources) : resolveOptionalPodApiUrl(apiUrlSources);
     if (!apiUrl.ok) return apiUrl;
 
     const jobName = jobNameFor(spec);
@@ -118,7 +124,7 @@ export class JobManifestFactory {
       image,
       command,
       apiUrl: apiUrl.value,
-      tokenSecret: spec.authToken === null ? null : { name: secretName, key: RUN_TOKEN_SECRET_KEY },
+      tokenSecret: spec.apiToken === null ? null : { name: secretName, key: RUN_TOKEN_SECRET_KEY },
       dataMounts: mounts.value.mounts,
       home: areas.home,
     });
@@ -146,10 +152,10 @@ export class JobManifestFactory {
       kind: "Secret",
       metadata: { name: secretName, namespace: spec.namespace, labels: { ...labels } },
       type: "Opaque",
-      stringData: spec.authToken === null ? {} : { [RUN_TOKEN_SECRET_KEY]: spec.authToken },
+      stringData: spec.apiToken === null ? {} : { [RUN_TOKEN_SECRET_KEY]: spec.apiToken },
     };
 
-    const leaked = findTokenLiteral(job, spec.authToken);
+    const leaked = findTokenLiteral(job, spec.apiToken);
     if (leaked) return fail(leaked);
     const slot: Secret = {
       apiVersion: "v1",
@@ -168,7 +174,9 @@ export class JobManifestFactory {
 }
 
 function serverApiUrl(pod: Pod): string | null {
-  return serverContainerOf(pod)?.env?.find((e) => e.name === API_URL_ENV && e.valueFrom === undefined)?.value ?? null;
+  return (
+    serverContainerOf(pod)?.env?.find((e) => e.name === AGENT_API_URL_ENV && e.valueFrom === undefined)?.value ?? null
+  );
 }
 
 /** The no-secret-literal rule, checked on the finished Job rather than trusted to each layer. */

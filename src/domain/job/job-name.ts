@@ -20,11 +20,11 @@ function slug(value: string, max: number): string {
 }
 
 export function jobNameFor(run: {
-  readonly companyId: string;
+  readonly tenantId: string;
   readonly agentId: string;
   readonly runId: string;
 }): string {
-  const hash = shortHash(`${run.companyId}/${run.agentId}/${run.runId}`, HASH_LENGTH);
+  const hash = shortHash(`${run.tenantId}/${run.agentId}/${run.runId}`, HASH_LENGTH);
   const parts = [PREFIX, slug(run.agentId, AGENT_SLUG_MAX), slug(run.runId, RUN_SLUG_MAX), hash].filter(Boolean);
   return parts.join("-").replace(/-{2,}/g, "-");
 }
@@ -38,7 +38,7 @@ export function secretNameFor(jobName: string): string {
  * The agent's run slot: one Secret name per agent, which the API server creates only once. The
  * running Job owns it, so it goes with the Job; a second Job of the agent cannot take it meanwhile.
  */
-export function agentRunSlotNameFor(agent: { readonly companyId: string; readonly agentId: string }): string {
-  const hash = shortHash(`${agent.companyId}/${agent.agentId}`, HASH_LENGTH);
+export function agentRunSlotNameFor(agent: { readonly tenantId: string; readonly agentId: string }): string {
+  const hash = shortHash(`${agent.tenantId}/${agent.agentId}`, HASH_LENGTH);
   return [`${PREFIX}-slot`, slug(agent.agentId, AGENT_SLUG_MAX), hash].filter(Boolean).join("-").replace(/-{2,}/g, "-");
 }

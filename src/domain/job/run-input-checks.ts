@@ -5,7 +5,7 @@
  */
 import { runFailure, type RunFailure } from "../errors.js";
 import { isSessionUuid, parseRunIds } from "../safe-id.js";
-import { API_URL_ENV } from "./api-url.js";
+import { AGENT_API_URL_ENV } from "./agent-api-env.js";
 import type { JobRunSpec } from "./job-manifest-factory.js";
 import { refuseWorkingDirectory } from "./working-directory-rule.js";
 
@@ -16,7 +16,7 @@ import { refuseWorkingDirectory } from "./working-directory-rule.js";
  */
 const ADAPTER_SET_ENV: Readonly<Record<string, string>> = {
   HOME: "is always the agent's own home on the data volume (<dataMountPath>/claude-k8s/companies/<companyId>/agents/<agentId>/home)",
-  [API_URL_ENV]: "is set by the adapter for the run pod; set paperclipApiUrl instead",
+  [AGENT_API_URL_ENV]: "is set by the adapter for the run pod; set paperclipApiUrl instead",
 };
 
 export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
@@ -29,7 +29,7 @@ export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
   const cwdRefused = refuseWorkingDirectory({
     dataMountPath: spec.config.dataMountPath,
     runLogRoot: spec.paths.root,
-    companyId: spec.companyId,
+    tenantId: spec.tenantId,
     agentId: spec.agentId,
     workingDirectory: spec.workingDirectory,
   });
@@ -51,7 +51,7 @@ export function refuseUnsafeInput(spec: JobRunSpec): RunFailure | null {
     ...spec.claude.addDirs.map((dir): [string, string] => ["claude add-dir", dir]),
     ...spec.config.extraArgs.map((arg): [string, string] => ["extraArgs", arg]),
     ...Object.values(spec.paths).map((path): [string, string] => ["run file path", path]),
-    ...[spec.env.paperclip, spec.env.context, spec.config.env].flatMap((layer) =>
+    ...[spec.env, spec.config.env].flatMap((layer) =>
       Object.entries(layer).map(([name, value]): [string, string] => [`env ${name}`, name + value]),
     ),
   ];

@@ -69,7 +69,7 @@ export function refuseWorkingDirectory(input: WorkingDirectoryInput): RunFailure
   if (isWithin(cwd, instances) && !isPaperclipWorkspaceOf(cwd, instances, input)) {
     return refuse(
       `it is inside Paperclip's instance homes ${instances} but not this agent's workspace ` +
-        `(instances/<id>/workspaces/${input.agentId}) or this company's projects (instances/<id>/projects/${input.companyId}/…)`,
+        `(instances/<id>/workspaces/${input.agentId}) or this company's projects (instances/<id>/projects/${input.tenantId}/…)`,
     );
   }
   return null;
@@ -89,5 +89,5 @@ function isPaperclipWorkspaceOf(cwd: string, instances: string, agent: AgentIden
     .split("/");
   if (!instance || !owner) return false;
   if (kind === "workspaces") return owner === agent.agentId;
-  return kind === "projects" && owner === agent.companyId && rest.length > 0;
+  return kind === "projects" && owner === agent.tenantId && rest.length > 0;
 }

@@ -10,7 +10,8 @@ import type { TailSummary } from "../tailer/log-tailer.js";
 export interface AgentRunRequest {
   readonly runId: string;
   readonly agentId: string;
-  readonly companyId: string;
+  /** Who the run belongs to (Paperclip's company): Jobs, files and credentials are kept apart by it. */
+  readonly tenantId: string;
   /** The task (issue) this run works on, when any: part of the concurrency guard. */
   readonly taskId: string | null;
   readonly config: AdapterConfig;
@@ -30,21 +31,29 @@ export interface AgentRunRequest {
   /** Instructions appended to the system prompt (fresh sessions only) and extra directories for claude. */
   readonly appendSystemPromptFile: string | null;
   readonly addDirs: readonly string[];
-  /** Env layers built by the caller: Paperclip's run env, then context vars. */
-  readonly env: {
-    readonly paperclip: Readonly<Record<string, string>>;
-    readonly context: Readonly<Record<string, string>>;
-  };
-  /** The run's API token; it only ever travels in the per-run Secret. */
-  readonly authToken: string | null;
-  readonly billingEnv: BillingEnvironment;
-  /** The local runtime reaches Paperclip on loopback; a cluster pod never can. */
-  readonly allowLoopbackApiUrl: boolean;
+  /**
+   * Env for claude from the caller, its own layers already merged; the server pod's inherited env
+   * lies under it and `config.env` over it. Names the adapter sets itself are dropped (job-env.ts).
+   */
+  readonly env: Readonly<Record<string, string>>;
+  /**
+   * A token for the caller's API, which the agent gets under the agent API's key variable
+   * (agent-api-env.ts) only through the run's own Secret.
+   */
+  readonly apiToken: string | null;
   /**
    * False for a caller whose agent never calls its API back: a run with no URL configured or
-   * inherited then gets no `PAPERCLIP_API_URL` instead of being refused. Absent means required.
+   * inherited then gets none instead of being refused.
    */
-  readonly requiresApiUrl?: boolean;
+  readonly requiresApiUrl: boolean;
+  /**
+   * The caller's API as its own local agents reach it (Paperclip's loopback default), or null: the
+   * last choice for the pod's URL, and only when the pod runs on this machine (allowLoopbackApiUrl).
+   */
+  readonly localApiUrl: string | null;
+  readonly billingEnv: BillingEnvironment;
+  /** The local runtime reaches the caller on loopback; a cluster pod never can. */
+  readonly allowLoopbackApiUrl: boolean;
 }
 
 export type RunPhase =

@@ -104,7 +104,7 @@ export class ConcurrencyGuard {
 
 /** The adopted Job's files, recomputed from the ids under the server's run-log root. */
 function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecision & { kind: "adopt" } {
-  const paths = runFilePaths(request.runLogRoot, { companyId: request.companyId, agentId: request.agentId, runId });
+  const paths = runFilePaths(request.runLogRoot, { tenantId: request.tenantId, agentId: request.agentId, runId });
   const session = job.metadata.annotations?.[ANNOTATION_KEYS.claudeSessionId] ?? "";
   const sessionId = isSessionUuid(session) ? session : null;
   return { kind: "adopt", finished: !isStillRunning(job), jobName: job.metadata.name ?? "", runId, paths, sessionId };

@@ -69,7 +69,7 @@ export class RunOrchestrator {
     this.reconciler?.keepSweeping(namespace, request.runLogRoot);
 
     // One claim per agent at a time in this process; the API server's run slot settles the rest.
-    const claim = await this.liveRuns.exclusive(`${request.companyId}/${request.agentId}`, () =>
+    const claim = await this.liveRuns.exclusive(`${request.tenantId}/${request.agentId}`, () =>
       run.claim(placed.value),
     );
     if (claim.kind === "refused") return run.refused(claim.failure, namespace);

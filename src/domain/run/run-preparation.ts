@@ -17,7 +17,7 @@ export function prepareRun(request: AgentRunRequest): Result<PreparedRun> {
   const cwdRefused = refuseWorkingDirectory({
     dataMountPath: request.config.dataMountPath,
     runLogRoot: request.runLogRoot,
-    companyId: request.companyId,
+    tenantId: request.tenantId,
     agentId: request.agentId,
     workingDirectory: request.workingDirectory,
   });

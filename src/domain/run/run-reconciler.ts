@@ -136,11 +136,11 @@ export class RunReconciler {
     if (!list) return budget;
     const scope = { under: root };
     const below = async (path: string) => ((await list(path, scope).catch(() => null)) ?? []).filter(isSafeId);
-    for (const companyId of await below(root)) {
-      for (const agentId of await below(`${root}/${companyId}`)) {
-        for (const runId of await below(`${root}/${companyId}/${agentId}`)) {
+    for (const tenantId of await below(root)) {
+      for (const agentId of await below(`${root}/${tenantId}`)) {
+        for (const runId of await below(`${root}/${tenantId}/${agentId}`)) {
           if (claimedRuns.has(runId) || this.liveRuns.holdsRun(runId)) continue;
-          const files = runFilePaths(root, { companyId, agentId, runId });
+          const files = runFilePaths(root, { tenantId, agentId, runId });
           // Not a directory we can list (someone else's file, refused): not a run's.
           const names = await list(files.directory, scope).catch(() => null);
           if (names === null || names.includes(RETAINED_MARKER)) continue;

@@ -88,7 +88,7 @@ function status(field: "VmRSS" | "VmHWM"): number {
 }
 
 async function server(scenario: Scenario): Promise<void> {
-  const paths = runFilePaths(DIR, { companyId: "company-1", agentId: "agent-1", runId: "run-1" });
+  const paths = runFilePaths(DIR, { tenantId: "company-1", agentId: "agent-1", runId: "run-1" });
   mkdirSync(paths.directory, { recursive: true });
   const config = { ...defaultAdapterConfig(), ...scenario.config };
   const clock = new SystemClock();

@@ -27,7 +27,7 @@ const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
 describe("modes of what the server creates for a run", () => {
   it("creates the run directory, workspace and home 0770 and the prompt 0640 under a 022 umask", async () => {
     const data = join(root, "data");
-    const paths = runFilePaths(join(data, "run-logs"), { companyId: "c-1", agentId: "a-1", runId: "r-1" });
+    const paths = runFilePaths(join(data, "run-logs"), { tenantId: "c-1", agentId: "a-1", runId: "r-1" });
     const home = join(data, "claude-k8s/companies/c-1/agents/a-1/home");
     const workspace = join(data, "claude-k8s/companies/c-1/agents/a-1/workspace");
     const delivery = new PromptDelivery(new NodeFileSystem());

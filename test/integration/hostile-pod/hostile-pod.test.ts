@@ -37,8 +37,8 @@ interface Party {
 }
 
 /** The agent's areas as the server lays them out: Paperclip's workspace, HOME and bundles in the adapter's tree. */
-function areasOf(data: string, companyId: string, agentId: string) {
-  const areas = agentAreas(data, { companyId, agentId });
+function areasOf(data: string, tenantId: string, agentId: string) {
+  const areas = agentAreas(data, { tenantId, agentId });
   return {
     workspace: `${data}/instances/default/workspaces/${agentId}`,
     home: areas.home,
@@ -48,18 +48,18 @@ function areasOf(data: string, companyId: string, agentId: string) {
 
 function party(
   harness: RunHarness,
-  companyId: string,
+  tenantId: string,
   agentId: string,
   env: Record<string, string>,
   prompt: string,
 ): Party {
-  const areas = areasOf(harness.dataDirectory, companyId, agentId);
+  const areas = areasOf(harness.dataDirectory, tenantId, agentId);
   const request = harness.request(
     {
-      companyId,
+      tenantId,
       agentId,
-      runId: `run-${companyId}`,
-      taskId: `task-${companyId}`,
+      runId: `run-${tenantId}`,
+      taskId: `task-${tenantId}`,
       prompt,
       workingDirectory: areas.workspace,
       appendSystemPromptFile: areas.bundleFile,

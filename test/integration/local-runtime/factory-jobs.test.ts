@@ -45,14 +45,14 @@ async function buildFactoryRun(
     env: { CLAUDE_STAND_IN_DELAY_MS: "0", ...options.env },
   };
   const paths = runFilePaths(defaultRunLogRoot(harness.dataDirectory, "default"), {
-    companyId: "company-1",
+    tenantId: "company-1",
     agentId: "agent-1",
     runId,
   });
   const built = new JobManifestFactory().build({
     runId,
     agentId: "agent-1",
-    companyId: "company-1",
+    tenantId: "company-1",
     taskId: null,
     sessionKey: null,
     namespace: NAMESPACE,
@@ -61,8 +61,10 @@ async function buildFactoryRun(
     paths,
     workingDirectory: `${harness.dataDirectory}/workspaces/agent-1`,
     claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] },
-    env: { paperclip: { PAPERCLIP_API_URL: "http://127.0.0.1:3100", PAPERCLIP_AGENT_ID: "agent-1" }, context: {} },
-    authToken: "run-jwt-0123456789",
+    env: { PAPERCLIP_API_URL: "http://127.0.0.1:3100", PAPERCLIP_AGENT_ID: "agent-1" },
+    apiToken: "run-jwt-0123456789",
+    requiresApiUrl: true,
+    localApiUrl: "http://127.0.0.1:3100",
     allowLoopbackApiUrl: true,
   });
   if (!built.ok) throw new Error(built.failure.errorMessage);
@@ -99,7 +101,7 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
     harness = await startHarness({ serverSecretEnv: { ANTHROPIC_API_KEY: "sk-ant-local-credential" } });
     // The pod writes only inside its own mounts: the record goes in the run's own directory.
     const runDirectory = runFilePaths(defaultRunLogRoot(harness.dataDirectory, "default"), {
-      companyId: "company-1",
+      tenantId: "company-1",
       agentId: "agent-1",
       runId: "run-cred",
     }).directory;

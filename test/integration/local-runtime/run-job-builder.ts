@@ -39,7 +39,7 @@ export function runScript(paths: RunFilePaths): string {
 
 export function buildRunJob(options: RunJobOptions): BuiltRun {
   const paths = runFilePaths(`${options.dataDirectory}/instances/default/data/run-logs`, {
-    companyId: "company-1",
+    tenantId: "company-1",
     agentId: "agent-1",
     runId: options.name,
   });

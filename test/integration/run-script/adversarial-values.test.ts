@@ -58,7 +58,7 @@ describe("hostile values reach claude literally and are never executed", () => {
     world = createPodWorld({ config: { env: configEnv } });
     const spec = {
       ...world.spec,
-      env: { paperclip: { PAPERCLIP_RUN_ID: HOSTILE[3]! }, context: { CTX: HOSTILE[1]! } },
+      env: { PAPERCLIP_RUN_ID: HOSTILE[3]!, CTX: HOSTILE[1]! },
     };
     const manifests = buildManifests(spec);
     await deliverPrompt(world.paths, "p");
@@ -106,9 +106,9 @@ describe("the environment claude runs with", () => {
     await deliverPrompt(world.paths, "p");
     await runPod(manifests, world, { FAKE_CLAUDE_RECORD_DIR: world.recordDir });
     const env = recordedEnv();
-    expect(env.get("PAPERCLIP_API_KEY")).toBe(world.spec.authToken);
+    expect(env.get("PAPERCLIP_API_KEY")).toBe(world.spec.apiToken);
     expect(env.get("HOME")).toBe(
-      `${world.spec.config.dataMountPath}/claude-k8s/companies/${world.spec.companyId}/agents/${world.spec.agentId}/home`,
+      `${world.spec.config.dataMountPath}/claude-k8s/companies/${world.spec.tenantId}/agents/${world.spec.agentId}/home`,
     );
     expect(env.get("PAPERCLIP_API_URL")).toBe("http://paperclip.paperclip.svc:3100");
   });

@@ -59,7 +59,7 @@ export function createPodWorld(options: WorldOptions = {}): PodWorld {
   if (shell) symlinkSync(shell, join(binDir, "sh"));
 
   const config: AdapterConfig = { ...defaultAdapterConfig(), dataMountPath, ...options.config };
-  const ids = { companyId: "co-1", agentId: "agent-7", runId: "run-42" };
+  const ids = { tenantId: "co-1", agentId: "agent-7", runId: "run-42" };
   const paths = runFilePaths(`${dataMountPath}/instances/default/data/run-logs`, ids);
   const serverPod: Pod = {
     metadata: { name: "paperclip-0", namespace: "paperclip" },
@@ -85,8 +85,11 @@ export function createPodWorld(options: WorldOptions = {}): PodWorld {
     paths,
     workingDirectory: workspace,
     claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] },
-    env: { paperclip: { PAPERCLIP_AGENT_ID: ids.agentId, PAPERCLIP_RUN_ID: ids.runId }, context: {} },
-    authToken: "run-token-0123456789",
+    env: { PAPERCLIP_AGENT_ID: ids.agentId, PAPERCLIP_RUN_ID: ids.runId },
+    apiToken: "run-token-0123456789",
+    requiresApiUrl: true,
+    localApiUrl: null,
+    allowLoopbackApiUrl: false,
     ...options.spec,
   };
   return { root, binDir, recordDir, paths, spec, cleanup: () => rmSync(root, { recursive: true, force: true }) };

@@ -37,7 +37,7 @@ describe("pods that put a FIFO at their trailer path, through whole runs", () =>
     const cancel = new AbortController();
     const hostileRequests = [0, 1, 2, 3].map((i) =>
       h.request(
-        { companyId: "company-hostile", agentId: `agent-h${i}`, runId: `run-h${i}`, taskId: `task-h${i}` },
+        { tenantId: "company-hostile", agentId: `agent-h${i}`, runId: `run-h${i}`, taskId: `task-h${i}` },
         { env: SLOW },
       ),
     );
@@ -46,7 +46,7 @@ describe("pods that put a FIFO at their trailer path, through whole runs", () =>
       h.start(request, { server, ...(i === 3 ? { signal: cancel.signal } : {}) }),
     );
     const benign = h.start(
-      h.request({ companyId: "company-benign", agentId: "agent-b", runId: "run-b", taskId: "task-b" }),
+      h.request({ tenantId: "company-benign", agentId: "agent-b", runId: "run-b", taskId: "task-b" }),
       { server },
     );
 

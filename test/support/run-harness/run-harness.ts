@@ -218,7 +218,7 @@ export function runRequest(
   return {
     runId: "run-1",
     agentId,
-    companyId: "company-1",
+    tenantId: "company-1",
     taskId: "task-1",
     config: {
       ...defaultAdapterConfig(),
@@ -234,8 +234,10 @@ export function runRequest(
     freshSessionId: randomUUID(),
     appendSystemPromptFile: null,
     addDirs: [],
-    env: { paperclip: { PAPERCLIP_AGENT_ID: agentId, PAPERCLIP_RUN_ID: overrides.runId ?? "run-1" }, context: {} },
-    authToken: RUN_TOKEN,
+    env: { PAPERCLIP_AGENT_ID: agentId, PAPERCLIP_RUN_ID: overrides.runId ?? "run-1" },
+    apiToken: RUN_TOKEN,
+    requiresApiUrl: true,
+    localApiUrl: null,
     billingEnv: { useBedrock: false, hasApiKey: true },
     allowLoopbackApiUrl: false,
     ...overrides,

@@ -149,7 +149,7 @@ describe("EnvironmentProbe", () => {
   it("on the local runtime, reports the URL runs fall back to (Paperclip's run env) instead of failing", async () => {
     const { probe } = world([]);
     const report = await probe.probe(config({ runtime: "local" }), ROOT, ".probe-12", {
-      paperclipEnvApiUrl: "http://localhost:3100",
+      localApiUrl: "http://localhost:3100",
     });
     const check = byCode(report.checks, "paperclip_api_url");
     expect(check?.level).toBe("info");
@@ -158,7 +158,7 @@ describe("EnvironmentProbe", () => {
 
   it("never uses Paperclip's run-env URL for cluster pods (their loopback is not the server)", async () => {
     const { probe } = world([]);
-    const report = await probe.probe(config(), ROOT, ".probe-13", { paperclipEnvApiUrl: "http://localhost:3100" });
+    const report = await probe.probe(config(), ROOT, ".probe-13", { localApiUrl: "http://localhost:3100" });
     expect(byCode(report.checks, "paperclip_api_url_missing")?.level).toBe("error");
   });
 });

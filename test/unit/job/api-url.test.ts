@@ -4,7 +4,7 @@ import { isLoopbackUrl, resolvePodApiUrl } from "../../../src/domain/job/api-url
 const sources = {
   configured: "",
   serverPodValue: null,
-  paperclipEnvValue: "http://localhost:3100",
+  localValue: "http://localhost:3100",
   allowLoopback: false,
 };
 

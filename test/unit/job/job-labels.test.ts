@@ -81,9 +81,9 @@ describe("readRunAnnotations", () => {
 describe("jobNameFor", () => {
   it("is an RFC 1123 label of at most 63 characters for hostile and long ids", () => {
     for (const ids of [
-      { companyId: "c", agentId: "AGENT_One!!", runId: "--Run--" },
-      { companyId: "c", agentId: "x".repeat(200), runId: "y".repeat(200) },
-      { companyId: "c", agentId: "---", runId: "___" },
+      { tenantId: "c", agentId: "AGENT_One!!", runId: "--Run--" },
+      { tenantId: "c", agentId: "x".repeat(200), runId: "y".repeat(200) },
+      { tenantId: "c", agentId: "---", runId: "___" },
     ]) {
       const name = jobNameFor(ids);
       expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
@@ -92,8 +92,8 @@ describe("jobNameFor", () => {
   });
 
   it("differs between companies even for the same agent and run ids", () => {
-    expect(jobNameFor({ companyId: "a", agentId: "x", runId: "y" })).not.toBe(
-      jobNameFor({ companyId: "b", agentId: "x", runId: "y" }),
+    expect(jobNameFor({ tenantId: "a", agentId: "x", runId: "y" })).not.toBe(
+      jobNameFor({ tenantId: "b", agentId: "x", runId: "y" }),
     );
   });
 });

@@ -238,7 +238,7 @@ describe("inheritance from the Paperclip server pod", () => {
       runSpec(
         {
           workingDirectory: "/data/ws",
-          paths: runFilePaths("/data/run-logs", { companyId: "company-1", agentId: "agent-2", runId: "run-3" }),
+          paths: runFilePaths("/data/run-logs", { tenantId: "company-1", agentId: "agent-2", runId: "run-3" }),
         },
         { dataMountPath: "/data" },
       ),
@@ -323,10 +323,7 @@ describe("the run token", () => {
     const m = build(
       runSpec(
         {
-          env: {
-            paperclip: { PAPERCLIP_API_KEY: RUN_TOKEN, PAPERCLIP_AGENT_ID: "agent-2" },
-            context: { PAPERCLIP_API_KEY: RUN_TOKEN },
-          },
+          env: { PAPERCLIP_API_KEY: RUN_TOKEN, PAPERCLIP_AGENT_ID: "agent-2" },
         },
         { env: { PAPERCLIP_API_KEY: RUN_TOKEN } },
       ),
@@ -345,7 +342,7 @@ describe("the run token", () => {
   });
 
   it("leaves the Secret empty and sets no PAPERCLIP_API_KEY when the run has no token", () => {
-    const m = build(runSpec({ authToken: null }));
+    const m = build(runSpec({ apiToken: null }));
     expect(m.secret.stringData).toEqual({});
     expect(envOf(m).map((e) => e.name)).not.toContain("PAPERCLIP_API_KEY");
   });
@@ -357,7 +354,7 @@ describe("env layering", () => {
     expect(literal(build(runSpec({}, { env: { CLAUDE_CODE_MAX_RETRIES: "5" } })), "CLAUDE_CODE_MAX_RETRIES")).toBe("5");
   });
 
-  it("layers server env < Paperclip run env < context < config.env, then HOME and the API URL on top", () => {
+  it("layers server env < the caller's env < config.env, then HOME and the API URL on top", () => {
     const m = build(
       runSpec(
         {
@@ -379,18 +376,14 @@ describe("env layering", () => {
               ],
             },
           },
-          env: {
-            paperclip: { SHARED: "paperclip", FROM_PAPERCLIP: "paperclip", PAPERCLIP_API_URL: "http://localhost:3100" },
-            context: { SHARED: "context", FROM_CONTEXT: "context" },
-          },
+          env: { SHARED: "caller", FROM_CALLER: "caller", PAPERCLIP_API_URL: "http://localhost:3100" },
         },
         { env: { SHARED: "config", ONLY_CONFIG: "config" }, inheritEnv: ["SHARED", "ONLY_SERVER"] },
       ),
     );
     expect(literal(m, "SHARED")).toBe("config");
     expect(literal(m, "ONLY_SERVER")).toBe("server");
-    expect(literal(m, "FROM_PAPERCLIP")).toBe("paperclip");
-    expect(literal(m, "FROM_CONTEXT")).toBe("context");
+    expect(literal(m, "FROM_CALLER")).toBe("caller");
     expect(literal(m, "ONLY_CONFIG")).toBe("config");
     expect(literal(m, "HOME")).toBe("/paperclip/claude-k8s/companies/company-1/agents/agent-2/home");
     expect(literal(m, "PAPERCLIP_API_URL")).toBe("http://paperclip.svc:3100");
@@ -533,7 +526,7 @@ describe("the containers", () => {
 
 describe("refused run input", () => {
   it.each([
-    ["companyId", { companyId: "../etc" }, "Invalid companyId for log path: ../etc"],
+    ["companyId", { tenantId: "../etc" }, "Invalid companyId for log path: ../etc"],
     ["agentId", { agentId: "agent/2" }, "Invalid agentId for log path: agent/2"],
     ["runId", { runId: "run 3" }, "Invalid runId for log path: run 3"],
   ])("an unsafe %s is refused with the path helper's exact message", (_field, override, message) => {

@@ -51,7 +51,7 @@ export function serverPod(): Pod {
 }
 
 export function runSpec(overrides: Partial<JobRunSpec> = {}, config: Partial<AdapterConfig> = {}): JobRunSpec {
-  const ids = { companyId: "company-1", agentId: "agent-2", runId: "run-3" };
+  const ids = { tenantId: "company-1", agentId: "agent-2", runId: "run-3" };
   return {
     ...ids,
     taskId: "task-9",
@@ -63,14 +63,17 @@ export function runSpec(overrides: Partial<JobRunSpec> = {}, config: Partial<Ada
     workingDirectory: "/paperclip/workspaces/agent-2",
     claude: { resumeSessionId: null, freshSessionId: null, appendSystemPromptFile: null, addDirs: [] },
     env: {
-      paperclip: {
-        PAPERCLIP_AGENT_ID: ids.agentId,
-        PAPERCLIP_COMPANY_ID: ids.companyId,
-        PAPERCLIP_API_URL: "http://localhost:3100",
-      },
-      context: { PAPERCLIP_RUN_ID: ids.runId, PAPERCLIP_TASK_ID: "task-9", PAPERCLIP_WAKE_REASON: "assigned" },
+      PAPERCLIP_AGENT_ID: ids.agentId,
+      PAPERCLIP_COMPANY_ID: ids.tenantId,
+      PAPERCLIP_API_URL: "http://localhost:3100",
+      PAPERCLIP_RUN_ID: ids.runId,
+      PAPERCLIP_TASK_ID: "task-9",
+      PAPERCLIP_WAKE_REASON: "assigned",
     },
-    authToken: RUN_TOKEN,
+    apiToken: RUN_TOKEN,
+    requiresApiUrl: true,
+    localApiUrl: "http://localhost:3100",
+    allowLoopbackApiUrl: false,
     ...overrides,
   };
 }

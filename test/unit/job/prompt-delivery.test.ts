@@ -4,7 +4,7 @@ import { runFilePaths } from "../../../src/domain/run-log-paths.js";
 import { InMemoryFileSystem } from "../../fakes/in-memory-file-system.js";
 
 const paths = runFilePaths("/paperclip/instances/default/data/run-logs", {
-  companyId: "co-1",
+  tenantId: "co-1",
   agentId: "agent-2",
   runId: "run-3",
 });

@@ -28,7 +28,7 @@ const claimMounts = (m: RunManifests): VolumeMount[] => {
   );
 };
 
-const ids = { companyId: "company-1", agentId: "agent-2", runId: "run-3" };
+const ids = { tenantId: "company-1", agentId: "agent-2", runId: "run-3" };
 const bundle = "/paperclip/claude-k8s/companies/company-1/bundles/0123abcd";
 
 const specs: Array<[string, JobRunSpec]> = [

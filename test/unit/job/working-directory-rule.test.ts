@@ -4,7 +4,7 @@ import { refuseWorkingDirectory } from "../../../src/domain/job/working-director
 const base = {
   dataMountPath: "/paperclip",
   runLogRoot: "/paperclip/instances/default/data/run-logs",
-  companyId: "company-a",
+  tenantId: "company-a",
   agentId: "agent-a",
 };
 const check = (workingDirectory: string) => refuseWorkingDirectory({ ...base, workingDirectory });

@@ -32,3 +32,41 @@ describe("the billing the run's environment implies", () => {
     expect(billingFor({}, {}).hasApiKey).toBe(false);
   });
 });
+
+describe("the run request Paperclip's context maps to", () => {
+  const built = () => {
+    const config = defaultAdapterConfig();
+    const bundle = { appendSystemPromptFile: null, addDirs: [] };
+    const context = { ...ctx, authToken: "run-token", context: { taskId: "task-7", wakeReason: "assigned" } };
+    return buildRunRequest(context as AdapterExecutionContext, config, {
+      env: {},
+      bundle,
+      runLogRoot: "/paperclip/run-logs",
+    }).request;
+  };
+
+  it("names the company as the run's tenant and the run token as its API token", () => {
+    const request = built();
+    expect(request.tenantId).toBe("company-1");
+    expect(request.apiToken).toBe("run-token");
+    expect(request.requiresApiUrl).toBe(true);
+  });
+
+  it("carries Paperclip's run env and the context's vars in one env, with no token in it", () => {
+    const { env } = built();
+    expect(env).toMatchObject({
+      PAPERCLIP_AGENT_ID: "agent-1",
+      PAPERCLIP_COMPANY_ID: "company-1",
+      PAPERCLIP_RUN_ID: "run-1",
+      PAPERCLIP_TASK_ID: "task-7",
+      PAPERCLIP_WAKE_REASON: "assigned",
+    });
+    expect(env).not.toHaveProperty("PAPERCLIP_API_KEY");
+  });
+
+  it("offers Paperclip's own API URL as the local one, for a pod on this machine only", () => {
+    const request = built();
+    expect(request.localApiUrl).toBe(request.env.PAPERCLIP_API_URL);
+    expect(request.localApiUrl).toMatch(/^http:\/\//);
+  });
+});

@@ -11,7 +11,7 @@ import { InMemoryFileSystem } from "../../fakes/in-memory-file-system.js";
 import { ManualClock } from "../../fakes/manual-clock.js";
 
 const ROOT = "/paperclip/run-logs";
-const paths = runFilePaths(ROOT, { companyId: "co-1", agentId: "agent-2", runId: "run-3" });
+const paths = runFilePaths(ROOT, { tenantId: "co-1", agentId: "agent-2", runId: "run-3" });
 
 function hostileVolume(): InMemoryFileSystem {
   const fs = new InMemoryFileSystem();

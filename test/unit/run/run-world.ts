@@ -24,7 +24,7 @@ export function makeRequest(
   return {
     runId: "run-1",
     agentId: "agent-1",
-    companyId: "company-1",
+    tenantId: "company-1",
     taskId: "task-1",
     config: { ...defaultAdapterConfig(), paperclipApiUrl: "http://paperclip.paperclip.svc:3100", ...config },
     prompt: "Do the task.",
@@ -34,8 +34,10 @@ export function makeRequest(
     freshSessionId: "3f1c2a4e-0000-4000-8000-000000000001",
     appendSystemPromptFile: null,
     addDirs: [],
-    env: { paperclip: { PAPERCLIP_AGENT_ID: "agent-1" }, context: {} },
-    authToken: "run-token-secret-value",
+    env: { PAPERCLIP_AGENT_ID: "agent-1" },
+    apiToken: "run-token-secret-value",
+    requiresApiUrl: true,
+    localApiUrl: null,
     billingEnv: { useBedrock: false, hasApiKey: true },
     allowLoopbackApiUrl: false,
     ...overrides,
@@ -125,7 +127,7 @@ export class RunWorld {
   }
 
   paths(runId = "run-1") {
-    return runFilePaths(RUN_LOG_ROOT, { companyId: "company-1", agentId: "agent-1", runId });
+    return runFilePaths(RUN_LOG_ROOT, { tenantId: "company-1", agentId: "agent-1", runId });
   }
 
   /**
