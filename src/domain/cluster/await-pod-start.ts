@@ -11,22 +11,18 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { Pod } from "../../ports/kubernetes-objects.js";
 import { runFailure, type RunFailure } from "../errors.js";
 import type { ClusterWatchHub, RunSnapshot } from "./cluster-watch-hub.js";
-import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
+import { settledSink, type StatusSink } from "../run/status-sink.js";
+import { phaseLine } from "./phase-line.js";
 import { diagnosePodStart } from "./pod-start-diagnosis.js";
-import { waitOnRunEvents } from "./run-event-wait.js";
+import { waitOnRunEvents, type RunEventWaitTarget } from "./run-event-wait.js";
 
-export interface AwaitPodStartRequest {
-  readonly namespace: string;
-  readonly jobName: string;
-  readonly budgetMs: number;
-  readonly signal?: AbortSignal;
-  /** Receives whole `[claude-k8s] …` lines (no newline). */
-  readonly onPhase?: PhaseSink;
+export interface AwaitPodStartRequest extends RunEventWaitTarget {
+  /** Hears one status line per phase of the pod's start. */
+  readonly status?: StatusSink;
   /** How long an unschedulable pod may wait for capacity; defaults to the whole budget. */
   readonly unschedulableGraceMs?: number;
   /** Reads the Job and its pod with GETs: used when the watch has been quiet for `quietMs`. */
   readonly probe?: () => Promise<RunSnapshot | null>;
-  readonly quietMs?: number;
 }
 
 export type PodStartOutcome =
@@ -41,8 +37,8 @@ export function awaitPodStart(
   clock: ClockPort,
   request: AwaitPodStartRequest,
 ): Promise<PodStartOutcome> {
-  const log = safeSink(request.onPhase);
-  const say = (text: string) => log(phaseLine(text));
+  const status = settledSink(request.status);
+  const say = (text: string) => void status(phaseLine(text));
   const graceMs = Math.min(request.unschedulableGraceMs ?? request.budgetMs, request.budgetMs);
   let scheduledOn: string | undefined;
   let unschedulable: { since: number; failure: RunFailure } | undefined;

@@ -12,22 +12,22 @@ import { runFailure, type RunFailure } from "../errors.js";
 import { apiFailure } from "./api-failure.js";
 import { backoffDelay, type BackoffBounds } from "./backoff.js";
 import type { ClusterWatchHub, RunSnapshot } from "./cluster-watch-hub.js";
-import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
+import type { RunJob } from "../run/run-phases.js";
+import { settledSink, type StatusSink } from "../run/status-sink.js";
+import { phaseLine } from "./phase-line.js";
 import { retryTransient } from "./retry-transient.js";
 import type { RunEventWaitControl } from "./run-event-wait.js";
 import { waitOnRunEvents } from "./run-event-wait.js";
 import { finishedCondition, mainContainerStatus } from "./run-objects.js";
 
-export interface AwaitPodTerminationRequest {
-  readonly namespace: string;
-  readonly jobName: string;
+export interface AwaitPodTerminationRequest extends RunJob {
   /** The bound on the whole wait, e.g. the run timeout plus grace. */
   readonly maxWaitMs: number;
   /** The container that runs claude; defaults to the pod's first container. */
   readonly containerName?: string;
   readonly signal?: AbortSignal;
-  /** Receives whole `[claude-k8s] …` lines (no newline): the end of the pod, fallback retries. */
-  readonly onPhase?: PhaseSink;
+  /** Hears one status line for the end of the pod and each fallback retry. */
+  readonly status?: StatusSink;
   /** Retries of one fallback GET (defaults: 4 tries, 500 ms doubling to 5 s). */
   readonly readRetry?: { attempts: number; initialMs: number; maxMs: number };
   /** Pause between fallback GETs while the watch stays down (defaults: 2 s doubling to 30 s). */
@@ -59,8 +59,8 @@ export function awaitPodTermination(
   clock: ClockPort,
   request: AwaitPodTerminationRequest,
 ): Promise<PodTerminationOutcome> {
-  const log = safeSink(request.onPhase);
-  const say = (text: string) => log(phaseLine(text));
+  const status = settledSink(request.status);
+  const say = (text: string) => void status(phaseLine(text));
   let lastReadError: KubernetesApiError | undefined;
   let fallbackRunning = false;
   let lastState = "pod running";
@@ -83,7 +83,7 @@ export function awaitPodTermination(
   const readOnce = async (control: RunEventWaitControl<PodTerminationOutcome>) => {
     const result = await retryTransient(clock, () => kubernetes.readJob(request.namespace, request.jobName), {
       ...(request.readRetry ?? DEFAULT_READ_RETRY),
-      log,
+      status,
       signal: control.ended,
     });
     if (control.ended.aborted) return;

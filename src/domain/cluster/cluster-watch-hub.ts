@@ -8,7 +8,8 @@
 import type { ClockPort } from "../../ports/clock-port.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { MANAGED_BY_SELECTOR } from "../job/job-labels.js";
-import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
+import { settledSink, type StatusSink } from "../run/status-sink.js";
+import { phaseLine } from "./phase-line.js";
 import { NamespaceWatch, type RunSnapshot, type RunWatchListener, type WatchCounters } from "./namespace-watch.js";
 
 export type { RunSnapshot, RunWatchListener } from "./namespace-watch.js";
@@ -48,17 +49,17 @@ export class ClusterWatchHub {
   private readonly options: ClusterWatchHubOptions;
   private readonly namespaces = new Map<string, NamespaceWatch>();
   private readonly counters: WatchCounters = { watchesStarted: 0, restarts: 0 };
-  /** A log sink that throws must not stop a watch from being restarted. */
-  private readonly log: (line: string) => void;
+  /** The server's log: a sink that throws must not stop a watch from being restarted. */
+  private readonly serverLog: StatusSink;
 
   constructor(
     private readonly kubernetes: KubernetesPort,
     private readonly clock: ClockPort,
     options: Partial<ClusterWatchHubOptions> = {},
-    log?: PhaseSink,
+    serverLog?: StatusSink,
   ) {
     this.options = { ...DEFAULT_CLUSTER_WATCH_HUB_OPTIONS, ...options };
-    this.log = safeSink(log);
+    this.serverLog = settledSink(serverLog);
   }
 
   /**
@@ -70,7 +71,7 @@ export class ClusterWatchHub {
     let watch = this.namespaces.get(namespace);
     if (!watch) {
       watch = new NamespaceWatch(namespace, this.kubernetes, this.clock, this.options, this.counters, (line) =>
-        this.log(phaseLine(line)),
+        this.serverLog(phaseLine(line)),
       );
       this.namespaces.set(namespace, watch);
       watch.start();

@@ -8,15 +8,16 @@ import { KubernetesApiError } from "../../ports/kubernetes-port.js";
 import { fail, ok, type Result } from "../errors.js";
 import { describeApiError } from "./api-failure.js";
 import { backoffDelay } from "./backoff.js";
-import { phaseLine, safeSink, type PhaseSink } from "./phase-line.js";
+import { settledSink, type StatusSink } from "../run/status-sink.js";
+import { phaseLine } from "./phase-line.js";
 
 export interface RetryTransientOptions {
   /** Total tries, the first included (at least 1). */
   readonly attempts: number;
   readonly initialMs: number;
   readonly maxMs: number;
-  /** Hears one line per retry. */
-  readonly log?: PhaseSink;
+  /** Hears one status line per retry. */
+  readonly status?: StatusSink;
   /** Stops retrying (the last error is returned) when it fires. */
   readonly signal?: AbortSignal;
 }
@@ -38,7 +39,7 @@ export async function retryTransient<T>(
       if (!(error instanceof KubernetesApiError)) throw error;
       if (!error.transient || attempt >= attempts || options.signal?.aborted) return fail(error);
       const delay = backoffDelay({ initial: options.initialMs, max: options.maxMs }, attempt);
-      safeSink(options.log)(
+      void settledSink(options.status)(
         phaseLine(
           `Kubernetes ${error.operation} failed (${describeApiError(error)}); retry ${attempt}/${attempts - 1} in ${delay} ms`,
         ),

@@ -4,11 +4,11 @@
  * Whatever happens, the subscription is closed and the budget timer cancelled exactly once.
  */
 import type { ClockPort } from "../../ports/clock-port.js";
+import type { RunJob } from "../run/run-phases.js";
 import type { ClusterWatchHub, RunSnapshot, RunWatchHandle } from "./cluster-watch-hub.js";
 
-export interface RunEventWaitTarget {
-  readonly namespace: string;
-  readonly jobName: string;
+/** The run's Job, and how long and until when to wait on it. */
+export interface RunEventWaitTarget extends RunJob {
   readonly budgetMs: number;
   readonly signal?: AbortSignal;
   /**

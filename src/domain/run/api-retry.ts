@@ -12,5 +12,5 @@ export function retryRunCall<T>(
   operation: () => Promise<T>,
   status: StatusSink,
 ): Promise<Result<T, KubernetesApiError>> {
-  return retryTransient(clock, operation, { ...RUN_API_RETRY, log: status });
+  return retryTransient(clock, operation, { ...RUN_API_RETRY, status });
 }

@@ -23,7 +23,7 @@ import { isSessionUuid } from "../safe-id.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 import { retryRunCall } from "./api-retry.js";
 import { LiveRuns } from "./live-runs.js";
-import type { StatusSink } from "./status-sink.js";
+import type { PlacedRun, RunScope } from "./run-phases.js";
 
 export interface AdoptableJob {
   readonly jobName: string;
@@ -48,7 +48,11 @@ export class ConcurrencyGuard {
     private readonly liveRuns: LiveRuns = new LiveRuns(),
   ) {}
 
-  async decide(namespace: string, request: AgentRunRequest, status: StatusSink): Promise<Result<GuardDecision>> {
+  async decide(
+    { namespace }: Pick<PlacedRun, "namespace">,
+    request: AgentRunRequest,
+    { status }: Pick<RunScope, "status">,
+  ): Promise<Result<GuardDecision>> {
     const listed = await retryRunCall(
       this.clock,
       () => this.kubernetes.listJobs(namespace, agentRunsSelector(request.agentId)),
@@ -59,7 +63,7 @@ export class ConcurrencyGuard {
     const present = listed.value.filter((job) => !job.metadata.deletionTimestamp).sort(newestFirst);
     const own = present.find((job) => readRunAnnotations(job)?.runId === request.runId);
     if (own) return ok(adoption(own, request, request.runId));
-    const [orphan] = present.filter(isStillRunning);
+    const [orphan] = present.filter((job) => !finishedCondition(job));
     if (!orphan) return ok(this.harvestable(present, request, namespace) ?? { kind: "launch" });
 
     const blocked = (why: string) =>
@@ -107,11 +111,14 @@ function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecis
   const paths = runFilePaths(request.runLogRoot, { tenantId: request.tenantId, agentId: request.agentId, runId });
   const session = job.metadata.annotations?.[ANNOTATION_KEYS.claudeSessionId] ?? "";
   const sessionId = isSessionUuid(session) ? session : null;
-  return { kind: "adopt", finished: !isStillRunning(job), jobName: job.metadata.name ?? "", runId, paths, sessionId };
-}
-
-function isStillRunning(job: Job): boolean {
-  return !finishedCondition(job);
+  return {
+    kind: "adopt",
+    finished: finishedCondition(job) !== undefined,
+    jobName: job.metadata.name ?? "",
+    runId,
+    paths,
+    sessionId,
+  };
 }
 
 function newestFirst(a: Job, b: Job): number {

@@ -9,20 +9,19 @@ import type { JobRunSpec, RunManifests } from "../job/job-manifest-factory.js";
 import type { AgentRunRequest } from "./agent-run-request.js";
 import type { AdoptableJob, GuardDecision } from "./concurrency-guard.js";
 import type { RunServices } from "./run.js";
-import type { Claim, ClaimedRun, PlacedRun } from "./run-phases.js";
-import type { StatusSink } from "./status-sink.js";
+import type { Claim, ClaimedRun, PlacedRun, RunScope } from "./run-phases.js";
 
 export class JobClaim {
   constructor(
     private readonly services: RunServices,
     private readonly request: AgentRunRequest,
-    private readonly status: StatusSink,
+    private readonly scope: RunScope,
   ) {}
 
   /** `cancelled`: true once the operator cancelled; nothing is launched after that. */
   async claim(placed: PlacedRun, cancelled: () => boolean): Promise<Claim> {
     const { namespace } = placed;
-    const decision = await this.services.guard.decide(namespace, this.request, this.status);
+    const decision = await this.services.guard.decide(placed, this.request, this.scope);
     if (!decision.ok) return { kind: "refused", failure: decision.failure };
     if (cancelled()) return { kind: "cancelled" };
     const found = decision.value;
@@ -33,7 +32,7 @@ export class JobClaim {
     }
     const launched = await this.launch(placed);
     if (!launched.ok) return { kind: "failed", failure: launched.failure };
-    void this.status(phaseLine(`Job ${namespace}/${launched.value.jobName} created`));
+    void this.scope.status(phaseLine(`Job ${namespace}/${launched.value.jobName} created`));
     return this.claimed(launched.value);
   }
 
@@ -42,7 +41,7 @@ export class JobClaim {
   }
 
   private adopt(namespace: string, orphan: GuardDecision & { kind: "adopt" }): ClaimedRun {
-    void this.status(
+    void this.scope.status(
       phaseLine(
         orphan.finished
           ? `harvesting finished Job ${namespace}/${orphan.jobName} of run ${orphan.runId}: its transcript is replayed and claude is not run again`
@@ -71,16 +70,16 @@ export class JobClaim {
    * time out, so it is deleted with its files and this run launches its own Job.
    */
   private async replaceSuspendedOrphan(namespace: string, orphan: AdoptableJob): Promise<Result<unknown>> {
-    await this.status(
+    await this.scope.status(
       phaseLine(`replacing suspended Job ${namespace}/${orphan.jobName} of run ${orphan.runId}: it never started`),
     );
     const removed = await this.services.cleanup.cleanUp(
       { namespace, jobName: orphan.jobName, files: orphan.paths },
       false,
-      this.status,
+      this.scope.status,
     );
     const jobLeft = removed.problems.find((problem) => problem.startsWith(`Job ${namespace}/${orphan.jobName} `));
-    for (const problem of removed.problems) await this.status(phaseLine(`cleanup of replaced Job: ${problem}`));
+    for (const problem of removed.problems) await this.scope.status(phaseLine(`cleanup of replaced Job: ${problem}`));
     if (jobLeft === undefined) return ok(undefined);
     return fail(
       runFailure("k8s_concurrent_run_blocked", { agentId: this.request.agentId, job: orphan.jobName, detail: jobLeft }),
@@ -98,7 +97,7 @@ export class JobClaim {
     if (!directories.ok) return directories;
     const written = await services.prompts.write(placed.paths, request.prompt, request.config.maxPromptBytes);
     if (!written.ok) return written;
-    const launched = await services.launcher.launch(placed.namespace, request, built.value, this.status);
+    const launched = await services.launcher.launch(placed, built.value, this.scope);
     if (!launched.ok) return launched;
     return ok(this.launched(placed, launched.value.reference.name, built.value));
   }

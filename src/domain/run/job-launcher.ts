@@ -17,6 +17,7 @@ import { readRunAnnotations } from "../job/job-labels.js";
 import type { RunManifests } from "../job/job-manifest-factory.js";
 import { AgentRunSlot } from "./agent-run-slot.js";
 import { retryRunCall } from "./api-retry.js";
+import type { PlacedRun, RunScope } from "./run-phases.js";
 import type { StatusSink } from "./status-sink.js";
 
 export interface LaunchedJob {
@@ -35,16 +36,12 @@ export class JobLauncher {
     this.slot = new AgentRunSlot(kubernetes, clock);
   }
 
-  async launch(
-    namespace: string,
-    run: { readonly runId: string; readonly agentId: string },
-    manifests: RunManifests,
-    status: StatusSink,
-  ): Promise<Result<LaunchedJob>> {
-    const created = await this.createOrRecognise(namespace, run.runId, manifests, status);
+  async launch(placed: PlacedRun, manifests: RunManifests, { status }: RunScope): Promise<Result<LaunchedJob>> {
+    const { namespace, ids } = placed;
+    const created = await this.createOrRecognise(namespace, ids.runId, manifests, status);
     if (!created.ok) return created;
     const { reference, recognised } = created.value;
-    const slot = await this.slot.take(manifests.slot, reference, run.agentId, recognised, status);
+    const slot = await this.slot.take(manifests.slot, reference, ids.agentId, recognised, status);
     if (!slot.ok) return fail(await this.undo(reference, slot.failure, status));
     const secret = await retryRunCall(
       this.clock,

@@ -17,9 +17,8 @@ import type { Pod } from "../../ports/kubernetes-objects.js";
 import type { RunFailure } from "../errors.js";
 import type { AdapterConfig } from "../config/config-fields.js";
 import { MAIN_CONTAINER_NAME } from "../job/job-manifest-factory.js";
-import type { RunJob } from "./run-phases.js";
+import type { RunJob, RunScope } from "./run-phases.js";
 import type { PodEnd } from "./run-streamer.js";
-import type { StatusSink } from "./status-sink.js";
 
 export type PodStart =
   | { readonly kind: "started" }
@@ -48,19 +47,13 @@ export class PodLifecycle {
     return () => handle.close();
   }
 
-  async awaitStart(
-    { namespace, jobName }: RunJob,
-    budgetMs: number,
-    signal: AbortSignal,
-    status: StatusSink,
-  ): Promise<PodStart> {
-    const probe = () => this.probe(namespace, jobName);
+  async awaitStart(job: RunJob, budgetMs: number, { status, signal }: RunScope): Promise<PodStart> {
+    const probe = () => this.probe(job);
     const outcome = await awaitPodStart(this.hub, this.clock, {
-      namespace,
-      jobName,
+      ...job,
       budgetMs,
       signal,
-      onPhase: status,
+      status,
       probe,
       quietMs: QUIET_WATCH_CHECK_MS,
     });
@@ -79,17 +72,17 @@ export class PodLifecycle {
    * After the Job's deletion: resolves true once its pod is gone or its main container stopped
    * (what the pod writes on its way out is written by then), false when `budgetMs` ran out.
    */
-  awaitStopped({ namespace, jobName }: RunJob, budgetMs: number): Promise<boolean> {
+  awaitStopped(job: RunJob, budgetMs: number): Promise<boolean> {
     return waitOnRunEvents<boolean>(
       this.hub,
       this.clock,
-      { namespace, jobName, budgetMs, quietMs: QUIET_WATCH_CHECK_MS },
+      { ...job, budgetMs, quietMs: QUIET_WATCH_CHECK_MS },
       {
         evaluate: ({ pod }) => (pod === null || podStopped(pod) ? true : undefined),
         expired: () => false,
         cancelled: () => false,
         onQuiet: async (control) => {
-          const seen = await this.probe(namespace, jobName);
+          const seen = await this.probe(job);
           if (seen && (seen.pod === null || podStopped(seen.pod))) control.finish(true);
         },
       },
@@ -97,7 +90,7 @@ export class PodLifecycle {
   }
 
   /** The Job and its current pod read with GETs (transient errors retried); null when unreadable. */
-  private async probe(namespace: string, jobName: string): Promise<RunSnapshot | null> {
+  private async probe({ namespace, jobName }: RunJob): Promise<RunSnapshot | null> {
     const read = await retryTransient(
       this.clock,
       async () => ({
@@ -110,23 +103,17 @@ export class PodLifecycle {
     return { job: read.value.job, pod: pickCurrentPod(read.value.pods), jobSeen: true };
   }
 
-  async awaitEnd(
-    { namespace, jobName }: RunJob,
-    config: AdapterConfig,
-    signal: AbortSignal,
-    status: StatusSink,
-  ): Promise<PodEnd> {
+  async awaitEnd(job: RunJob, config: AdapterConfig, { status, signal }: RunScope): Promise<PodEnd> {
     const maxWaitMs =
       config.timeoutSec > 0
         ? (config.timeoutSec + config.graceSec + config.podStartTimeoutSec) * 1000
         : UNBOUNDED_RUN_WAIT_MS;
     const outcome = await awaitPodTermination(this.hub, this.kubernetes, this.clock, {
-      namespace,
-      jobName,
+      ...job,
       maxWaitMs,
       containerName: MAIN_CONTAINER_NAME,
       signal,
-      onPhase: status,
+      status,
       quietMs: QUIET_WATCH_CHECK_MS,
     });
     if (outcome.kind === "ended") {

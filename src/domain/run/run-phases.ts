@@ -8,6 +8,13 @@ import type { RunFailure } from "../errors.js";
 import type { RunFilePaths } from "../run-log-paths.js";
 import type { SafeRunIds } from "../safe-id.js";
 import type { RunLaunch } from "./agent-run-request.js";
+import type { StatusSink } from "./status-sink.js";
+
+/** What every collaborator acting for one run is handed with the phase's value: its status sink and its cancel signal. */
+export interface RunScope {
+  readonly status: StatusSink;
+  readonly signal: AbortSignal;
+}
 
 /** Passed every refusal that needs no I/O: checked ids, the run's files, the prompt's size. */
 export interface PreparedRun {

@@ -21,7 +21,7 @@ import type { JobLauncher } from "./job-launcher.js";
 import type { LiveRuns } from "./live-runs.js";
 import type { PodLifecycle } from "./pod-lifecycle.js";
 import type { RunCleanup } from "./run-cleanup.js";
-import type { Claim, ClaimedRun, PlacedRun, PreparedRun } from "./run-phases.js";
+import type { Claim, ClaimedRun, PlacedRun, PreparedRun, RunScope } from "./run-phases.js";
 import { prepareRun } from "./run-preparation.js";
 import type { RunStreamer, StreamedRun } from "./run-streamer.js";
 import { statusSinkOf, type StatusSink } from "./status-sink.js";
@@ -52,15 +52,17 @@ type EndingPlace = Pick<ClaimedRun, "namespace" | "paths" | "reattachedFromRunId
 
 export class Run {
   private readonly status: StatusSink;
+  private readonly scope: RunScope;
   private readonly cancellation: Cancellation;
 
   constructor(
     private readonly request: AgentRunRequest,
     private readonly observer: RunObserver,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
     private readonly services: RunServices,
   ) {
     this.status = statusSinkOf(observer);
+    this.scope = { status: this.status, signal };
     this.cancellation = new Cancellation(signal, services.clock, services.cleanup, this.status);
   }
 
@@ -83,7 +85,7 @@ export class Run {
   }
 
   claim(placed: PlacedRun): Promise<Claim> {
-    return new JobClaim(this.services, this.request, this.status).claim(placed, () => this.cancellation.requested);
+    return new JobClaim(this.services, this.request, this.scope).claim(placed, () => this.cancellation.requested);
   }
 
   /** Follows the claimed Job from its pod's start to the end of its output, then ends the run. */
@@ -119,7 +121,7 @@ export class Run {
   /** Null once the pod has started; else why it never did (a cancel answers for itself). */
   private async start(job: ClaimedRun): Promise<RunFailure | null> {
     const budgetMs = this.request.config.podStartTimeoutSec * 1000;
-    const started = await this.services.pods.awaitStart(job, budgetMs, this.signal, this.status);
+    const started = await this.services.pods.awaitStart(job, budgetMs, this.scope);
     return started.kind === "failed" ? started.failure : null;
   }
 
@@ -128,8 +130,9 @@ export class Run {
     // The cluster often reports the pod's end before the tailer has drained the transcript: the
     // end's status lines wait for the stream, so they follow the output they describe.
     const podEndLines: string[] = [];
-    const podEnded = this.services.pods.awaitEnd(job, config, this.signal, (line) => {
-      podEndLines.push(line);
+    const podEnded = this.services.pods.awaitEnd(job, config, {
+      ...this.scope,
+      status: (line) => void podEndLines.push(line),
     });
     const streamed = await this.services.streamer.stream(
       {
@@ -143,7 +146,7 @@ export class Run {
           maxOutputLines: config.maxOutputLines,
         },
         podEnded,
-        signal: this.signal,
+        signal: this.scope.signal,
       },
       this.observer,
       this.status,

@@ -6,7 +6,7 @@
  */
 import type { AdapterConfig } from "../../../src/domain/config/config-fields.js";
 import { PodLifecycle } from "../../../src/domain/run/pod-lifecycle.js";
-import type { RunJob } from "../../../src/domain/run/run-phases.js";
+import type { RunJob, RunScope } from "../../../src/domain/run/run-phases.js";
 import type { PodEnd } from "../../../src/domain/run/run-streamer.js";
 import type { ClockPort } from "../../../src/ports/clock-port.js";
 import type { Job } from "../../../src/ports/kubernetes-objects.js";
@@ -31,7 +31,7 @@ export class PollingPodLifecycle extends PodLifecycle {
   override async awaitEnd(
     { namespace, jobName }: RunJob,
     _config: AdapterConfig,
-    signal: AbortSignal,
+    { signal }: RunScope,
   ): Promise<PodEnd> {
     const ended = new AbortController();
     const stop = AbortSignal.any([ended.signal, signal]);

@@ -21,7 +21,7 @@ async function world() {
       jobName: "run-1",
       budgetMs,
       signal: controller.signal,
-      onPhase: (line) => phases.push(line),
+      status: (line) => void phases.push(line),
       ...extra,
     }).then((o) => (outcome = o));
   };
@@ -151,13 +151,13 @@ describe("awaitPodStart", () => {
   it("still resolves when the caller's log sink throws or rejects", async () => {
     const w = await world();
     const outcomes: PodStartOutcome[] = [];
-    for (const onPhase of [
+    for (const status of [
       () => {
         throw new Error("sink broken");
       },
       () => Promise.reject(new Error("sink rejected")),
     ]) {
-      void awaitPodStart(w.hub, w.clock, { namespace: NS, jobName: "run-1", budgetMs: 1_000, onPhase }).then((o) =>
+      void awaitPodStart(w.hub, w.clock, { namespace: NS, jobName: "run-1", budgetMs: 1_000, status }).then((o) =>
         outcomes.push(o),
       );
     }

@@ -26,7 +26,7 @@ async function world(hubOptions: Partial<ClusterWatchHubOptions> = {}) {
       jobName: "run-1",
       maxWaitMs: 3_600_000,
       signal: controller.signal,
-      onPhase: (line) => phases.push(line),
+      status: (line) => void phases.push(line),
       ...request,
     }).then((o) => (outcome = o));
   };

@@ -12,7 +12,12 @@ function world(options: ConstructorParameters<typeof ClusterWatchHub>[2] = {}) {
   const kubernetes = new FakeKubernetes();
   const clock = new ManualClock(0);
   const log: string[] = [];
-  const hub = new ClusterWatchHub(kubernetes, clock, { labelSelector: SELECTOR, ...options }, (line) => log.push(line));
+  const hub = new ClusterWatchHub(
+    kubernetes,
+    clock,
+    { labelSelector: SELECTOR, ...options },
+    (line) => void log.push(line),
+  );
   const watchCalls = () => kubernetes.calls.filter((c) => c.operation === "watchJobs" || c.operation === "watchPods");
   return { kubernetes, clock, hub, log, watchCalls };
 }
@@ -182,7 +187,7 @@ describe("ClusterWatchHub", () => {
     const kubernetes = new UnreachableCluster();
     const clock = new ManualClock(0);
     const log: string[] = [];
-    const hub = new ClusterWatchHub(kubernetes, clock, { labelSelector: SELECTOR }, (line) => log.push(line));
+    const hub = new ClusterWatchHub(kubernetes, clock, { labelSelector: SELECTOR }, (line) => void log.push(line));
     const { heard, listener } = recorder();
     hub.watchRun(NS, "run-1", listener);
     expect(hub.isHealthy(NS)).toBe(false);

@@ -21,7 +21,7 @@ describe("retryTransient", () => {
     const w = await world();
     w.kubernetes.failNext("resumeJob", "server_error", 2);
     w.kubernetes.failNext("resumeJob", "timeout", 1);
-    const pending = retryTransient(w.clock, w.resume, { ...OPTIONS, log: (line) => w.log.push(line) });
+    const pending = retryTransient(w.clock, w.resume, { ...OPTIONS, status: (line) => void w.log.push(line) });
     await w.clock.runUntil(() => w.tries() === 4);
     await expect(pending).resolves.toEqual({ ok: true, value: undefined });
     expect(w.clock.sleeps).toEqual([100, 200, 250]);

@@ -55,7 +55,11 @@ describe("reattach against hostile annotations (fakes)", () => {
     annotateHostile(job!, runId);
 
     const guard = new ConcurrencyGuard(world.kubernetes, world.clock);
-    const decision = await guard.decide(job!.metadata.namespace ?? "", makeRequest({ runId: "run-new" }), () => {});
+    const decision = await guard.decide(
+      { namespace: job!.metadata.namespace ?? "" },
+      makeRequest({ runId: "run-new" }),
+      { status: () => {} },
+    );
     expect(decision.ok).toBe(false);
     if (!decision.ok) {
       expect(decision.failure.errorCode).toBe("k8s_concurrent_run_blocked");
