@@ -62,10 +62,16 @@ export function toolResultLine(sessionId: string, seq: number, now: number, byte
   );
 }
 
-export function resultLine(sessionId: string, seq: number, now: number, failed: boolean): string {
-  const outcome = failed
-    ? `"subtype":"error_during_execution","is_error":true,"result":"bench: deliberate failure"`
-    : `"subtype":"success","is_error":false,"result":"bench: done"`;
+const RESULT_FIELDS = {
+  success: `"subtype":"success","is_error":false,"result":"bench: done"`,
+  failed: `"subtype":"error_during_execution","is_error":true,"result":"bench: deliberate failure"`,
+  "max-turns": `"subtype":"error_max_turns","is_error":true,"result":"Reached maximum number of turns (1)"`,
+} as const;
+
+export type ResultEnding = keyof typeof RESULT_FIELDS;
+
+export function resultLine(sessionId: string, seq: number, now: number, ending: ResultEnding): string {
+  const outcome = RESULT_FIELDS[ending];
   return withMarker(
     `{"type":"result",${outcome},"session_id":"${sessionId}","num_turns":1,"total_cost_usd":0.01,"usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":0,"cache_creation_input_tokens":0}`,
     seq,

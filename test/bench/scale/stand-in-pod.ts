@@ -115,7 +115,7 @@ export class StandInPod {
   private finish(): void {
     const failed = isFailingRun(this.index);
     const exitCode = failed ? 1 : 0;
-    this.writeStdout(resultLine(this.sessionId, this.stdoutSeq, Date.now(), failed));
+    this.writeStdout(resultLine(this.sessionId, this.stdoutSeq, Date.now(), failed ? "failed" : "success"));
     this.closeFiles();
     const trailer = JSON.stringify({
       version: 1,

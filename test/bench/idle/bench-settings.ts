@@ -1,0 +1,32 @@
+/** The idle bench's settings (environment variables, read the same way by every process of it). */
+import { join } from "node:path";
+import type { TailTarget } from "../../../src/domain/tailer/tail-types.js";
+
+const env = process.env;
+export type Mode = "ours" | "main";
+
+export const SETTINGS = {
+  runs: (env.BENCH_RUNS ?? "500,2000").split(",").map(Number),
+  modes: (env.BENCH_MODES ?? "ours,main").split(",") as Mode[],
+  /** Runs are started in this many equal steps; memory is measured after each (the slope is per run). */
+  steps: Math.max(2, Number(env.BENCH_STEPS ?? 2)),
+  idleMs: Number(env.BENCH_IDLE_S ?? 10) * 1000,
+  /** After each step's follows start, for them to go quiet. */
+  warmMs: Number(env.BENCH_WARM_S ?? 8) * 1000,
+  activeMs: Number(env.BENCH_ACTIVE_S ?? 10) * 1000,
+  lineMs: Number(env.BENCH_LINE_MS ?? 200),
+  lineBytes: Number(env.BENCH_LINE_BYTES ?? 2048),
+} as const;
+
+/** Run `index`'s files, laid out as runs are: <root>/<company>/<agent>/<run>/. */
+export function targetOf(root: string, index: number | "probe"): TailTarget {
+  const dir = join(root, "bench", `agent-${index}`, `run-${index}`);
+  return {
+    root,
+    stdoutPath: join(dir, "stdout.ndjson"),
+    stderrPath: join(dir, "stderr.log"),
+    trailerPath: join(dir, "trailer.json"),
+  };
+}
+
+export const sessionIdOf = (index: number): string => `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
