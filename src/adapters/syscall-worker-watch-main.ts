@@ -68,6 +68,14 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
   const TICKING = 2;
   const TICKS = 3;
   const TICK_ABANDONED = 4;
+  /**
+   * Ticks start at least this far apart: watches that fall due within it are checked together, each
+   * at most this much after its interval (a pause's timer is late by as much under load), instead
+   * of one wake-up per watch when thousands are due at scattered times.
+   */
+  const TICK_GAP_MS = 20;
+  /** Unused directory descriptors are let go at most this often (a sweep walks every held one). */
+  const SWEEP_EVERY_MS = 1_000;
 
   interface Watch {
     readonly id: number;
@@ -76,12 +84,16 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
     readonly files: readonly (string | number)[];
     readonly absent: readonly string[];
     due: number;
+    /** Stopped or reported: dropped from its queue when it comes up. */
+    over: boolean;
   }
   const watches = new Map<number, Watch>();
   /** Watches by interval; within one, in the order they are due (each is queued again after its check). */
   const queues = new Map<number, { items: Watch[]; head: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerDue = Number.POSITIVE_INFINITY;
+  let lastTickAt = Number.NEGATIVE_INFINITY;
+  let lastSweepAt = Number.NEGATIVE_INFINITY;
   const probe = Buffer.allocUnsafeSlow(2);
   const ABSENT_IS_UNDEFINED = { throwIfNoEntry: false } as const;
 
@@ -92,7 +104,8 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
     arm(watch.due);
   }
 
-  function arm(due: number): void {
+  function arm(dueAt: number): void {
+    const due = Math.max(dueAt, lastTickAt + TICK_GAP_MS);
     if (timer !== null && timerDue <= due) return;
     if (timer !== null) clearTimeout(timer);
     timerDue = due;
@@ -141,20 +154,21 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
     timerDue = Number.POSITIVE_INFINITY;
     Atomics.add(state, TICKS, 1);
     Atomics.store(state, TICKING, 1);
-    const until = performance.now();
+    const until = (lastTickAt = performance.now());
     const now = Date.now();
     const news: number[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const [interval, due] of queues) {
       while (due.head < due.items.length) {
         const watch = due.items[due.head] as Watch;
-        if (watches.get(watch.id) !== watch) {
+        if (watch.over) {
           due.head += 1;
           continue;
         }
         if (watch.due > until) break;
         due.head += 1;
         if (hasNews(watch, now)) {
+          watch.over = true;
           watches.delete(watch.id);
           news.push(watch.id);
         } else {
@@ -171,7 +185,10 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
       if (first === undefined) queues.delete(interval);
       else next = Math.min(next, first.due);
     }
-    forgetIdleDirectories(now);
+    if (until - lastSweepAt >= SWEEP_EVERY_MS) {
+      lastSweepAt = until;
+      forgetIdleDirectories(now);
+    }
     Atomics.store(state, TICKING, 0);
     if (Atomics.exchange(state, TICK_ABANDONED, 0) === 1) {
       // The main thread gave up on this tick and ended every watch: forget them, and say it is over.
@@ -194,11 +211,15 @@ export function quietWatchWorkerMain(tools: QuietWatchTools): QuietWatchWorker {
         files: message.files,
         absent: message.absent,
         due: performance.now() + intervalMs,
+        over: false,
       };
       watches.set(watch.id, watch);
       queue(watch);
     },
     stop(id) {
+      const watch = watches.get(id);
+      if (watch === undefined) return;
+      watch.over = true;
       watches.delete(id);
     },
   };

@@ -16,6 +16,8 @@ export const SETTINGS = {
   activeMs: Number(env.BENCH_ACTIVE_S ?? 10) * 1000,
   lineMs: Number(env.BENCH_LINE_MS ?? 200),
   lineBytes: Number(env.BENCH_LINE_BYTES ?? 2048),
+  /** Print what one quiet run holds in the main thread's heap, by object kind (heap-census.ts). */
+  heapCensus: env.BENCH_HEAP_CENSUS === "1",
 } as const;
 
 /** Run `index`'s files, laid out as runs are: <root>/<company>/<agent>/<run>/. */

@@ -24,6 +24,7 @@ import { initLine, MARKER_TAIL_CHARS, readMarker } from "../scale/bench-lines.js
 import { RunLedger } from "../scale/line-ledger.js";
 import { SETTINGS, sessionIdOf, targetOf, type Mode } from "./bench-settings.js";
 import { cpuPercentOver, perRunKiB, settledMemory, type CpuShare, type MemoryKiB } from "./process-cpu.js";
+import { censusGrowth, takeHeapCensus, type HeapCensus } from "./heap-census.js";
 import { endingOf, expectedLineCounts, podEndOf } from "./run-endings.js";
 
 export interface ChildResult {
@@ -140,12 +141,23 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
 
   // Equal steps: the first pays for V8's heap growing under a burst of starts; the slope after it is per run.
   const streams: Promise<StreamedRun>[] = [];
+  const censuses: HeapCensus[] = [];
   const points: { runs: number; memory: Awaited<ReturnType<typeof settledMemory>> }[] = [];
   for (let step = 1; step <= SETTINGS.steps; step++) {
     const upTo = Math.round((runs * step) / SETTINGS.steps);
     for (let i = streams.length; i < upTo; i++) streams.push(stream(benchRuns[i] as BenchRun));
     await sleep(SETTINGS.warmMs);
     points.push({ runs: upTo, memory: await settledMemory() });
+    if (SETTINGS.heapCensus) censuses.push(await takeHeapCensus());
+  }
+  if (censuses.length > 1) {
+    const runsBetween = (points[points.length - 1]?.runs ?? 0) - (points[0]?.runs ?? 0);
+    for (const line of censusGrowth(
+      censuses[0] as HeapCensus,
+      censuses[censuses.length - 1] as HeapCensus,
+      runsBetween,
+    ))
+      console.error(line);
   }
   const first = points[0] as (typeof points)[number];
   const last = points[points.length - 1] as (typeof points)[number];
