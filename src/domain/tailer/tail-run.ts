@@ -13,6 +13,7 @@ import { PollCadence, RetryBackoff } from "./poll-cadence.js";
 import type { PollScheduler } from "./poll-scheduler.js";
 import type { ReadBufferPool } from "./read-buffer-pool.js";
 import { StreamDelivery } from "./stream-delivery.js";
+import { deliveryFailure, readFailure } from "./tail-failures.js";
 import type { TailOptions } from "./tail-options.js";
 import type { LineSink, LogStream, TailEnding, TailSummary, TailTarget } from "./tail-types.js";
 import { lookUpTrailer } from "./trailer-reader.js";
@@ -117,7 +118,7 @@ export class TailRun {
       let pause: number;
       if (outcome.transient !== null) {
         const backoff = this.retry.failed();
-        if (backoff === null || drainOver) return this.fail(this.readFailure(outcome.transient));
+        if (backoff === null || drainOver) return this.fail(readFailure(outcome.transient, this.retry.attempts));
         pause = backoff;
       } else {
         this.retry.succeeded();
@@ -223,7 +224,7 @@ export class TailRun {
   }
 
   private stopped(follower: FileFollower, delivery: StreamDelivery): TailSummary {
-    const failure = this.deliveryFailure(follower, delivery);
+    const failure = deliveryFailure(follower.path, delivery);
     return failure === null ? this.summarize("cancelled", null) : this.summarize("failed", failure);
   }
 
@@ -235,41 +236,11 @@ export class TailRun {
     return this.summarize("complete", null);
   }
 
-  /** Why delivery failed (the sink threw, or the run's output cap was passed); null for a cancel. */
-  private deliveryFailure(follower: FileFollower, delivery: StreamDelivery): RunFailure | null {
-    switch (delivery.stopped) {
-      case "sink_failed":
-        return this.sinkFailure(follower, delivery);
-      case "output_limit":
-        return delivery.budgetFailure;
-      default:
-        return null;
-    }
-  }
-
   /** Ends as failed, first delivering the unfinished lines already read: output is never dropped. */
   private async fail(failure: RunFailure): Promise<TailSummary> {
     await this.stdout.delivery.flush();
     await this.stderr.delivery.flush();
     return this.summarize("failed", failure);
-  }
-
-  private readFailure(transient: { readonly path: string; readonly detail: string }): RunFailure {
-    const attempts = this.retry.attempts;
-    return runFailure("k8s_pod_log_read_failed", {
-      path: transient.path,
-      detail: `${transient.detail}; still failing after ${attempts} consecutive attempts`,
-    });
-  }
-
-  private sinkFailure(follower: FileFollower, delivery: StreamDelivery): RunFailure {
-    const error = delivery.sinkFailure;
-    return runFailure("log_sink_failed", {
-      stream: delivery.stream,
-      path: follower.path,
-      line: delivery.totals.lines + 1,
-      detail: error instanceof Error ? error.message : String(error),
-    });
   }
 
   private endState(): EndOfStreamState {
