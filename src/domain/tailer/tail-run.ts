@@ -44,6 +44,8 @@ export class TailRun {
   private pause: { wake(): void } | null = null;
   /** The last pause was a quiet watch that ended on news (the poll after it says what it was). */
   private watchNews = false;
+  /** Every call stays under the run-log root, and is abandoned when the run is cancelled. */
+  private readonly scope: PathScope;
   /** Set by the writer's end or a cancel while no pause is in progress: the next pause is skipped. */
   private wakeRequested = false;
 
@@ -57,6 +59,7 @@ export class TailRun {
     private readonly options: TailOptions,
     private readonly signal: AbortSignal | undefined,
   ) {
+    this.scope = signal ? { under: target.root, signal } : { under: target.root };
     // One budget for both streams: the caps are per run.
     const budget = new OutputBudget(options);
     const delivery = (stream: LogStream, path: string) =>
@@ -172,7 +175,7 @@ export class TailRun {
     if (stdout === null || stdout.identity === null || stderr === null) return null;
     return this.fileSystem.watchQuiet({
       intervalMs: ms,
-      scope: this.scope(),
+      scope: this.scope,
       files: [stdout, stderr],
       absent: [this.target.trailerPath],
     });
@@ -180,7 +183,7 @@ export class TailRun {
 
   /** Looks for the trailer; returns the failure that ends the run when what is there is refused. */
   private async lookForTrailer(): Promise<RunFailure | null> {
-    const lookup = await lookUpTrailer(this.fileSystem, this.target.trailerPath, this.scope());
+    const lookup = await lookUpTrailer(this.fileSystem, this.target.trailerPath, this.scope);
     if (lookup.kind === "refused") return lookup.failure;
     if (lookup.kind === "found") {
       this.trailer = lookup.trailer;
@@ -191,11 +194,6 @@ export class TailRun {
       this.trailerProblem = lookup.kind === "absent" ? null : lookup.detail;
     }
     return null;
-  }
-
-  /** Every call stays under the run-log root, and is abandoned when the run is cancelled. */
-  private scope(): PathScope {
-    return this.signal ? { under: this.target.root, signal: this.signal } : { under: this.target.root };
   }
 
   private async pollStreams(): Promise<PollOutcome> {
@@ -272,7 +270,7 @@ export class TailRun {
   private stream(path: string, delivery: StreamDelivery): FollowedStream {
     // A quiet file is re-opened at the slow cadence even while the other stream keeps polls fast.
     const follower = new FileFollower(this.fileSystem, path, this.options.chunkBytes, this.options.slowPollMs, {
-      scope: this.scope(),
+      scope: this.scope,
       buffers: this.buffers,
     });
     return { follower, delivery };

@@ -11,13 +11,14 @@
  *
  * Env: BENCH_RUNS (500,2000), BENCH_MODES (ours,main), BENCH_STEPS (2), BENCH_WARM_S (8, per step),
  * BENCH_IDLE_S (10), BENCH_ACTIVE_S (10), BENCH_LINE_MS (200), BENCH_LINE_BYTES (2048).
- * Prints two Markdown tables (CPU, latency and correctness; memory) under a header naming the
- * machine, Node and the load, to paste as they are.
+ * Prints Markdown tables to paste as they are, under a header naming the machine, Node and the
+ * load: the targets met or not (summary-table.ts), then CPU, latency and correctness, then memory.
  */
 import { spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { SETTINGS, type Mode } from "./bench-settings.js";
 import { podWriter } from "./pod-writer.js";
+import { idleRatio, summaryTable } from "./summary-table.js";
 import { tailChild, type ChildResult, type Percentiles } from "./tail-child.js";
 
 function runChild(mode: Mode, runs: number): Promise<ChildResult> {
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   );
   const results: ChildResult[] = [];
   for (const runs of s.runs) for (const mode of s.modes) results.push(await runChild(mode, runs));
+  for (const line of summaryTable(results)) console.log(line);
+  console.log("");
 
   console.log(
     row([
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
       row([
         r.runs,
         label(r.mode),
-        r.idle.cpu.toFixed(1),
+        `${r.idle.cpu.toFixed(1)}${idleRatio(results, r)}`,
         r.idle.mainCpu.toFixed(1),
         r.idle.elu.toFixed(3),
         r.activeCpuPercent.toFixed(1),
