@@ -5,15 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import {
-  AuthorizationV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-  Observable,
   PatchStrategy,
   type ConfigurationOptions,
+  type KubeConfig,
   type KubernetesListObject,
-  type ObservableMiddleware,
+  type KubernetesObject,
   type V1Job,
   type V1Pod,
   type V1Secret,
@@ -21,7 +17,7 @@ import {
 import type { Job, Pod, Secret } from "../ports/kubernetes-objects.js";
 import {
   KubernetesApiError,
-  jobOwnerReference,
+  ownedSecret,
   type AccessCheck,
   type AccessDecision,
   type DeletePropagation,
@@ -30,7 +26,7 @@ import {
   type WatchObserver,
   type WatchSubscription,
 } from "../ports/kubernetes-port.js";
-import { toKubernetesApiError } from "./client-node-errors.js";
+import { callApi, connectApiClients, orNullWhenGone, type ApiClients } from "./client-node-api.js";
 import { toPlainJson, watchWithInformer } from "./client-node-watch.js";
 
 export { toKubernetesApiError } from "./client-node-errors.js";
@@ -51,37 +47,8 @@ export interface ClientNodeKubernetesOptions {
   readonly requestTimeoutMs?: number;
 }
 
-interface Clients {
-  readonly config: KubeConfig;
-  readonly batch: BatchV1Api;
-  readonly core: CoreV1Api;
-  readonly auth: AuthorizationV1Api;
-}
-
-/**
- * Per-call options: a fresh timeout signal (joined with the caller's, if any) and extra headers on
- * every request. The object API hands call-time middleware to its observable layer as-is, so this
- * is an observable middleware (like client-node's own `setHeaderOptions`).
- */
-function callOptions(
-  timeoutMs: number,
-  signal?: AbortSignal,
-  headers: Record<string, string> = {},
-): ConfigurationOptions {
-  const middleware: ObservableMiddleware = {
-    pre: (context) => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      context.setSignal(signal ? AbortSignal.any([timeout, signal]) : timeout);
-      for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
-      return new Observable(Promise.resolve(context));
-    },
-    post: (response) => new Observable(Promise.resolve(response)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: "append" };
-}
-
 export class ClientNodeKubernetes implements KubernetesPort {
-  private clients: Clients | undefined;
+  private clients: ApiClients | undefined;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: ClientNodeKubernetesOptions = {}) {
@@ -125,7 +92,7 @@ export class ClientNodeKubernetes implements KubernetesPort {
   }
 
   async readJob(namespace: string, name: string): Promise<Job | null> {
-    return this.orNullWhenGone(
+    return orNullWhenGone(
       this.call("readJob", `${namespace}/${name}`, async (options) =>
         toPlainJson<Job>(await this.api("readJob").batch.readNamespacedJob({ name, namespace }, options)),
       ),
@@ -155,7 +122,7 @@ export class ClientNodeKubernetes implements KubernetesPort {
   }
 
   async deleteJob(namespace: string, name: string, propagation: DeletePropagation): Promise<boolean> {
-    const deleted = await this.orNullWhenGone(
+    const deleted = await orNullWhenGone(
       this.call("deleteJob", `${namespace}/${name}`, async (options) => {
         await this.api("deleteJob").batch.deleteNamespacedJob(
           { name, namespace, propagationPolicy: propagation },
@@ -168,13 +135,7 @@ export class ClientNodeKubernetes implements KubernetesPort {
   }
 
   createOwnedSecret(namespace: string, secret: Secret, owner: JobReference): Promise<void> {
-    const owned: Secret = {
-      ...secret,
-      metadata: {
-        ...secret.metadata,
-        ownerReferences: [jobOwnerReference(owner)],
-      },
-    };
+    const owned = ownedSecret(secret, owner);
     // Our Secret is the API's JSON shape; client-node's model differs only in Date-typed fields we never set.
     const body = owned as unknown as V1Secret;
     return this.call("createOwnedSecret", `${namespace}/${secret.metadata.name ?? "?"}`, async (options) => {
@@ -191,61 +152,30 @@ export class ClientNodeKubernetes implements KubernetesPort {
 
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription {
     const { batch, config } = this.api("watchJobs");
-    return watchWithInformer<V1Job, Job>(
-      {
-        config,
-        path: `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`,
-        labelSelector,
-        list: (signal) =>
-          this.call(
-            "listJobs",
-            `${namespace} (${labelSelector})`,
-            async (options) => {
-              const list = await batch.listNamespacedJob({ namespace, labelSelector }, options);
-              return list as KubernetesListObject<V1Job>;
-            },
-            signal,
-          ),
-      },
-      observer,
+    const path = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+    return this.watch<V1Job, Job>(config, path, "listJobs", namespace, labelSelector, observer, (request, options) =>
+      batch.listNamespacedJob(request, options),
     );
   }
 
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
     const { core, config } = this.api("watchPods");
-    return watchWithInformer<V1Pod, Pod>(
-      {
-        config,
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-        labelSelector,
-        list: (signal) =>
-          this.call(
-            "listPods",
-            `${namespace} (${labelSelector})`,
-            async (options) => {
-              const list = await core.listNamespacedPod({ namespace, labelSelector }, options);
-              return list as KubernetesListObject<V1Pod>;
-            },
-            signal,
-          ),
-      },
-      observer,
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    return this.watch<V1Pod, Pod>(config, path, "listPods", namespace, labelSelector, observer, (request, options) =>
+      core.listNamespacedPod(request, options),
     );
   }
 
-  async readVolumeClaimAccessModes(namespace: string, claimName: string): Promise<readonly string[] | null> {
-    try {
-      return await this.call("readVolumeClaim", `${namespace}/${claimName}`, async (options) => {
+  readVolumeClaimAccessModes(namespace: string, claimName: string): Promise<readonly string[] | null> {
+    return orNullWhenGone(
+      this.call("readVolumeClaim", `${namespace}/${claimName}`, async (options) => {
         const claim = await this.api("readVolumeClaim").core.readNamespacedPersistentVolumeClaim(
           { name: claimName, namespace },
           options,
         );
         return claim.spec?.accessModes ?? [];
-      });
-    } catch (error) {
-      if (error instanceof KubernetesApiError && error.kind === "not_found") return null;
-      throw error;
-    }
+      }),
+    );
   }
 
   async reviewAccess(checks: readonly AccessCheck[]): Promise<AccessDecision[]> {
@@ -279,61 +209,52 @@ export class ClientNodeKubernetes implements KubernetesPort {
     );
   }
 
-  /** Runs one API call with a deadline, translating anything thrown. */
-  private async call<T>(
+  /** A label-selected watch on client-node's informer, its list made through `call`. */
+  private watch<Raw extends KubernetesObject, T>(
+    config: KubeConfig,
+    path: string,
+    listOperation: string,
+    namespace: string,
+    labelSelector: string,
+    observer: WatchObserver<T>,
+    list: (
+      request: { namespace: string; labelSelector: string },
+      options: ConfigurationOptions,
+    ) => Promise<KubernetesListObject<Raw>>,
+  ): WatchSubscription {
+    const target = `${namespace} (${labelSelector})`;
+    return watchWithInformer<Raw, T>(
+      {
+        config,
+        path,
+        labelSelector,
+        list: (signal) =>
+          this.call(listOperation, target, (options) => list({ namespace, labelSelector }, options), signal),
+      },
+      observer,
+    );
+  }
+
+  /** Runs one API call with this port's deadline, translating anything thrown. */
+  private call<T>(
     operation: string,
     target: string,
     action: (options: ConfigurationOptions) => Promise<T>,
     signal?: AbortSignal,
     headers?: Record<string, string>,
   ): Promise<T> {
-    try {
-      return await action(callOptions(this.timeoutMs, signal, headers));
-    } catch (error) {
-      throw toKubernetesApiError({ operation, target, timeoutMs: this.timeoutMs }, error);
-    }
+    return callApi({
+      operation,
+      target,
+      timeoutMs: this.timeoutMs,
+      action,
+      ...(signal ? { signal } : {}),
+      ...(headers ? { headers } : {}),
+    });
   }
 
-  /** 404 means the object is gone: null instead of an error. */
-  private async orNullWhenGone<T>(pending: Promise<T>): Promise<T | null> {
-    try {
-      return await pending;
-    } catch (error) {
-      if (error instanceof KubernetesApiError && error.kind === "not_found") return null;
-      throw error;
-    }
-  }
-
-  private api(operation: string): Clients {
-    if (!this.clients) {
-      let config = this.options.kubeConfig;
-      if (!config) {
-        config = new KubeConfig();
-        try {
-          if (this.options.kubeconfigPath) config.loadFromFile(this.options.kubeconfigPath);
-          else config.loadFromCluster();
-        } catch (error) {
-          throw new KubernetesApiError(
-            "unavailable",
-            operation,
-            `${operation}: cannot load Kubernetes credentials (${this.options.kubeconfigPath ?? "in-cluster"}): ${(error as Error).message}`,
-          );
-        }
-      }
-      if (!config.getCurrentCluster()) {
-        throw new KubernetesApiError(
-          "unavailable",
-          operation,
-          `${operation}: no Kubernetes cluster is configured (${this.options.kubeconfigPath ?? "in-cluster"}); set the kubeconfig path or run in a pod with a service account`,
-        );
-      }
-      this.clients = {
-        config,
-        batch: config.makeApiClient(BatchV1Api),
-        core: config.makeApiClient(CoreV1Api),
-        auth: config.makeApiClient(AuthorizationV1Api),
-      };
-    }
+  private api(operation: string): ApiClients {
+    this.clients ??= connectApiClients(this.options, operation);
     return this.clients;
   }
 }

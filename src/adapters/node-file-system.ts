@@ -1,5 +1,10 @@
+/**
+ * The FileSystemPort over Node's fs: every call opens by path, so NFS revalidates on open, and
+ * reaches a pod's file only through the verified walk (verified-directory-walk.ts): never through
+ * a symlink, never into a FIFO or device, never a file with more than one link.
+ */
 import { randomBytes } from "node:crypto";
-import { constants, existsSync, type Stats } from "node:fs";
+import { constants } from "node:fs";
 import {
   chmod,
   lstat,
@@ -12,91 +17,27 @@ import {
   writeFile,
   type FileHandle,
 } from "node:fs/promises";
-import { basename, dirname, posix } from "node:path";
+import { basename } from "node:path";
 import {
   FileSystemError,
   type FileStatus,
-  type FileSystemErrorCode,
   type FileSystemPort,
   type OpenFile,
   type PathScope,
 } from "../ports/file-system-port.js";
+import { describeFileType, errnoOf, guarded, notRegular } from "./node-file-errors.js";
+import { componentsBelow, verifiedParentOf, walkBelow, type VerifiedDirectory } from "./verified-directory-walk.js";
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY, O_DIRECTORY } = constants;
+// The syscall worker's adapter shares these rules.
+export { notRegular, unsafePath } from "./node-file-errors.js";
+export { componentsBelow, HAS_PROC_FD } from "./verified-directory-walk.js";
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
 
 /** Never follows a symlink, never waits for a FIFO's writer, never adopts a terminal. */
 export const POD_FILE_READ_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-const DIRECTORY_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_DIRECTORY;
 const TEMPORARY_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY;
 
-const KNOWN_CODES = new Set<FileSystemErrorCode>(["ENOENT", "ESTALE", "EIO", "EACCES", "EEXIST", "ENOTDIR", "EISDIR"]);
-
-/**
- * On Linux `/proc/self/fd/N/name` resolves `name` inside the directory held open as fd N, whatever
- * its path names by now: the same guarantee as `openat(N, name)`, which Node does not expose. Each
- * component below the root is opened that way with O_NOFOLLOW|O_DIRECTORY, so a pod swapping a
- * directory for a symlink mid-walk gains nothing. Elsewhere the walk lstat-checks each component
- * and then uses plain paths: correct against a planted link, but racy against a pod that swaps one
- * between the check and the use.
- */
-export const HAS_PROC_FD = existsSync("/proc/self/fd");
-
-function translate(error: unknown, path: string): FileSystemError {
-  if (error instanceof FileSystemError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const known = code && KNOWN_CODES.has(code as FileSystemErrorCode) ? (code as FileSystemErrorCode) : "EOTHER";
-  return new FileSystemError(known, path, (error as Error | undefined)?.message ?? String(error));
-}
-
-async function guarded<T>(path: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    throw translate(error, path);
-  }
-}
-
-const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
-
-/** What a non-regular (or multiply linked) file is, in words for an error message. */
-export function describeFileType(stats: Stats): string {
-  if (stats.isSymbolicLink()) return "a symlink";
-  if (stats.isFIFO()) return "a FIFO";
-  if (stats.isSocket()) return "a socket";
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isCharacterDevice()) return "a character device";
-  if (stats.isBlockDevice()) return "a block device";
-  if (stats.isFile() && stats.nlink !== 1) return `a hard link (${stats.nlink} links)`;
-  return stats.isFile() ? "a regular file" : "an unknown file type";
-}
-
-export function notRegular(path: string, found: string): FileSystemError {
-  return new FileSystemError("ENOTREGULAR", path, `${path} is ${found}, not a regular file with one link`, found);
-}
-
-export function unsafePath(path: string, found: string): FileSystemError {
-  return new FileSystemError("EUNSAFEPATH", path, `${path} is refused: ${found}`, found);
-}
-
-/** The components of `path` below `root`, or EUNSAFEPATH when it is not strictly inside it. */
-export function componentsBelow(root: string, path: string): string[] {
-  const relative = posix.relative(posix.normalize(root), posix.normalize(path));
-  const parts = relative === "" ? [] : relative.split("/");
-  const escapes = posix.isAbsolute(relative) || parts.some((part) => part === ".." || part === ".");
-  const raw = path.split("/").some((part) => part === ".." || part === ".");
-  if (escapes || raw || !posix.isAbsolute(path)) {
-    throw unsafePath(path, `it is not inside the run-log root ${root}`);
-  }
-  return parts;
-}
-
-/** A directory reached by the verified walk: `at(name)` names an entry inside it. */
-interface VerifiedDirectory {
-  at(name: string): string;
-  close(): Promise<void>;
-}
-
-/** The FileSystemPort over Node's fs: every call opens by path, so NFS revalidates on open. */
 export class NodeFileSystem implements FileSystemPort {
   /** Uninitialised memory is fine: only the bytes a read filled are ever looked at. */
   allocateReadBuffer(bytes: number): Uint8Array {
@@ -150,7 +91,7 @@ export class NodeFileSystem implements FileSystemPort {
 
   writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600, scope?: PathScope): Promise<void> {
     return guarded(path, async () => {
-      const directory = await this.parentOf(path, scope);
+      const directory = await verifiedParentOf(path, scope);
       const temporary = directory.at(`.${randomBytes(6).toString("hex")}.tmp`);
       try {
         const handle = await open(temporary, TEMPORARY_FLAGS, mode);
@@ -181,7 +122,7 @@ export class NodeFileSystem implements FileSystemPort {
         await mkdir(path, { recursive: true, mode: createMode });
       } else {
         await mkdir(scope.under, { recursive: true, mode: createMode });
-        const directory = await this.walk(scope.under, componentsBelow(scope.under, path), path, createMode);
+        const directory = await walkBelow(scope.under, componentsBelow(scope.under, path), path, createMode);
         await directory.close();
       }
       // The umask narrows mkdir's mode; a directory created here gets exactly the one asked for.
@@ -194,8 +135,8 @@ export class NodeFileSystem implements FileSystemPort {
       let directory: VerifiedDirectory;
       try {
         directory = scope
-          ? await this.walk(scope.under, componentsBelow(scope.under, path), path)
-          : await this.walk(path, [], path);
+          ? await walkBelow(scope.under, componentsBelow(scope.under, path), path)
+          : await walkBelow(path, [], path);
       } catch (error) {
         if (errnoOf(error) === "ENOENT") return null;
         throw error;
@@ -228,11 +169,9 @@ export class NodeFileSystem implements FileSystemPort {
     });
   }
 
-  // ---- the verified walk ------------------------------------------------------------------
-
   /** Opens a regular file with one link, or throws ENOTREGULAR naming what is there instead. */
   private async openRegular(path: string, scope: PathScope | undefined): Promise<FileHandle> {
-    const directory = await this.parentOf(path, scope);
+    const directory = await verifiedParentOf(path, scope);
     const name = directory.at(basename(path));
     let handle: FileHandle;
     try {
@@ -266,7 +205,7 @@ export class NodeFileSystem implements FileSystemPort {
   ): Promise<T | null> {
     let directory: VerifiedDirectory;
     try {
-      directory = await this.parentOf(path, scope);
+      directory = await verifiedParentOf(path, scope);
     } catch (error) {
       if (errnoOf(error) === "ENOENT") return null;
       throw error;
@@ -279,98 +218,5 @@ export class NodeFileSystem implements FileSystemPort {
     } finally {
       await directory.close();
     }
-  }
-
-  /** The directory holding `path`, every component below the scope's root verified. */
-  private parentOf(path: string, scope: PathScope | undefined): Promise<VerifiedDirectory> {
-    const parent = dirname(path);
-    if (!scope) return this.walk(parent, [], path);
-    const components = componentsBelow(scope.under, path);
-    if (components.length === 0) throw unsafePath(path, `it is the run-log root ${scope.under} itself`);
-    return this.walk(scope.under, components.slice(0, -1), path);
-  }
-
-  /**
-   * Opens the trusted `root` (the operator's path, followed as configured), then each component
-   * below it as a real directory; `createMode` creates missing ones.
-   */
-  private async walk(
-    root: string,
-    components: string[],
-    path: string,
-    createMode?: number,
-  ): Promise<VerifiedDirectory> {
-    if (!HAS_PROC_FD) return this.walkByPath(root, components, path, createMode);
-    let current = await open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_NOCTTY);
-    const at = (handle: FileHandle, name: string) => `/proc/self/fd/${handle.fd}/${name}`;
-    try {
-      for (const component of components) {
-        const name = at(current, component);
-        let next: FileHandle;
-        try {
-          next = await open(name, DIRECTORY_FLAGS);
-        } catch (error) {
-          if (errnoOf(error) === "ENOENT" && createMode !== undefined) {
-            await mkdir(name, createMode).catch((e: unknown) => {
-              if (errnoOf(e) !== "EEXIST") throw e;
-            });
-            next = await this.openComponent(name, path, component);
-          } else {
-            next = await this.rethrowComponent(error, name, path, component);
-          }
-        }
-        await current.close();
-        current = next;
-      }
-    } catch (error) {
-      await current.close();
-      throw error;
-    }
-    const held = current;
-    return { at: (name) => at(held, name), close: () => held.close() };
-  }
-
-  private async openComponent(name: string, path: string, component: string): Promise<FileHandle> {
-    try {
-      return await open(name, DIRECTORY_FLAGS);
-    } catch (error) {
-      return this.rethrowComponent(error, name, path, component);
-    }
-  }
-
-  private async rethrowComponent(error: unknown, name: string, path: string, component: string): Promise<never> {
-    if (errnoOf(error) === "ELOOP" || errnoOf(error) === "ENOTDIR") {
-      const found = await lstat(name).then(describeFileType, () => "not a directory");
-      throw unsafePath(path, `${found} stands where the directory "${component}" should be`);
-    }
-    throw error;
-  }
-
-  /** The portable walk: lstat each component (see HAS_PROC_FD for its race). */
-  private async walkByPath(
-    root: string,
-    components: string[],
-    path: string,
-    createMode?: number,
-  ): Promise<VerifiedDirectory> {
-    let current = root;
-    for (const component of components) {
-      current = `${current}/${component}`;
-      let stats = await lstat(current).catch((error: unknown) => {
-        if (errnoOf(error) === "ENOENT" && createMode !== undefined) return null;
-        throw error;
-      });
-      if (stats === null) {
-        await mkdir(current, createMode).catch((e: unknown) => {
-          if (errnoOf(e) !== "EEXIST") throw e;
-        });
-        stats = await lstat(current);
-      }
-      if (!stats.isDirectory()) {
-        throw unsafePath(path, `${describeFileType(stats)} stands where the directory "${component}" should be`);
-      }
-    }
-    const held = current;
-    return { at: (name) => `${held}/${name}`, close: async () => undefined };
   }
 }

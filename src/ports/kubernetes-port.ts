@@ -56,6 +56,12 @@ export function jobOwnerReference(owner: JobReference): OwnerReference {
   };
 }
 
+/** The Secret as the port creates it: owned by `owner`, so it is deleted with the Job. */
+export function ownedSecret(secret: Secret, owner: JobReference): Secret {
+  const copy = structuredClone(secret);
+  return { ...copy, metadata: { ...copy.metadata, ownerReferences: [jobOwnerReference(owner)] } };
+}
+
 export type DeletePropagation = "Background" | "Foreground" | "Orphan";
 
 export interface WatchObserver<T> {

@@ -5,9 +5,10 @@
  * the group is the recorded one only on the same boot and, while its leader runs, with the
  * leader's recorded start time (a pgid cannot be reused while any member of the group lives).
  */
+import { rm } from "node:fs/promises";
 import { currentBootId, identityOf } from "./process-identity.js";
-import { isGroupAlive, recordedExitCode, type ProcessExit } from "./process-group.js";
-import type { ContainerProcessRecord } from "./runtime-state-directory.js";
+import { isGroupAlive, killGroupAndWait, recordedExitCode, type ProcessExit } from "./process-group.js";
+import type { ContainerProcessRecord, PodRecord } from "./runtime-state-directory.js";
 
 const POLL_MS = 200;
 
@@ -43,4 +44,17 @@ export function exitOfAdoptedContainer(
     reason: "ContainerStatusUnknown",
     message: "the container ended while no local runtime was running and left no exit status",
   };
+}
+
+/** True when the recovered pod's main containers had started: they are followed, not started over. */
+export function recoveredMainStarted(record: PodRecord): boolean {
+  return record.pod.spec.containers.some((container) => record.processes[container.name] !== undefined);
+}
+
+/** A recovered pod that starts over: its init containers' leftovers are killed, its old sandbox removed. */
+export async function discardUnfollowed(record: PodRecord): Promise<void> {
+  for (const process of Object.values(record.processes)) {
+    if (isRecordedGroupRunning(process)) await killGroupAndWait(process.group.pid);
+  }
+  if (record.sandboxDirectory) await rm(record.sandboxDirectory, { recursive: true, force: true });
 }

@@ -6,35 +6,32 @@
  *
  * This file is the API surface; the store and the Job controller are the cluster model's
  * (../cluster-model), this machine's additions local-cluster-store.ts, the node local-kubelet.ts
- * over local-pod-runner.ts, the path rule mount-table.ts and the options local-runtime-options.ts.
+ * over local-pod-runner.ts (made by local-pod-host.ts), the path rule mount-table.ts and the
+ * options local-runtime-options.ts.
  * `shutdown()` kills every pod it started, waits for them, and removes every sandbox; a process
  * that exits without calling it still SIGKILLs the pods and removes the sandboxes (exit-cleanup.ts).
  * A process that is killed (SIGKILL, OOM) leaves its pods running and its state on disk
  * (runtime-state-directory.ts): the next runtime on the data directory takes them over.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import type { Job, Pod, Secret } from "../../ports/kubernetes-objects.js";
-import {
-  KubernetesApiError,
-  jobOwnerReference,
-  type AccessCheck,
-  type AccessDecision,
-  type DeletePropagation,
-  type JobReference,
-  type KubernetesPort,
-  type WatchObserver,
-  type WatchSubscription,
+import { KubernetesApiError, ownedSecret } from "../../ports/kubernetes-port.js";
+import type {
+  AccessCheck,
+  AccessDecision,
+  DeletePropagation,
+  JobReference,
+  KubernetesPort,
+  WatchObserver,
+  WatchSubscription,
 } from "../../ports/kubernetes-port.js";
 import { SystemClock } from "../system-clock.js";
 import { jobAdmissionProblems } from "./job-admission.js";
-import { atProcessExit } from "./exit-cleanup.js";
 import { markSuspended } from "../cluster-model/job-conditions.js";
 import { JobController } from "../cluster-model/job-controller.js";
 import { LocalClusterStore, portError, selectorFor } from "./local-cluster-store.js";
 import { LocalKubelet } from "./local-kubelet.js";
-import { DEFAULT_DATA_CLAIM_NAME, LocalPodRunner } from "./local-pod-runner.js";
+import { LocalPodHost } from "./local-pod-host.js";
+import { DEFAULT_DATA_CLAIM_NAME } from "./local-pod-runner.js";
 import { normalizeAbsolutePath, type DataVolumeRule } from "./mount-table.js";
 import { RuntimeStateDirectory } from "./runtime-state-directory.js";
 import { takeOver } from "./local-recovery.js";
@@ -49,10 +46,8 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   private readonly kubelet: LocalKubelet;
   private readonly rule: DataVolumeRule;
   private readonly namespace: string;
-  private runner: LocalPodRunner | undefined;
-  private createdSandboxRoot: string | undefined;
+  private readonly host: LocalPodHost;
   private closed = false;
-  private forgetExitCleanup: (() => void) | undefined;
   private readonly state: RuntimeStateDirectory;
   /** Settles once the pods of a server that died are watched again (see local-recovery.ts). */
   readonly recovered: Promise<void>;
@@ -71,7 +66,8 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     };
     this.state = RuntimeStateDirectory.open(options.stateDirectory ?? `${this.rule.dataDirectory}/.local-runtime`);
     this.store = new LocalClusterStore(clock, this.state);
-    this.kubelet = new LocalKubelet(this.store, () => this.podRunner(), options.killGraceMs);
+    this.host = new LocalPodHost(options, this.rule, this.store, this.state);
+    this.kubelet = new LocalKubelet(this.store, () => this.host.podRunner(), options.killGraceMs);
     this.controller = new JobController(this.store.objects, clock, () => this.kubelet);
     this.storeServerSecret(options.serverSecretEnv ?? {});
     this.recovered = takeOver(this.state.claimOrphanedState(), {
@@ -163,8 +159,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
 
   async createOwnedSecret(namespace: string, secret: Secret, owner: JobReference): Promise<void> {
     this.assertOpen("createOwnedSecret");
-    const input = structuredClone(secret);
-    input.metadata = { ...input.metadata, ownerReferences: [jobOwnerReference(owner)] };
+    const input = ownedSecret(secret, owner);
     this.port("createOwnedSecret", () => this.store.objects.create("secrets", namespace, input));
     // As the garbage collector would: a Secret whose owner is already gone does not survive.
     this.controller.collectSecrets();
@@ -241,48 +236,15 @@ export class LocalKubernetesRuntime implements KubernetesPort {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.forgetExitCleanup?.();
+    this.host.stopExitCleanup();
     await this.recovered.catch(() => undefined);
     await this.controller.close();
-    if (this.createdSandboxRoot) await rm(this.createdSandboxRoot, { recursive: true, force: true });
+    await this.host.removeSandboxRoot();
     // Everything it held is stopped: nothing is left for another runtime to take over.
     this.state.remove();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
-
-  private podRunner(): LocalPodRunner {
-    if (this.runner) return this.runner;
-    let sandboxRoot = this.options.sandboxRoot;
-    if (sandboxRoot === undefined) {
-      sandboxRoot = mkdtempSync(`${tmpdir()}/claude-k8s-local-`);
-      this.createdSandboxRoot = sandboxRoot;
-    }
-    this.forgetExitCleanup = atProcessExit(() => this.killEverythingNow());
-    this.runner = new LocalPodRunner({
-      sandboxRoot,
-      dataDirectory: this.rule.dataDirectory,
-      dataClaimName: this.rule.dataClaimName,
-      ...(this.options.pathPrepend ? { pathPrepend: this.options.pathPrepend } : {}),
-      ...(this.options.basePath !== undefined ? { basePath: this.options.basePath } : {}),
-      ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
-      ...(this.options.retryMs !== undefined ? { retryMs: this.options.retryMs } : {}),
-      ...(this.options.programDirectories ? { programDirectories: this.options.programDirectories } : {}),
-      ...(this.options.unsandboxed === true ? { unsandboxed: true } : {}),
-    });
-    return this.runner;
-  }
-
-  /** At process exit without shutdown(): SIGKILL every pod's processes and remove our sandboxes. */
-  private killEverythingNow(): void {
-    for (const [, runtime] of this.store.podEntries()) {
-      runtime.running?.kill("SIGKILL");
-      const sandbox = runtime.running?.sandboxDirectory ?? runtime.recovered?.sandboxDirectory;
-      if (sandbox) rmSync(sandbox, { recursive: true, force: true });
-    }
-    if (this.createdSandboxRoot) rmSync(this.createdSandboxRoot, { recursive: true, force: true });
-    this.state.remove();
-  }
 
   /** Runs a write of the cluster model, its refusal (409, 422) as the port's error. */
   private port<T>(operation: string, write: () => T): T {

@@ -123,6 +123,15 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise
   return true;
 }
 
+/** Bound on waiting for killed leftovers to be reaped (a host whose PID 1 never reaps would hang us). */
+const GROUP_EXIT_WAIT_MS = 5000;
+
+/** SIGKILLs whatever is left in the group and waits (bounded) until it has really gone. */
+export async function killGroupAndWait(pgid: number): Promise<void> {
+  signalGroup(pgid, "SIGKILL");
+  await waitForGroupGone(pgid, GROUP_EXIT_WAIT_MS);
+}
+
 /** True when every process left in the group is a zombie. */
 function onlyZombiesIn(pgid: number): boolean {
   for (const entry of readdirSync("/proc")) {
