@@ -193,39 +193,7 @@ export class LocalKubernetesRuntime implements KubernetesPort {
     return checks.map((check) => ({ check, allowed: true, reason: "the local runtime allows everything" }));
   }
 
-  // ---- local extras (tests, demos, embedders) ---------------------------------------------------
-
-  /** A container's stdout+stderr ("kubectl logs"); empty once the pod is deleted. */
-  async podLogs(namespace: string, podName: string, containerName?: string): Promise<string> {
-    const pod = this.store.objects.get("pods", namespace, podName);
-    const running = pod && this.store.podRuntime(pod).running;
-    const container = containerName ?? pod?.spec.containers[0]?.name;
-    if (!running || container === undefined) return "";
-    return running.readLog(container);
-  }
-
-  /** The process groups a pod's containers ran in, to prove none is left after a kill. */
-  processGroupsOf(namespace: string, podName: string): readonly number[] {
-    return this.runningPod(namespace, podName)?.processGroupIds() ?? [];
-  }
-
-  /** The pod's sandbox on this machine (volumes, logs); removed when the pod is deleted. */
-  sandboxDirectoryOf(namespace: string, podName: string): string | undefined {
-    return this.runningPod(namespace, podName)?.sandboxDirectory;
-  }
-
-  private runningPod(namespace: string, podName: string) {
-    const pod = this.store.objects.get("pods", namespace, podName);
-    return pod && this.store.podRuntime(pod).running;
-  }
-
-  /** Names of the Secrets stored in the namespace (garbage-collection checks). */
-  secretNames(namespace: string): string[] {
-    return this.store.objects
-      .all("secrets")
-      .filter((s) => s.metadata.namespace === namespace)
-      .map((s) => s.metadata.name ?? "");
-  }
+  // ---- beyond the port: settling and shutdown ---------------------------------------------------
 
   /** Resolves once every pod deletion in flight (delete, deadline, TTL) has finished. */
   settled(): Promise<void> {

@@ -49,7 +49,6 @@ export class RunningPod {
   private readonly rule: DataVolumeRule;
   private readonly stopController = new AbortController();
   private readonly liveGroups = new Set<number>();
-  private readonly allGroups: number[] = [];
   /** Each started container's process, as recorded on disk for a runtime that takes over. */
   private readonly processes: Record<string, ContainerProcessRecord> = {};
   private killedBySigkill = false;
@@ -77,11 +76,6 @@ export class RunningPod {
 
   get stopping(): boolean {
     return this.stopController.signal.aborted;
-  }
-
-  /** Every process group this pod has started (one per container), for checks that none is left. */
-  processGroupIds(): readonly number[] {
-    return [...this.allGroups];
   }
 
   /** The started containers' process groups and exit-status files (what a successor needs). */
@@ -220,7 +214,6 @@ export class RunningPod {
     });
     if (child.pgid !== undefined) {
       this.liveGroups.add(child.pgid);
-      this.allGroups.push(child.pgid);
       const group = identityOf(child.pgid) ?? { pid: child.pgid, startTime: "", bootId: currentBootId() };
       this.processes[container.name] = { group, exitStatusFile };
     }
@@ -275,7 +268,6 @@ export class RunningPod {
     const pgid = process.group.pid;
     if (isRecordedGroupRunning(process)) {
       this.liveGroups.add(pgid);
-      this.allGroups.push(pgid);
       if (this.stopping) signalGroup(pgid, "SIGKILL");
       await awaitRecordedGroupEnd(process);
       this.liveGroups.delete(pgid);

@@ -36,7 +36,7 @@ describe("local runtime: activeDeadlineSeconds and ttlSecondsAfterFinished on th
       (await readText(run.paths.stdout))?.includes("Still working") ? true : undefined,
     );
     const pod = await podOf(harness.runtime, "run-deadline");
-    const groups = harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
+    const groups = harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
 
     await clock.advance(29_000);
     expect(conditionOf(await harness.runtime.readJob(NAMESPACE, "run-deadline"), "Failed")).toBeUndefined();
@@ -70,7 +70,7 @@ describe("local runtime: activeDeadlineSeconds and ttlSecondsAfterFinished on th
     expect(await harness.runtime.readJob(NAMESPACE, "run-ttl")).toBeNull();
     expect(events.at(-1)).toBe("DELETED");
     expect(await harness.runtime.listPods(NAMESPACE, "job-name=run-ttl")).toEqual([]);
-    expect(harness.runtime.secretNames(NAMESPACE)).toEqual([]);
+    expect(harness.inspect.secretNames(NAMESPACE)).toEqual([]);
   });
 
   it("does not start the deadline while the Job is suspended: it counts from resume", async () => {

@@ -36,10 +36,10 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
       (await readText(run.paths.stdout))?.includes("Still working") ? true : undefined,
     );
     const pod = await podOf(harness.runtime, "run-delete");
-    const groups = harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
+    const groups = harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
     expect(groups.length).toBe(2); // init container + main container
     expect(groups.some((pgid) => !groupIsGone(pgid))).toBe(true);
-    const sandbox = harness.runtime.sandboxDirectoryOf(NAMESPACE, pod.metadata.name ?? "") ?? "";
+    const sandbox = harness.inspect.sandboxDirectoryOf(NAMESPACE, pod.metadata.name ?? "") ?? "";
     expect(existsSync(`${sandbox}/logs/claude.log`)).toBe(true);
 
     expect(await harness.runtime.deleteJob(NAMESPACE, "run-delete", "Background")).toBe(true);
@@ -52,7 +52,7 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
     expect(killed?.exitCode).toBe(143); // SIGTERM reached the shell's group
     expect(existsSync(sandbox)).toBe(false);
     expect(await harness.runtime.listPods(NAMESPACE, "job-name=run-delete")).toEqual([]);
-    expect(await harness.runtime.podLogs(NAMESPACE, pod.metadata.name ?? "")).toBe("");
+    expect(await harness.inspect.podLogs(NAMESPACE, pod.metadata.name ?? "")).toBe("");
     // The trailer is never written: the writer died, which the tailer must report.
     expect(await readText(run.paths.trailer)).toBeUndefined();
   });
@@ -71,14 +71,14 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
     const pod = await podOf(harness.runtime, "run-stubborn");
     const events: Pod[] = [];
     harness.runtime.watchPods(NAMESPACE, "job-name=run-stubborn", { onEvent: (_type, p) => events.push(p) });
+    const groups = harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
 
     await harness.runtime.deleteJob(NAMESPACE, "run-stubborn", "Background");
     await harness.runtime.settled();
 
     const terminated = events.map((p) => p.status?.containerStatuses?.[0]?.state?.terminated).find((t) => t);
     expect(terminated).toMatchObject({ exitCode: 137, signal: 9 });
-    for (const pgid of harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? ""))
-      expect(groupIsGone(pgid)).toBe(true);
+    for (const pgid of groups) expect(groupIsGone(pgid)).toBe(true);
   });
 
   it("garbage-collects the run's Secret with its Job, and keeps it (ownerless) under Orphan propagation", async () => {
@@ -87,13 +87,13 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
     const orphaned = buildRunJob({ name: "run-orphan", dataDirectory: harness.dataDirectory });
     await launch(harness.runtime, collected);
     await launch(harness.runtime, orphaned);
-    expect(harness.runtime.secretNames(NAMESPACE).sort()).toEqual(["run-gc-run", "run-orphan-run"]);
+    expect(harness.inspect.secretNames(NAMESPACE).sort()).toEqual(["run-gc-run", "run-orphan-run"]);
 
     await harness.runtime.deleteJob(NAMESPACE, "run-gc", "Background");
     await harness.runtime.deleteJob(NAMESPACE, "run-orphan", "Orphan");
     await harness.runtime.settled();
 
-    expect(harness.runtime.secretNames(NAMESPACE)).toEqual(["run-orphan-run"]);
+    expect(harness.inspect.secretNames(NAMESPACE)).toEqual(["run-orphan-run"]);
     const orphanPod = await podOf(harness.runtime, "run-orphan");
     expect(orphanPod.metadata.ownerReferences ?? []).toEqual([]);
   });
@@ -105,7 +105,7 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
       { metadata: { name: "late" }, stringData: { k: "v" } },
       { namespace: NAMESPACE, name: "gone", uid: "no-such-uid" },
     );
-    expect(harness.runtime.secretNames(NAMESPACE)).toEqual([]);
+    expect(harness.inspect.secretNames(NAMESPACE)).toEqual([]);
   });
 
   it("Foreground deletion keeps the Job (with a deletionTimestamp) until its pod is gone, then removes both", async () => {
@@ -126,7 +126,7 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
     );
 
     expect(await harness.runtime.listPods(NAMESPACE, "job-name=run-fg")).toEqual([]);
-    expect(harness.runtime.secretNames(NAMESPACE)).toEqual([]);
+    expect(harness.inspect.secretNames(NAMESPACE)).toEqual([]);
     expect(jobEvents).toContain("MODIFIED+deleting");
     expect(jobEvents.at(-1)).toBe("DELETED+deleting");
   });
@@ -142,7 +142,7 @@ describe("local runtime: deletion, propagation and garbage collection", () => {
     await launch(harness.runtime, run);
     await eventually("claude to run", async () => ((await readText(run.paths.stdout)) ? true : undefined));
     const pod = await podOf(harness.runtime, "run-shutdown");
-    const groups = harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
+    const groups = harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
 
     await harness.runtime.shutdown();
 

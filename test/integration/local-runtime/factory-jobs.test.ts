@@ -142,7 +142,7 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
     expect(call.envKeys).toContain("PAPERCLIP_API_KEY");
     expect(call.argv.slice(0, 4)).toEqual(["--print", "--output-format", "stream-json", "--verbose"]);
     const pod = await podOf(harness.runtime, run.manifests.jobName);
-    expect(await harness.runtime.podLogs(NAMESPACE, pod.metadata.name ?? "", MAIN_CONTAINER_NAME)).toContain(
+    expect(await harness.inspect.podLogs(NAMESPACE, pod.metadata.name ?? "", MAIN_CONTAINER_NAME)).toContain(
       '"type":"result"',
     );
   });
@@ -182,7 +182,7 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
       (await readText(run.paths.stdout))?.includes("Still working") ? true : undefined,
     );
     const pod = await podOf(harness.runtime, run.manifests.jobName);
-    const groups = harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
+    const groups = harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
 
     await clock.advance(120_000);
     await harness.runtime.settled();
@@ -201,13 +201,13 @@ describe("local runtime running the JobManifestFactory's Jobs with the Claude st
       (await readText(run.paths.stdout))?.includes("Still working") ? true : undefined,
     );
     const pod = await podOf(harness.runtime, run.manifests.jobName);
-    const groups = harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
+    const groups = harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? "");
 
     await harness.runtime.deleteJob(NAMESPACE, run.manifests.jobName, "Background");
     await harness.runtime.settled();
 
     for (const pgid of groups) expect(groupIsGone(pgid)).toBe(true);
-    expect(harness.runtime.secretNames(NAMESPACE)).toEqual([]);
+    expect(harness.inspect.secretNames(NAMESPACE)).toEqual([]);
     const trailer = await trailerOf(run);
     expect(trailer?.exitCode).toBe(143);
     expect(trailer?.stdoutBytes).toBe((await readFile(run.paths.stdout)).length);

@@ -10,11 +10,14 @@ import type { Job, Pod } from "../../../src/ports/kubernetes-objects.js";
 import { claudeStandInBinDirectory } from "../../../src/stand-in/stand-in-location.js";
 import type { BuiltRun } from "./run-job-builder.js";
 import { eventually as pollUntil } from "../../support/eventually.js";
+import { LocalRuntimeInspector } from "../../support/local-runtime-inspector.js";
 
 export const NAMESPACE = "local";
 
 export interface Harness {
   readonly runtime: LocalKubernetesRuntime;
+  /** The runtime's pods, sandboxes and Secrets as its state directory shows them. */
+  readonly inspect: LocalRuntimeInspector;
   readonly dataDirectory: string;
   close(): Promise<void>;
 }
@@ -30,6 +33,9 @@ export async function startHarness(options: Partial<LocalKubernetesRuntimeOption
   });
   return {
     runtime,
+    inspect: options.stateDirectory
+      ? new LocalRuntimeInspector(options.stateDirectory)
+      : LocalRuntimeInspector.ofDataDirectory(dataDirectory),
     dataDirectory,
     close: async () => {
       await runtime.shutdown();

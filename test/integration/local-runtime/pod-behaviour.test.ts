@@ -60,7 +60,7 @@ describe("local runtime: pods run as a kubelet would run them", () => {
     expect(pod.status?.phase).toBe("Failed");
     expect(pod.status?.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: "Error" });
     expect(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe("PodInitializing");
-    expect(await harness.runtime.podLogs(NAMESPACE, pod.metadata.name ?? "", "prepare")).toBe("no space\n");
+    expect(await harness.inspect.podLogs(NAMESPACE, pod.metadata.name ?? "", "prepare")).toBe("no space\n");
   });
 
   it("keeps the pod Pending with CreateContainerConfigError while its Secret is missing, and starts once it exists", async () => {
@@ -162,7 +162,7 @@ describe("local runtime: pods run as a kubelet would run them", () => {
       await launch(harness.runtime, { ...base, job });
       await finishedJob(harness.runtime, "volumes");
       const pod = await podOf(harness.runtime, "volumes");
-      const sandbox = harness.runtime.sandboxDirectoryOf(NAMESPACE, pod.metadata.name ?? "") ?? "";
+      const sandbox = harness.inspect.sandboxDirectoryOf(NAMESPACE, pod.metadata.name ?? "") ?? "";
       const lines = (await readFile(`${data}/seen.txt`, "utf8")).split("\n");
       expect(lines.slice(0, 2)).toEqual(["scratch", "run-token-123"]);
       // As root in a sandbox the pod runs as its runAsUser, and fsGroup adds group read as the kubelet does.

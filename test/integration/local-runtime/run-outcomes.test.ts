@@ -91,7 +91,7 @@ describe("local runtime: a built run Job's outcome", () => {
       signal: 9,
       reason: "Error",
     });
-    for (const pgid of harness.runtime.processGroupsOf(NAMESPACE, pod.metadata.name ?? ""))
+    for (const pgid of harness.inspect.processGroupsOf(NAMESPACE, pod.metadata.name ?? ""))
       expect(groupIsGone(pgid)).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { NodeFileSystem } from "../../../src/adapters/node-file-system.js";
 import { createContainer } from "../../../src/container.js";
 import { RunOrchestrator } from "../../../src/domain/run/run-orchestrator.js";
 import type { KubernetesPort } from "../../../src/ports/kubernetes-port.js";
+import { LocalRuntimeInspector } from "../local-runtime-inspector.js";
 import { crashingKubernetes, crashingObserver } from "./crash-points.js";
 import { SERVER_SETUP_ENV, type FromServer, type RuntimeHoldings, type ServerSetup } from "./server-protocol.js";
 
@@ -35,11 +36,15 @@ function kubernetesFor(setup: ServerSetup): { port: KubernetesPort; local: Local
   return { port, local: null };
 }
 
-async function holdingsOf(local: LocalKubernetesRuntime, namespace: string): Promise<RuntimeHoldings> {
+async function holdingsOf(
+  local: LocalKubernetesRuntime,
+  dataDirectory: string,
+  namespace: string,
+): Promise<RuntimeHoldings> {
   const names = (objects: Array<{ metadata: { name?: string } }>) => objects.map((o) => o.metadata.name ?? "");
   return {
     jobs: names(await local.listJobs(namespace, "")),
-    secrets: local.secretNames(namespace),
+    secrets: LocalRuntimeInspector.ofDataDirectory(dataDirectory).secretNames(namespace),
     pods: names(await local.listPods(namespace, "")),
   };
 }
@@ -65,7 +70,9 @@ async function main(): Promise<void> {
   );
   const report = await container.get(RunOrchestrator).run(setup.request, observer, new AbortController().signal);
   const namespace = report.namespace ?? (await port.currentNamespace());
-  send({ kind: "done", report, holdings: local ? await holdingsOf(local, namespace) : null });
+  const holdings =
+    local && setup.runtime.kind === "local" ? await holdingsOf(local, setup.runtime.dataDirectory, namespace) : null;
+  send({ kind: "done", report, holdings });
   // Stays up (its pods with it) until the test kills it: an exit would run the local runtime's exit cleanup.
   setInterval(() => undefined, 60_000);
 }

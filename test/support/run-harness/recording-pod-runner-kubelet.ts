@@ -2,13 +2,17 @@
  * The local runtime's pod runner as the loopback apiserver's kubelet, remembering every process
  * group any pod started, so a test can prove no process outlived its run.
  */
-import { LocalPodRunner, type LocalPodRunnerOptions } from "../../../src/adapters/local-runtime/index.js";
+import {
+  LocalPodRunner,
+  type LocalPodRunnerOptions,
+  type RunningPod,
+} from "../../../src/adapters/local-runtime/index.js";
 import type { Kubelet } from "../loopback-kube-api/index.js";
 import { groupsWithLiveMembers } from "./live-processes.js";
 
 export class RecordingPodRunnerKubelet implements Kubelet {
   private readonly runner: LocalPodRunner;
-  private readonly pods: Array<{ processGroupIds(): readonly number[] }> = [];
+  private readonly pods: RunningPod[] = [];
 
   constructor(options: LocalPodRunnerOptions) {
     // Pods die with the test process that runs this kubelet: a killed worker leaves none behind.
@@ -28,6 +32,7 @@ export class RecordingPodRunnerKubelet implements Kubelet {
 
   /** Process groups of any pod that still have a live (not zombie) member. */
   liveProcessGroups(): number[] {
-    return groupsWithLiveMembers(this.pods.flatMap((pod) => pod.processGroupIds()));
+    const records = this.pods.flatMap((pod) => Object.values(pod.processRecords()));
+    return groupsWithLiveMembers(records.map((record) => record.group.pid));
   }
 }
