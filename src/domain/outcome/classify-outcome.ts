@@ -43,7 +43,7 @@ import {
 } from "./exit-cause.js";
 import { firstSignal, matchSignal, signalFromApiStatus, type FailureSignal } from "./failure-signals.js";
 import { asRecord, numberField, stringField, type JsonRecord } from "../stream-json/json.js";
-import { resultIsError } from "../stream-json/result.js";
+import { resultErrors, resultIsError, resultMessage } from "../stream-json/result.js";
 import { retryNotBefore, type RetryKind } from "./retry-time.js";
 import { acceptSession } from "./run-session.js";
 import type { ErrorFamily, OutcomeEvidence, RunOutcome } from "./run-outcome.js";
@@ -165,7 +165,7 @@ function decideFailure(e: OutcomeEvidence): RunFailure | null {
 
 function classifyResult(result: JsonRecord, e: OutcomeEvidence): RunFailure | null {
   const subtype = stringField(result, "subtype");
-  const ownText = [stringField(result, "result") ?? "", errorsText(result)].join("\n").trim();
+  const ownText = resultMessage(result).trim();
   if (subtype === "error_max_turns" || stringField(result, "terminal_reason") === "max_turns") {
     // claude's own "Reached maximum number of turns (1)" names the limit; num_turns counts the turn it stopped in.
     const turns = numberField(result, "num_turns");
@@ -270,21 +270,12 @@ function retryAt(e: OutcomeEvidence, kind: RetryKind): string {
     nowMs: e.nowMs,
     texts: [
       stringField(e.stream.result, "result") ?? "",
-      errorsText(e.stream.result),
+      e.stream.result ? resultErrors(e.stream.result).join("\n") : "",
       e.stderrTail,
       e.stream.errorTextTail,
     ],
     rateLimitResetsAtMs: e.stream.rateLimit?.status === "rejected" ? e.stream.rateLimit.resetsAtMs : null,
   });
-}
-
-function errorsText(result: JsonRecord | null): string {
-  const errors = result?.errors;
-  if (!Array.isArray(errors)) return "";
-  return errors
-    .map((item) => (typeof item === "string" ? item : (stringField(asRecord(item), "message") ?? "")))
-    .filter((text) => text.length > 0)
-    .join("\n");
 }
 
 function firstModelOf(result: JsonRecord | null): string | null {

@@ -163,4 +163,17 @@ describe("the three readers of stream-json", () => {
     expect(names.length).toBeGreaterThanOrEqual(32);
     expect(disagreements).toEqual([]);
   });
+
+  it("give a failed result's error object without a message the same words: its JSON", () => {
+    const lines = readFileSync(`${FIXTURES}result-error-without-message.ndjson`, "utf8").split("\n");
+    const words = '{"code":"tool_runtime_crash","tool":"Bash"}';
+    const accumulator = new StreamJsonAccumulator();
+    for (const line of lines) accumulator.push(line);
+    const failure = classifyOutcome(evidence(accumulator.summary)).failure;
+
+    expect(failure?.errorCode).toBe("claude_failed");
+    expect(failure?.details.detail).toBe(`result error_during_execution with is_error: ${words}`);
+    expect(uiView(lines, parseInBrowser).resultWords).toBe(words);
+    expect(cliView(lines).failureText).toBe(words);
+  });
 });
