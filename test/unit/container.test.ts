@@ -57,7 +57,7 @@ describe("ServerPodReader", () => {
     expect(kubernetes.calls.filter((c) => c.operation === "readOwnPod")).toHaveLength(1);
   });
 
-  it("D5: a timeout on the server's own-pod read is retried, and five concurrent runs share the one retried read", async () => {
+  it("a timeout on the server's own-pod read is retried, and five concurrent runs share the one retried read", async () => {
     const kubernetes = new FakeKubernetes();
     const clock = new ManualClock();
     kubernetes.failNext("readOwnPod", "timeout");

@@ -13,7 +13,7 @@ describe("one running Job per agent, across two server processes", () => {
     harness = undefined;
   });
 
-  it("D8: two servers starting runs of one agent at the same moment: one runs claude, the other is k8s_concurrent_run_blocked, 3 pairs out of 3", async () => {
+  it("two servers starting runs of one agent at the same moment: one runs claude, the other is k8s_concurrent_run_blocked, 3 pairs out of 3", async () => {
     harness = await RunHarness.start();
     for (let pair = 0; pair < 3; pair++) {
       const podsBefore = harness.podRunner.startedCount;

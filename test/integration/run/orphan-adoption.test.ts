@@ -18,7 +18,7 @@ describe("adopting the orphan a dead server left behind", () => {
     harness = undefined;
   });
 
-  it("D1: a suspended orphan (server died between create and resume) is replaced at once, and the new run's claude runs", async () => {
+  it("a suspended orphan (server died between create and resume) is replaced at once, and the new run's claude runs", async () => {
     harness = await RunHarness.start();
     const api = harness.api;
     // Server A's resume is refused once; it dies while it waits to retry, its Job still suspended.
@@ -49,7 +49,7 @@ describe("adopting the orphan a dead server left behind", () => {
   // stand-in of only 2 ticks, one tailer poll often delivered the whole stream, and under load the
   // server had reached its cleanup — its Job DELETE sent — before the kill (see the next test).
   // 20 ticks keep the pod running ~1.6 s past the kill, and the premise is asserted, not assumed.
-  it("D2: a finished orphan of the same task is harvested: its transcript replayed, its outcome reported, claude not run again, then cleaned up", async () => {
+  it("a finished orphan of the same task is harvested: its transcript replayed, its outcome reported, claude not run again, then cleaned up", async () => {
     harness = await RunHarness.start();
     const slow = {
       CLAUDE_STAND_IN_SCENARIO: "slow",

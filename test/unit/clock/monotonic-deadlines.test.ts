@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SystemClock } from "../../../src/adapters/system-clock.js";
 import { TARGET, TailWorld } from "../tailer/tail-harness.js";
 
-describe("D7: deadlines run on the monotonic clock", () => {
-  it("D7: the drain window still closes after 5 s when the wall clock steps back 1 h mid-drain", async () => {
+describe("deadlines run on the monotonic clock", () => {
+  it("the drain window still closes after 5 s when the wall clock steps back 1 h mid-drain", async () => {
     const world = new TailWorld();
     world.fs.append(TARGET.stdoutPath, "partial output\n");
     const session = world.follow({ drainTimeoutMs: 5_000 });
@@ -19,7 +19,7 @@ describe("D7: deadlines run on the monotonic clock", () => {
     expect(world.clock.monotonicMs() - drainStarted).toBeLessThanOrEqual(6_000);
   });
 
-  it("D7: a wall clock jumping 1 h ahead does not cut the appear wait short", async () => {
+  it("a wall clock jumping 1 h ahead does not cut the appear wait short", async () => {
     const world = new TailWorld();
     world.follow({ appearTimeoutMs: 30_000 });
     await world.clock.advance(1_000);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeRequest, RunWorld } from "./run-world.js";
 
 describe("A launch never leaves what it created", () => {
-  it("D3: a launch that fails after the Job exists retries its undo until the Job is deleted", async () => {
+  it("a launch that fails after the Job exists retries its undo until the Job is deleted", async () => {
     const world = new RunWorld();
     world.kubernetes.failNext("createOwnedSecret", "forbidden");
     world.kubernetes.failNext("deleteJob", "server_error", 2);
@@ -17,7 +17,7 @@ describe("A launch never leaves what it created", () => {
     expect(world.kubernetes.secrets.size).toBe(0);
   });
 
-  it("D3: an undo that keeps failing reports the leftover suspended Job by name, with the command that removes it", async () => {
+  it("an undo that keeps failing reports the leftover suspended Job by name, with the command that removes it", async () => {
     const world = new RunWorld();
     world.kubernetes.failNext("resumeJob", "forbidden");
     world.kubernetes.failNext("deleteJob", "forbidden", 10);
@@ -33,7 +33,7 @@ describe("A launch never leaves what it created", () => {
     expect(failure.errorMessage).toContain("injected forbidden on resumeJob");
   });
 
-  it("D4: a lost create answer plus one failed read of the Job is recognised as this run's own Job, never 'another run'", async () => {
+  it("a lost create answer plus one failed read of the Job is recognised as this run's own Job, never 'another run'", async () => {
     const world = new RunWorld();
     world.kubernetes.loseNextAnswer("createJob");
     world.kubernetes.failNext("readJob", "timeout");
@@ -50,7 +50,7 @@ describe("A launch never leaves what it created", () => {
     expect(world.kubernetes.jobs.size).toBe(0);
   });
 
-  it("D4: a Job holding this run's name that cannot be read is named as possibly this run's own, not another run's", async () => {
+  it("a Job holding this run's name that cannot be read is named as possibly this run's own, not another run's", async () => {
     const world = new RunWorld();
     world.kubernetes.loseNextAnswer("createJob");
     world.kubernetes.failNext("readJob", "forbidden");

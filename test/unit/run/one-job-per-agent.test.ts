@@ -31,8 +31,8 @@ async function settle(world: RunWorld, runs: Array<Promise<RunReport>>): Promise
   return all;
 }
 
-describe("D8: one running Job per agent, atomically", () => {
-  it("D8: two runs of one agent started at the same moment in one process: exactly one launches, 10 pairs out of 10", async () => {
+describe("one running Job per agent, atomically", () => {
+  it("two runs of one agent started at the same moment in one process: exactly one launches, 10 pairs out of 10", async () => {
     for (let pair = 0; pair < 10; pair++) {
       const world = new RunWorld();
       const signal = new AbortController().signal;
@@ -47,7 +47,7 @@ describe("D8: one running Job per agent, atomically", () => {
     }
   });
 
-  it("D8: two servers launching the same agent at the same moment: the API server gives the run slot to one, the other undoes its Job, 10 pairs out of 10", async () => {
+  it("two servers launching the same agent at the same moment: the API server gives the run slot to one, the other undoes its Job, 10 pairs out of 10", async () => {
     for (let pair = 0; pair < 10; pair++) {
       const world = new RunWorld();
       const other = createContainer({

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeRequest, RunWorld } from "./run-world.js";
 
 describe("a silently stalled watch", () => {
-  it("D6: a run whose watch goes quiet before its pod starts checks with GETs: its finished pod is seen within 40 s, no k8s_pod_start_timeout", async () => {
+  it("a run whose watch goes quiet before its pod starts checks with GETs: its finished pod is seen within 40 s, no k8s_pod_start_timeout", async () => {
     const world = new RunWorld();
     const run = world.start(makeRequest({}, { podStartTimeoutSec: 600 }));
     await world.until(() => world.kubernetes.podOf(world.jobName) !== undefined, "pod created");
@@ -18,7 +18,7 @@ describe("a silently stalled watch", () => {
     expect(world.statuses.some((line) => line.includes("the watch was quiet; a GET shows the pod"))).toBe(true);
   });
 
-  it("D6: with a start budget shorter than the quiet period, a GET before the timeout finds the pod that already finished", async () => {
+  it("with a start budget shorter than the quiet period, a GET before the timeout finds the pod that already finished", async () => {
     const world = new RunWorld();
     const run = world.start(makeRequest({}, { podStartTimeoutSec: 5 }));
     await world.until(() => world.kubernetes.podOf(world.jobName) !== undefined, "pod created");
