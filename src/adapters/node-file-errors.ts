@@ -2,17 +2,16 @@
  * The file-system adapters' errors in the port's terms: Node's errno codes narrowed to the
  * FileSystemPort's, and the two refusals a pod's hostile file can earn — not a regular file with
  * one link (ENOTREGULAR), or a path that leaves the run-log root or crosses a symlink (EUNSAFEPATH) —
- * each naming what was found instead.
+ * each naming what was found instead. `describeFileType` also runs on the syscall worker as source
+ * text, so it stays self-contained.
  */
 import type { Stats } from "node:fs";
-import { FileSystemError, type FileSystemErrorCode } from "../ports/file-system-port.js";
-
-const KNOWN_CODES = new Set<FileSystemErrorCode>(["ENOENT", "ESTALE", "EIO", "EACCES", "EEXIST", "ENOTDIR", "EISDIR"]);
+import { FileSystemError } from "../ports/file-system-port.js";
+import { portCodeOf } from "./pod-file-rules.js";
 
 function translate(error: unknown, path: string): FileSystemError {
   if (error instanceof FileSystemError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const known = code && KNOWN_CODES.has(code as FileSystemErrorCode) ? (code as FileSystemErrorCode) : "EOTHER";
+  const known = portCodeOf((error as NodeJS.ErrnoException | undefined)?.code);
   return new FileSystemError(known, path, (error as Error | undefined)?.message ?? String(error));
 }
 

@@ -26,16 +26,17 @@ import {
   type PathScope,
 } from "../ports/file-system-port.js";
 import { describeFileType, errnoOf, guarded, notRegular } from "./node-file-errors.js";
+import { podFileOpenFlags } from "./pod-file-rules.js";
 import { componentsBelow, verifiedParentOf, walkBelow, type VerifiedDirectory } from "./verified-directory-walk.js";
 
 // The syscall worker's adapter shares these rules.
 export { notRegular, unsafePath } from "./node-file-errors.js";
 export { componentsBelow, HAS_PROC_FD } from "./verified-directory-walk.js";
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NOCTTY } = constants;
 
 /** Never follows a symlink, never waits for a FIFO's writer, never adopts a terminal. */
-export const POD_FILE_READ_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+export const POD_FILE_READ_FLAGS = podFileOpenFlags(constants).file;
 const TEMPORARY_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY;
 
 export class NodeFileSystem implements FileSystemPort {

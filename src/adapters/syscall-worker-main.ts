@@ -1,80 +1,32 @@
 /**
- * The body of the file-system worker thread (see syscall-worker-file-system.ts). It is passed to
- * the Worker as source text (`String(syscallWorkerMain)`), so it must be self-contained: no
- * imports, no closures over this module, only Node's built-ins through `process.getBuiltinModule`.
+ * The body of the file-system worker thread (see syscall-worker-thread.ts). It is passed to the
+ * Worker as source text (`String(syscallWorkerMain)`), so it must be self-contained: no imports,
+ * no closures over this module, only Node's built-ins through `process.getBuiltinModule`, and the
+ * other bodies it is given (also source text).
  *
- * It runs batches of pod-file calls as plain synchronous syscalls, one batch per message, in order:
- * open by verified directory (O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, then fstat: a regular file with
- * one link), read at an offset, fstat, close, and small whole-file reads. A directory below the
- * run-log root is walked once, component by component through `/proc/self/fd/N/name` with
- * O_NOFOLLOW | O_DIRECTORY (a symlink anywhere is refused), and its descriptor is kept while it is
- * used, so a quiet file's re-open by name is one `open` instead of a walk from the root.
- *
- * The wire format is flat, because structured-cloning thousands of small objects per batch cost
- * more than the syscalls: calls are one array of primitives, results one Float64Array (RESULT_SLOTS
- * numbers per call), the bytes of all small reads one packed buffer, and failures a short list.
+ * It runs batches of pod-file calls as plain synchronous syscalls, one batch per message, in the
+ * order they came: open by verified directory (syscall-worker-safe-open.ts), read at an offset,
+ * fstat, close, and small whole-file reads. The main thread sends the next batch while this one
+ * runs, so the worker goes from one to the next without waiting for it. The wire format is
+ * syscall-worker-protocol.ts.
  */
-
 import type { Stats } from "node:fs";
-import type { QuietWatchTools, QuietWatchWorker, WatchStart, WatchStop } from "./syscall-worker-watch-main.js";
+import type { describeFileType } from "./node-file-errors.js";
+import type { podFileOpenFlags } from "./pod-file-rules.js";
+import type { SyscallBatch } from "./syscall-worker-protocol.js";
+import type { safeOpensWorkerMain } from "./syscall-worker-safe-open.js";
+import type { quietWatchWorkerMain, WatchStart, WatchStop } from "./syscall-worker-watch-main.js";
 
-/** Call codes and their arguments, flat in `SyscallBatch.calls`. */
-export const Op = {
-  /** under, directories ("a/b", "" for none), name → fd, dev, ino, size */
-  open: 1,
-  /** under, directories, name, maxBytes → count (bytes packed) */
-  readSmall: 2,
-  /** fd, length, position → count (bytes packed, or the next of `large`) */
-  read: 3,
-  /** fd → dev, ino, size */
-  fstat: 4,
-  /** fd */
-  close: 5,
-  /** ms: test seam, blocks the worker as a call stuck in the kernel would */
-  stall: 6,
-  /** fd, length, position, memory (SharedArrayBuffer), offset → count: read straight into the caller's buffer */
-  readShared: 7,
-} as const;
-
-/** Numbers per call in `SyscallReply.numbers`: ok (1/0), fd or count, dev, ino, size. */
-export const RESULT_SLOTS = 5;
-/** A read up to this size is packed with the batch's other small reads; a larger one travels alone. */
-export const PACKED_READ_LIMIT = 64 * 1024;
-
-export interface SyscallBatch {
-  readonly id: number;
-  readonly calls: readonly (string | number | SharedArrayBuffer)[];
-}
-
-export interface SyscallReply {
-  readonly id: number;
-  readonly numbers: Float64Array;
-  /** The bytes of every small read and small file, in call order. */
-  readonly packed: Uint8Array;
-  /** Reads over PACKED_READ_LIMIT, in call order. */
-  readonly large: readonly Uint8Array[];
-  /** Per failed call: index, errno name (or ENOTREGULAR / EUNSAFEPATH / ETOOBIG), message, found, component. */
-  readonly failures: readonly (string | number)[];
-  /** The main thread gave up on this batch (it outlived the watchdog): results dropped, opened files closed. */
-  readonly abandoned: boolean;
-}
-
-/** Shared state, Int32 slots: the batch running now, and the batch the main thread gave up on. */
-export const RUNNING_SLOT = 0;
-export const ABANDONED_SLOT = 1;
-
-/** `installQuietWatches` is quietWatchWorkerMain, passed as source text beside this body. */
-export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) => QuietWatchWorker): void {
+export function syscallWorkerMain(
+  installSafeOpens: typeof safeOpensWorkerMain,
+  installQuietWatches: typeof quietWatchWorkerMain,
+  describe: typeof describeFileType,
+  openFlags: typeof podFileOpenFlags,
+): void {
   // Not `require`: bundlers rewrite it, and this body runs from its source text.
   const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
   const fs = process.getBuiltinModule("node:fs");
-  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY, O_DIRECTORY } = fs.constants;
-  const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-  const DIRECTORY_FLAGS = FILE_FLAGS | O_DIRECTORY;
-  const ROOT_FLAGS = O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_NOCTTY;
-  /** A verified directory's descriptor is let go after this long unused. */
-  const DIRECTORY_IDLE_MS = 5_000;
-  // Repeated from the module (this body sees no module scope): Op codes, RESULT_SLOTS, PACKED_READ_LIMIT, slots.
+  // Repeated from the protocol module (this body sees no module scope): Op codes, slots, limits.
   const OPEN = 1;
   const READ_SMALL = 2;
   const READ = 3;
@@ -88,111 +40,9 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
   const ABANDONED = 1;
 
   const state = new Int32Array((workerData as { state: SharedArrayBuffer }).state);
-  const directories = new Map<string, { fd: number; usedAt: number }>();
   const scratch = Buffer.allocUnsafeSlow(PACKED_LIMIT);
-
-  class Refusal extends Error {
-    constructor(
-      readonly code: string,
-      message: string,
-      readonly found: string,
-      readonly component = "",
-    ) {
-      super(message);
-    }
-  }
-
-  const errnoOf = (error: unknown) => (error as { code?: string } | null)?.code ?? "EOTHER";
-
-  function describe(stats: Stats): string {
-    if (stats.isSymbolicLink()) return "a symlink";
-    if (stats.isFIFO()) return "a FIFO";
-    if (stats.isSocket()) return "a socket";
-    if (stats.isDirectory()) return "a directory";
-    if (stats.isCharacterDevice()) return "a character device";
-    if (stats.isBlockDevice()) return "a block device";
-    if (stats.isFile() && stats.nlink !== 1) return `a hard link (${stats.nlink} links)`;
-    return stats.isFile() ? "a regular file" : "an unknown file type";
-  }
-
-  function lstatWords(name: string, otherwise: string): string {
-    try {
-      return describe(fs.lstatSync(name));
-    } catch {
-      return otherwise;
-    }
-  }
-
-  /** The verified directory `under/below`, walked once and kept while used. */
-  function directoryOf(under: string, below: string, now: number): number {
-    const key = `${under}\0${below}`;
-    const held = directories.get(key);
-    if (held !== undefined) {
-      held.usedAt = now;
-      return held.fd;
-    }
-    let current = fs.openSync(under, ROOT_FLAGS);
-    try {
-      for (const component of below === "" ? [] : below.split("/")) {
-        const name = `/proc/self/fd/${current}/${component}`;
-        let next: number;
-        try {
-          next = fs.openSync(name, DIRECTORY_FLAGS);
-        } catch (error) {
-          if (errnoOf(error) === "ELOOP" || errnoOf(error) === "ENOTDIR") {
-            throw new Refusal("EUNSAFEPATH", "not a real directory", lstatWords(name, "not a directory"), component);
-          }
-          throw error;
-        }
-        fs.closeSync(current);
-        current = next;
-      }
-    } catch (error) {
-      fs.closeSync(current);
-      throw error;
-    }
-    directories.set(key, { fd: current, usedAt: now });
-    return current;
-  }
-
-  function forgetIdleDirectories(now: number): void {
-    for (const [key, held] of directories) {
-      if (now - held.usedAt < DIRECTORY_IDLE_MS) continue;
-      directories.delete(key);
-      try {
-        fs.closeSync(held.fd);
-      } catch {
-        // Already unusable; nothing holds it any more.
-      }
-    }
-  }
-
-  /** Opens a regular file with one link without following a symlink or blocking; returns it with its fstat. */
-  function openRegular(under: string, below: string, base: string, now: number) {
-    const name = `/proc/self/fd/${directoryOf(under, below, now)}/${base}`;
-    let fd: number;
-    try {
-      fd = fs.openSync(name, FILE_FLAGS);
-    } catch (error) {
-      // ELOOP: a symlink (O_NOFOLLOW); ENXIO: a socket; EISDIR/ENODEV from odd types.
-      if (["ELOOP", "ENXIO", "EISDIR", "ENODEV"].includes(errnoOf(error))) {
-        throw new Refusal("ENOTREGULAR", "not a regular file", lstatWords(name, "a file that cannot be opened"));
-      }
-      throw error;
-    }
-    let stats: Stats;
-    try {
-      stats = fs.fstatSync(fd);
-    } catch (error) {
-      fs.closeSync(fd);
-      throw error;
-    }
-    if (!stats.isFile() || stats.nlink !== 1) {
-      fs.closeSync(fd);
-      throw new Refusal("ENOTREGULAR", "not a regular file", describe(stats));
-    }
-    return { fd, stats };
-  }
+  const opens = installSafeOpens(fs, describe, openFlags);
+  const { openRegular, forgetIdleDirectories, errnoOf } = opens;
 
   /** One batch's output, filled call by call. */
   class Reply {
@@ -229,14 +79,10 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
     }
   }
 
+  type Calls = readonly (string | number | SharedArrayBuffer)[];
+
   /** Runs the call starting at `calls[at]`; returns where the next one starts. */
-  function run(
-    calls: readonly (string | number | SharedArrayBuffer)[],
-    at: number,
-    index: number,
-    now: number,
-    reply: Reply,
-  ): number {
+  function run(calls: Calls, at: number, index: number, now: number, reply: Reply): number {
     const op = calls[at] as number;
     switch (op) {
       case OPEN: {
@@ -260,7 +106,7 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
             const count = fs.readSync(fd, buffer, filled, buffer.length - filled, filled);
             if (count === 0) break;
             filled += count;
-            if (filled > maxBytes) throw new Refusal("ETOOBIG", `larger than ${maxBytes} bytes`, "");
+            if (filled > maxBytes) throw opens.refusal("ETOOBIG", `larger than ${maxBytes} bytes`, "");
           }
           reply.pack(buffer.subarray(0, filled));
           reply.ok(index, filled);
@@ -310,7 +156,7 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
   }
 
   /** Where the call after the one at `at` starts, whatever happened to it. */
-  function skip(calls: readonly (string | number | SharedArrayBuffer)[], at: number): number {
+  function skip(calls: Calls, at: number): number {
     switch (calls[at]) {
       case OPEN:
       case READ:
@@ -324,22 +170,26 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
     }
   }
 
-  const quiet = installQuietWatches({
-    fs,
-    state,
-    post: (report) => parentPort?.postMessage(report),
-    directoryOf,
-    openRegular,
-    forgetIdleDirectories,
-  });
-
-  parentPort?.on("message", (received: (SyscallBatch & { count: number }) | WatchStart | WatchStop) => {
-    if ("kind" in received) {
-      if (received.kind === "watch") quiet.start(received);
-      else quiet.stop(received.id);
-      return;
+  function closeQuietly(fd: number): void {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Gone already.
     }
-    const batch = received;
+  }
+
+  const abandoned = (id: number) => Atomics.load(state, ABANDONED) >= id;
+
+  /** A batch given up on before it started: only its closes run (a descriptor is never leaked). */
+  function runClosesOnly(batch: SyscallBatch): void {
+    for (let at = 0; at < batch.calls.length; at = skip(batch.calls, at)) {
+      if (batch.calls[at] === CLOSE) closeQuietly(batch.calls[at + 1] as number);
+    }
+    parentPort?.postMessage({ id: batch.id, abandoned: true });
+  }
+
+  function runBatch(batch: SyscallBatch): void {
+    if (abandoned(batch.id)) return runClosesOnly(batch);
     Atomics.store(state, RUNNING, batch.id);
     const now = Date.now();
     const reply = new Reply(batch.count);
@@ -348,7 +198,7 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
       try {
         at = run(calls, at, index, now, reply);
       } catch (error) {
-        const refusal = error instanceof Refusal ? error : null;
+        const refusal = opens.isRefusal(error) ? error : null;
         const code = refusal?.code ?? errnoOf(error);
         // ENOENT (an absent trailer, every quiet poll) needs no words: the main thread names the path.
         const message = code === "ENOENT" ? "" : ((error as Error | null)?.message ?? String(error));
@@ -357,16 +207,10 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
       }
     }
     forgetIdleDirectories(now);
-    if (Atomics.load(state, ABANDONED) === batch.id) {
+    if (abandoned(batch.id)) {
       // Nobody waits for these any more: close what was opened for them.
-      for (const fd of reply.opened) {
-        try {
-          fs.closeSync(fd);
-        } catch {
-          // Gone already.
-        }
-      }
-      parentPort.postMessage({ id: batch.id, abandoned: true });
+      for (const fd of reply.opened) closeQuietly(fd);
+      parentPort?.postMessage({ id: batch.id, abandoned: true });
       return;
     }
     const packed = new Uint8Array(reply.packed.buffer, reply.packed.byteOffset, reply.used);
@@ -375,9 +219,24 @@ export function syscallWorkerMain(installQuietWatches: (tools: QuietWatchTools) 
       ...reply.large.map((b) => b.buffer as ArrayBuffer),
     ];
     if (reply.packed.byteOffset === 0) transfers.push(reply.packed.buffer as ArrayBuffer);
-    parentPort.postMessage(
+    parentPort?.postMessage(
       { id: batch.id, numbers: reply.numbers, packed, large: reply.large, failures: reply.failures, abandoned: false },
       transfers,
     );
+  }
+
+  const quiet = installQuietWatches({
+    fs,
+    state,
+    post: (report) => parentPort?.postMessage(report),
+    directoryOf: opens.directoryOf,
+    openRegular,
+    forgetIdleDirectories,
+  });
+
+  parentPort?.on("message", (received: SyscallBatch | WatchStart | WatchStop) => {
+    if (!("kind" in received)) return runBatch(received);
+    if (received.kind === "watch") quiet.start(received);
+    else quiet.stop(received.id);
   });
 }

@@ -14,9 +14,9 @@ import { lstat, mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname, posix } from "node:path";
 import type { PathScope } from "../ports/file-system-port.js";
 import { describeFileType, errnoOf, unsafePath } from "./node-file-errors.js";
+import { podFileOpenFlags } from "./pod-file-rules.js";
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY, O_DIRECTORY } = constants;
-const DIRECTORY_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_DIRECTORY;
+const { directory: DIRECTORY_FLAGS, root: ROOT_FLAGS } = podFileOpenFlags(constants);
 
 /** True where the walk holds each directory by descriptor (see above). */
 export const HAS_PROC_FD = existsSync("/proc/self/fd");
@@ -58,7 +58,7 @@ export async function walkBelow(
   createMode?: number,
 ): Promise<VerifiedDirectory> {
   if (!HAS_PROC_FD) return walkByPath(root, components, path, createMode);
-  let current = await open(root, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_NOCTTY);
+  let current = await open(root, ROOT_FLAGS);
   const at = (handle: FileHandle, name: string) => `/proc/self/fd/${handle.fd}/${name}`;
   try {
     for (const component of components) {

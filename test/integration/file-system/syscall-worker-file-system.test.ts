@@ -78,6 +78,62 @@ describe("SyscallWorkerFileSystem: the tail's calls as batched syscalls on a wor
     expect(fs.batchesSent - before).toBe(2);
   });
 
+  it("the next batch goes to the worker while one runs, so the worker never waits for the main thread", async () => {
+    const path = join(runDirectory, "stdout.ndjson");
+    await writeFile(path, "one\n");
+    await fs.stallWorker(0); // the thread is up
+    const before = fs.batchesSent;
+    const stall = fs.stallWorker(150);
+    await new Promise((resolve) => setImmediate(resolve));
+    const opening = fs.open(path, scope());
+    await new Promise((resolve) => setImmediate(resolve));
+    // Sent behind the stall, not held back until it returns.
+    expect(fs.batchesSent - before).toBe(2);
+    await stall;
+    const file = await opening;
+    expect((await file.status()).size).toBe(4);
+    await file.close();
+  });
+
+  it("a batch carries at most 4 MiB of reads: a small call made with catching-up reads is answered before the later ones", async () => {
+    const path = join(runDirectory, "stdout.ndjson");
+    await writeFile(path, Buffer.alloc(8 * 1024 * 1024, 0x61));
+    await writeFile(join(runDirectory, "stderr.log"), "err\n");
+    const file = await fs.open(path, scope());
+    const big = () => Buffer.from(new SharedArrayBuffer(3 * 1024 * 1024));
+    const order: string[] = [];
+    const before = fs.batchesSent;
+    const reads = [0, 1].map((i) =>
+      file.read(big(), 0, 3 * 1024 * 1024, i * 3 * 1024 * 1024).then((count) => order.push(`read ${i}: ${count}`)),
+    );
+    const small = fs.open(join(runDirectory, "stderr.log"), scope()).then(async (other) => {
+      order.push("small");
+      await other.close();
+    });
+    await Promise.all([...reads, small]);
+    expect(fs.batchesSent - before).toBeGreaterThanOrEqual(2);
+    expect(order.slice(0, 2)).toEqual(["read 0: 3145728", "small"]);
+    expect(order).toContain("read 1: 3145728");
+    await file.close();
+  });
+
+  it("the calls batched behind a stuck batch fail at the bound as not attempted, and the worker is usable once it returns", async () => {
+    const path = join(runDirectory, "stdout.ndjson");
+    await writeFile(path, "one\n");
+    await fs.stallWorker(0); // the thread is up
+    const stalled = failure(fs.stallWorker(700));
+    await new Promise((resolve) => setImmediate(resolve));
+    const behind = failure(fs.open(path, scope()));
+    const [stuck, notAttempted] = await Promise.all([stalled, behind]);
+    expect(stuck.message).toContain("did not finish within 300 ms");
+    expect(notAttempted.code).toBe("ETIMEDOUT");
+    expect(notAttempted.message).toContain("was not attempted");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const file = await fs.open(path, scope());
+    expect((await file.status()).size).toBe(4);
+    await file.close();
+  });
+
   it("a stuck batch fails with ETIMEDOUT after the bound, later calls fail at once until it returns, then calls work", async () => {
     const path = join(runDirectory, "stdout.ndjson");
     await writeFile(path, "one\n");
