@@ -28,11 +28,11 @@ import { startSyscallWorker } from "./syscall-worker-thread.js";
 import { STATE_BYTES, type WatchReport, type WatchStart, type WatchStop } from "./syscall-worker-watch-main.js";
 
 /** Calls per message: bounds what one stuck call can take down with it. */
-const MAX_BATCH_CALLS = 512;
+const MAX_BATCH_CALLS = 128;
 /** Bytes of reads per batch (a single larger read travels alone). */
 const MAX_BATCH_READ_BYTES = 4 * 1024 * 1024;
 /** Batches with the worker at once: it runs the next while the main thread takes the last one's results. */
-const MAX_BATCHES_OUT = 2;
+const MAX_BATCHES_OUT = 8;
 
 interface OutBatch {
   readonly id: number;

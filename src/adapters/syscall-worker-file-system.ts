@@ -32,6 +32,9 @@ import { QuietWatches } from "./syscall-worker-quiet-watches.js";
 import { statusOf } from "./syscall-worker-replies.js";
 import type { WatchStart } from "./syscall-worker-watch-main.js";
 
+/** Paths whose place is remembered: three per run for thousands of runs. */
+const MAX_REMEMBERED_PLACES = 16_384;
+
 /** Where a call acts: its op code, trusted root, the directories below it ("a/b"), its name. */
 type Located = [number, string, string, string];
 
@@ -41,6 +44,8 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
 
   private readonly batches: SyscallBatches;
   private readonly watches: QuietWatches;
+  /** Where paths act, checked (see `located`). */
+  private readonly places = new Map<string, readonly [below: string, name: string]>();
 
   constructor(
     readonly fallback: FileSystemPort,
@@ -72,9 +77,13 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     return this.batches.close();
   }
 
-  /** Shared memory, so the worker reads a large chunk straight into it: no copy between threads. */
+  /**
+   * A large buffer is shared memory, so the worker reads straight into it: no copy between
+   * threads. A small one (its reads travel packed with the batch's others and are copied in) is
+   * plain memory, far cheaper to allocate and collect.
+   */
   allocateReadBuffer(bytes: number): Uint8Array {
-    return Buffer.from(new SharedArrayBuffer(bytes));
+    return bytes > PACKED_READ_LIMIT ? Buffer.from(new SharedArrayBuffer(bytes)) : Buffer.allocUnsafeSlow(bytes);
   }
 
   async open(path: string, scope?: PathScope): Promise<OpenFile> {
@@ -178,8 +187,16 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
   /** The call on `path`: its trusted root, the directories below it, its name (NodeFileSystem's walk rule). */
   private located(op: number, path: string, scope: PathScope | undefined): Located {
     if (!scope) return [op, dirname(path), "", basename(path)];
-    const components = componentsBelow(scope.under, path);
-    if (components.length === 0) throw unsafePath(path, `it is the run-log root ${scope.under} itself`);
-    return [op, scope.under, components.slice(0, -1).join("/"), components[components.length - 1] as string];
+    // A run re-opens the same few paths all its life: each is checked once, then remembered.
+    const key = `${scope.under}\0${path}`;
+    let place = this.places.get(key);
+    if (place === undefined) {
+      const components = componentsBelow(scope.under, path);
+      if (components.length === 0) throw unsafePath(path, `it is the run-log root ${scope.under} itself`);
+      place = [components.slice(0, -1).join("/"), components[components.length - 1] as string];
+      if (this.places.size >= MAX_REMEMBERED_PLACES) this.places.clear();
+      this.places.set(key, place);
+    }
+    return [op, scope.under, place[0], place[1]];
   }
 }

@@ -102,6 +102,8 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
   writeFileSync(probe.trailerPath, JSON.stringify({ version: 1, exitCode: 0, stdoutBytes: 0, stderrBytes: 0 }));
 
   const wakeUp: number[] = [];
+  /** Per run, when its first line after the idle window reached onLog. */
+  const wokeAt = new Array<number>(runs).fill(Number.POSITIVE_INFINITY);
   const steady: number[] = [];
   let timing = false;
   let lines = 0;
@@ -110,8 +112,11 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
     run.ledger.accept(stream, chunk);
     lines += 1;
     const marker = timing && stream === "stdout" ? readMarker(chunk.slice(-MARKER_TAIL_CHARS - 1, -1)) : null;
-    // The first line after the idle window wakes a quiet run; the others find it polling.
-    if (marker !== null) (marker.seq === 1 ? wakeUp : steady).push(receivedAt - marker.writtenAt);
+    // The first line after the idle window wakes a quiet run (its 1 s quiet check), and the lines
+    // written before that wake-up reached onLog come with it; the others find the run polling.
+    if (marker?.seq === 1) wokeAt[run.index] = receivedAt;
+    if (marker !== null)
+      (marker.writtenAt <= (wokeAt[run.index] ?? 0) ? wakeUp : steady).push(receivedAt - marker.writtenAt);
     return Promise.resolve();
   };
   const status = () => undefined;
