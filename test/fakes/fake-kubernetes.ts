@@ -1,6 +1,12 @@
+/**
+ * Kubernetes in memory, for unit tests that script the cluster's answers step by step: the Jobs,
+ * pods and Secrets a test's run creates (fake-cluster-objects.ts), their pod states as the test
+ * sets them, API faults (scripted-api-faults.ts) and broken watches. Selection and the Job
+ * controller's success and failure conditions are the cluster model's (src/adapters/cluster-model,
+ * the one simulation), so the fake and the local runtime cannot disagree on them.
+ */
 import {
-  KubernetesApiError,
-  jobOwnerReference,
+  ownedSecret,
   type AccessCheck,
   type AccessDecision,
   type DeletePropagation,
@@ -11,51 +17,20 @@ import {
   type WatchSubscription,
 } from "../../src/ports/kubernetes-port.js";
 import type { ContainerStateTerminated, Job, JobCondition, Pod, Secret } from "../../src/ports/kubernetes-objects.js";
+import { isJobFinished, markFailed, markSucceeded } from "../../src/adapters/cluster-model/job-conditions.js";
 import { matchesLabelSelector, parseLabelSelector } from "../../src/adapters/cluster-model/label-selector.js";
-import { WatchHub } from "../../src/adapters/cluster-model/watch-hub.js";
+import { FakeClusterObjects } from "./fake-cluster-objects.js";
+import { apiError, ScriptedApiFaults, type FakeOperation, type LosableOperation } from "./scripted-api-faults.js";
 
-export type FakeOperation =
-  | "currentNamespace"
-  | "readOwnPod"
-  | "createJob"
-  | "readJob"
-  | "listJobs"
-  | "resumeJob"
-  | "deleteJob"
-  | "createOwnedSecret"
-  | "listPods"
-  | "readVolumeClaim"
-  | "reviewAccess";
-
-const STATUS_OF: Record<KubernetesErrorKind, number | undefined> = {
-  not_found: 404,
-  conflict: 409,
-  gone: 410,
-  unauthorized: 401,
-  forbidden: 403,
-  invalid: 422,
-  server_error: 500,
-  timeout: undefined,
-  network: undefined,
-  unavailable: undefined,
-};
-
-interface Fault {
-  readonly operation: FakeOperation;
-  readonly kind: KubernetesErrorKind;
-  remaining: number;
-}
+export type { FakeOperation } from "./scripted-api-faults.js";
 
 const clone = <T>(value: T): T => structuredClone(value);
+/** The time the scripted Job conditions carry: tests script order, not time. */
+const SCRIPTED_TIME = new Date(0).toISOString();
 
-/** Label selection as the cluster does it: the local runtime's selector matcher, shared. */
+/** Label selection as the cluster does it: the cluster model's selector matcher, shared. */
 export const matchesSelector = matchesLabelSelector;
 
-/**
- * Kubernetes in memory. Jobs, pods and Secrets live in a store with resourceVersions; resuming a
- * Job creates its pod; tests script the pod's life (`startPod`, `terminatePod`, `failJob`, ...),
- * inject API errors per operation (404, 409, 410, 500, timeouts), and break watches.
- */
 export class FakeKubernetes implements KubernetesPort {
   namespace = "paperclip";
   ownPod: Pod = {
@@ -65,6 +40,8 @@ export class FakeKubernetes implements KubernetesPort {
   };
   /** Access checks answered "denied": `verb resource[/subresource]`. */
   readonly deniedAccess = new Set<string>();
+  /** Access modes per claim name; a claim not listed does not exist. */
+  readonly volumeClaims = new Map<string, readonly string[]>([["paperclip-data", ["ReadWriteMany"]]]);
   /** Every call, in order, for assertions on API usage. */
   readonly calls: Array<{ operation: FakeOperation | "watchJobs" | "watchPods"; detail: string }> = [];
   /** Creating a Job's pod on resume can be turned off to simulate a stuck controller. */
@@ -75,51 +52,54 @@ export class FakeKubernetes implements KubernetesPort {
    */
   podsStopSlowly = false;
 
-  readonly jobs = new Map<string, Job>();
-  readonly pods = new Map<string, Pod>();
-  readonly secrets = new Map<string, Secret>();
+  private readonly objects = new FakeClusterObjects();
+  private readonly faults = new ScriptedApiFaults();
 
-  private readonly faults: Fault[] = [];
-  private readonly lostAnswers: FakeOperation[] = [];
-  private readonly jobWatches = new WatchHub<Job>();
-  private readonly podWatches = new WatchHub<Pod>();
-  private resourceVersion = 1;
-  private uidCounter = 1;
+  /** What the fake holds, by namespace/name: read them; change them through the scripted methods. */
+  get jobs(): ReadonlyMap<string, Job> {
+    return this.objects.jobs;
+  }
+
+  get pods(): ReadonlyMap<string, Pod> {
+    return this.objects.pods;
+  }
+
+  get secrets(): ReadonlyMap<string, Secret> {
+    return this.objects.secrets;
+  }
 
   // ---- fault injection ----------------------------------------------------------------------
 
   failNext(operation: FakeOperation, kind: KubernetesErrorKind, times = 1): void {
-    this.faults.push({ operation, kind, remaining: times });
+    this.faults.failNext(operation, kind, times);
   }
 
   /** The next `operation` takes effect but its answer is lost: the caller sees a timeout. */
-  loseNextAnswer(operation: "createJob" | "createOwnedSecret" | "deleteJob"): void {
-    this.lostAnswers.push(operation);
+  loseNextAnswer(operation: LosableOperation): void {
+    this.faults.loseNextAnswer(operation);
   }
 
   /** Ends every open watch with an error (410 Gone by default), as an expired watch would. */
   breakWatches(kind: KubernetesErrorKind = "gone"): void {
-    const error = new KubernetesApiError(kind, "watch", `watch ended: ${kind}`, STATUS_OF[kind]);
-    this.jobWatches.interrupt(error);
-    this.podWatches.interrupt(error);
+    const error = apiError(kind, "watch", `watch ended: ${kind}`);
+    this.objects.jobWatches.interrupt(error);
+    this.objects.podWatches.interrupt(error);
   }
 
   /** Every open watch goes silent without an error, as a stalled connection would. */
   silenceWatches(): void {
-    this.jobWatches.interrupt();
-    this.podWatches.interrupt();
+    this.objects.jobWatches.interrupt();
+    this.objects.podWatches.interrupt();
   }
 
   get activeWatchCount(): number {
-    return this.jobWatches.size + this.podWatches.size;
+    return this.objects.jobWatches.size + this.objects.podWatches.size;
   }
 
   // ---- scripted transitions -----------------------------------------------------------------
 
   podOf(jobName: string, namespace = this.namespace): Pod | undefined {
-    return [...this.pods.values()].find(
-      (p) => p.metadata.namespace === namespace && p.metadata.labels?.["job-name"] === jobName,
-    );
+    return this.objects.podOf(jobName, namespace);
   }
 
   /** Pod scheduled and its main container running. */
@@ -161,7 +141,7 @@ export class FakeKubernetes implements KubernetesPort {
     });
   }
 
-  /** The main container terminated; the Job condition follows the exit code. */
+  /** The main container terminated; the Job succeeds or fails as the Job controller decides it. */
   terminatePod(jobName: string, terminated: ContainerStateTerminated): void {
     this.updatePod(jobName, (pod) => {
       pod.status = {
@@ -170,36 +150,31 @@ export class FakeKubernetes implements KubernetesPort {
         containerStatuses: pod.spec.containers.map((c) => ({ name: c.name, state: { terminated } })),
       };
     });
-    this.setJobCondition(
-      jobName,
-      terminated.exitCode === 0
-        ? { type: "Complete", status: "True" }
-        : { type: "Failed", status: "True", reason: "BackoffLimitExceeded" },
-    );
+    this.objects.updateJob(this.namespace, jobName, (job) => {
+      if (terminated.exitCode === 0) markSucceeded(job, SCRIPTED_TIME);
+      else markFailed(job, "BackoffLimitExceeded", SCRIPTED_TIME);
+    });
   }
 
+  /** Adds a condition as given; once the Job has finished, none of its pods is active. */
   setJobCondition(jobName: string, condition: JobCondition, namespace = this.namespace): void {
-    const job = this.jobs.get(`${namespace}/${jobName}`);
-    if (!job) throw new Error(`FakeKubernetes: no job ${jobName}`);
-    job.status = { ...job.status, conditions: [...(job.status?.conditions ?? []), condition] };
-    if (condition.type === "Complete") job.status.succeeded = 1;
-    if (condition.type === "Failed") job.status.failed = 1;
-    job.status.active = 0;
-    this.touch(job.metadata);
-    this.jobWatches.emit("MODIFIED", job);
+    this.objects.updateJob(namespace, jobName, (job) => {
+      job.status = { ...job.status, conditions: [...(job.status?.conditions ?? []), condition] };
+      if (condition.type === "Complete" && condition.status === "True") job.status.succeeded = 1;
+      if (condition.type === "Failed" && condition.status === "True") job.status.failed = 1;
+      if (isJobFinished(job)) job.status.active = 0;
+    });
   }
 
   /** A terminating pod's containers have stopped: it goes. */
   finishStopping(jobName: string, namespace = this.namespace): void {
     const pod = this.podOf(jobName, namespace);
-    if (!pod) return;
-    this.pods.delete(`${namespace}/${pod.metadata.name ?? ""}`);
-    this.podWatches.emit("DELETED", pod);
+    if (pod) this.objects.removePod(pod);
   }
 
   /** Someone else deletes the Job (an operator, the TTL controller). */
   deleteJobExternally(jobName: string, namespace = this.namespace): void {
-    this.removeJob(namespace, jobName);
+    this.objects.removeJob(namespace, jobName, this.podsStopSlowly);
   }
 
   // ---- KubernetesPort -----------------------------------------------------------------------
@@ -217,18 +192,14 @@ export class FakeKubernetes implements KubernetesPort {
   async createJob(namespace: string, job: Job): Promise<Job> {
     const name = job.metadata.name ?? "";
     this.enter("createJob", name);
-    const key = `${namespace}/${name}`;
-    if (this.jobs.has(key)) {
-      throw new KubernetesApiError("conflict", "createJob", `jobs.batch "${name}" already exists`, 409);
-    }
+    if (this.jobs.has(`${namespace}/${name}`))
+      throw apiError("conflict", "createJob", `jobs.batch "${name}" already exists`);
     const stored = clone(job);
-    stored.metadata = { ...stored.metadata, namespace, uid: `uid-${this.uidCounter++}` };
+    stored.metadata = { ...stored.metadata, namespace, uid: this.objects.nextUid() };
     stored.status = { active: 0 };
-    this.touch(stored.metadata);
-    this.jobs.set(key, stored);
-    this.jobWatches.emit("ADDED", stored);
+    this.objects.addJob(namespace, stored);
     if (stored.spec.suspend !== true) this.createPod(stored);
-    this.answer("createJob");
+    this.faults.afterEffect("createJob");
     return clone(stored);
   }
 
@@ -240,67 +211,61 @@ export class FakeKubernetes implements KubernetesPort {
 
   async listJobs(namespace: string, labelSelector: string): Promise<Job[]> {
     this.enter("listJobs", labelSelector);
-    return [...this.jobs.values()]
-      .filter((j) => j.metadata.namespace === namespace && matchesSelector(j.metadata.labels, labelSelector))
-      .map(clone);
+    return this.selected(this.jobs, namespace, labelSelector);
   }
 
   async resumeJob(namespace: string, name: string): Promise<void> {
     this.enter("resumeJob", name);
     const job = this.jobs.get(`${namespace}/${name}`);
-    if (!job) throw new KubernetesApiError("not_found", "resumeJob", `jobs.batch "${name}" not found`, 404);
+    if (!job) throw apiError("not_found", "resumeJob", `jobs.batch "${name}" not found`);
     if (job.spec.suspend !== true) return;
-    job.spec.suspend = false;
-    this.touch(job.metadata);
-    this.jobWatches.emit("MODIFIED", job);
+    this.objects.updateJob(namespace, name, (j) => (j.spec.suspend = false));
     this.createPod(job);
   }
 
   async deleteJob(namespace: string, name: string, _propagation: DeletePropagation): Promise<boolean> {
     this.enter("deleteJob", name);
-    const removed = this.removeJob(namespace, name);
-    this.answer("deleteJob");
+    const removed = this.objects.removeJob(namespace, name, this.podsStopSlowly);
+    this.faults.afterEffect("deleteJob");
     return removed;
   }
 
   async createOwnedSecret(namespace: string, secret: Secret, owner: JobReference): Promise<void> {
     const name = secret.metadata.name ?? "";
     this.enter("createOwnedSecret", name);
-    const key = `${namespace}/${name}`;
-    if (this.secrets.has(key)) {
-      throw new KubernetesApiError("conflict", "createOwnedSecret", `secrets "${name}" already exists`, 409);
+    if (this.secrets.has(`${namespace}/${name}`)) {
+      throw apiError("conflict", "createOwnedSecret", `secrets "${name}" already exists`);
     }
-    const stored = clone(secret);
-    stored.metadata = {
-      ...stored.metadata,
-      namespace,
-      uid: `uid-${this.uidCounter++}`,
-      ownerReferences: [jobOwnerReference(owner)],
-    };
-    this.touch(stored.metadata);
-    this.secrets.set(key, stored);
-    this.answer("createOwnedSecret");
+    const stored = ownedSecret(secret, owner);
+    stored.metadata = { ...stored.metadata, namespace, uid: this.objects.nextUid() };
+    this.objects.addSecret(namespace, stored);
+    this.faults.afterEffect("createOwnedSecret");
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
     this.enter("listPods", labelSelector);
-    return [...this.pods.values()]
-      .filter((p) => p.metadata.namespace === namespace && matchesSelector(p.metadata.labels, labelSelector))
-      .map(clone);
+    return this.selected(this.pods, namespace, labelSelector);
   }
 
   watchJobs(namespace: string, labelSelector: string, observer: WatchObserver<Job>): WatchSubscription {
     this.calls.push({ operation: "watchJobs", detail: labelSelector });
-    return this.jobWatches.subscribe(namespace, parseLabelSelector(labelSelector), observer, this.jobs.values());
+    return this.objects.jobWatches.subscribe(
+      namespace,
+      parseLabelSelector(labelSelector),
+      observer,
+      this.jobs.values(),
+    );
   }
 
   watchPods(namespace: string, labelSelector: string, observer: WatchObserver<Pod>): WatchSubscription {
     this.calls.push({ operation: "watchPods", detail: labelSelector });
-    return this.podWatches.subscribe(namespace, parseLabelSelector(labelSelector), observer, this.pods.values());
+    return this.objects.podWatches.subscribe(
+      namespace,
+      parseLabelSelector(labelSelector),
+      observer,
+      this.pods.values(),
+    );
   }
-
-  /** Access modes per claim name; a claim not listed does not exist. */
-  readonly volumeClaims = new Map<string, readonly string[]>([["paperclip-data", ["ReadWriteMany"]]]);
 
   async readVolumeClaimAccessModes(_namespace: string, claimName: string): Promise<readonly string[] | null> {
     this.enter("readVolumeClaim", claimName);
@@ -318,83 +283,22 @@ export class FakeKubernetes implements KubernetesPort {
 
   // ---- internals --------------------------------------------------------------------------
 
-  /** Throws a timeout after the call took effect when its answer was set to be lost. */
-  private answer(operation: FakeOperation): void {
-    const lost = this.lostAnswers.indexOf(operation);
-    if (lost < 0) return;
-    this.lostAnswers.splice(lost, 1);
-    throw new KubernetesApiError("timeout", operation, `answer to ${operation} lost (timeout)`);
-  }
-
   private enter(operation: FakeOperation, detail: string): void {
     this.calls.push({ operation, detail });
-    const fault = this.faults.find((f) => f.operation === operation && f.remaining > 0);
-    if (!fault) return;
-    fault.remaining--;
-    if (fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
-    throw new KubernetesApiError(
-      fault.kind,
-      operation,
-      `injected ${fault.kind} on ${operation}`,
-      STATUS_OF[fault.kind],
-    );
+    this.faults.beforeCall(operation);
   }
 
-  private touch(metadata: { resourceVersion?: string }): void {
-    metadata.resourceVersion = String(this.resourceVersion++);
+  private selected<T extends Job | Pod>(objects: ReadonlyMap<string, T>, namespace: string, selector: string): T[] {
+    return [...objects.values()]
+      .filter((o) => o.metadata.namespace === namespace && matchesLabelSelector(o.metadata.labels, selector))
+      .map(clone);
   }
 
   private createPod(job: Job): void {
-    if (!this.createPodsOnResume) return;
-    const jobName = job.metadata.name ?? "";
-    const namespace = job.metadata.namespace ?? this.namespace;
-    const name = `${jobName}-${String(this.uidCounter++).padStart(5, "0")}`;
-    const pod: Pod = {
-      metadata: {
-        name,
-        namespace,
-        uid: `uid-${this.uidCounter++}`,
-        labels: { ...job.spec.template.metadata?.labels, "job-name": jobName },
-        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: jobName, uid: job.metadata.uid ?? "" }],
-      },
-      spec: clone(job.spec.template.spec),
-      status: { phase: "Pending" },
-    };
-    this.touch(pod.metadata);
-    this.pods.set(`${namespace}/${name}`, pod);
-    job.status = { ...job.status, active: 1 };
-    this.podWatches.emit("ADDED", pod);
+    if (this.createPodsOnResume) this.objects.createPod(job, job.metadata.namespace ?? this.namespace);
   }
 
   private updatePod(jobName: string, change: (pod: Pod) => void): void {
-    const pod = this.podOf(jobName);
-    if (!pod) throw new Error(`FakeKubernetes: no pod for job ${jobName}`);
-    change(pod);
-    this.touch(pod.metadata);
-    this.podWatches.emit("MODIFIED", pod);
-  }
-
-  /** Deletes the Job and, like the garbage collector, everything it owns. */
-  private removeJob(namespace: string, name: string): boolean {
-    const key = `${namespace}/${name}`;
-    const job = this.jobs.get(key);
-    if (!job) return false;
-    this.jobs.delete(key);
-    this.jobWatches.emit("DELETED", job);
-    for (const [podKey, pod] of this.pods) {
-      if (!pod.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) continue;
-      if (this.podsStopSlowly) {
-        pod.metadata.deletionTimestamp = new Date(0).toISOString();
-        this.touch(pod.metadata);
-        this.podWatches.emit("MODIFIED", pod);
-        continue;
-      }
-      this.pods.delete(podKey);
-      this.podWatches.emit("DELETED", pod);
-    }
-    for (const [secretKey, secret] of this.secrets) {
-      if (secret.metadata.ownerReferences?.some((o) => o.uid === job.metadata.uid)) this.secrets.delete(secretKey);
-    }
-    return true;
+    this.objects.updatePod(this.namespace, jobName, change);
   }
 }
