@@ -1,3 +1,9 @@
+/**
+ * A file system in memory with the faults of a shared volume as knobs: stale sizes, bytes that
+ * become visible late, files that appear late, truncation, replacement (new inode), short reads,
+ * close-to-open caching, what a hostile pod plants (FIFOs, symlinks, hard links), and scripted
+ * errno failures and stalls (scripted-file-faults.ts).
+ */
 import {
   FileSystemError,
   type FileStatus,
@@ -6,47 +12,17 @@ import {
   type OpenFile,
   type PathScope,
 } from "../../src/ports/file-system-port.js";
-
-interface FileNode {
-  readonly inode: number;
-  /** Everything written, growing in place. */
-  data: Uint8Array;
-  length: number;
-  /** Bytes a reader can see; lags `length` while visibility is held (NFS/CephFS lag). */
-  visibleLength: number;
-  /** The size `status()` reports; lags while the attribute cache is stale. */
-  reportedSize: number;
-  staleSize: boolean;
-  holdVisibility: boolean;
-  /** Hidden files exist for the writer but not yet for readers (late visibility). */
-  hidden: boolean;
-  mode: number;
-  /** Directory entries naming this node (a hard link adds one). */
-  links: number;
-}
+import { appendBytes, newFileNode, type FileNode } from "./in-memory-file-node.js";
+import { checkScopedPath } from "./in-memory-scope-walk.js";
+import { ScriptedFileFaults, type FileOperation } from "./scripted-file-faults.js";
 
 /** What a pod can put at a path instead of a regular file, as the adapter describes it. */
 export type PlantedKind = "a FIFO" | "a socket" | "a directory" | "a character device" | "a block device";
-
-type Operation =
-  "open" | "read" | "status" | "readSmallFile" | "writeFileAtomic" | "makeDirectory" | "unlink" | "removeDirectory";
-
-interface InjectedFault {
-  readonly operation: Operation;
-  readonly path: string | undefined;
-  readonly code: FileSystemErrorCode;
-  remaining: number;
-}
 
 const DEVICE = 64;
 const encoder = new TextEncoder();
 const toBytes = (data: Uint8Array | string): Uint8Array => (typeof data === "string" ? encoder.encode(data) : data);
 
-/**
- * A file system in memory with the faults of a shared volume as knobs: stale sizes, bytes that
- * become visible late, files that appear late, truncation, replacement (new inode), short reads,
- * close-to-open caching, and injected errno failures.
- */
 export class InMemoryFileSystem implements FileSystemPort {
   /** When set, a read returns at most this many bytes (short reads). */
   maxBytesPerRead = Number.POSITIVE_INFINITY;
@@ -58,11 +34,10 @@ export class InMemoryFileSystem implements FileSystemPort {
   readonly directoryModes = new Map<string, number>();
 
   private readonly files = new Map<string, FileNode>();
-  private readonly faults: InjectedFault[] = [];
+  private readonly faults = new ScriptedFileFaults();
   private readonly planted = new Map<string, PlantedKind>();
   /** Symlinks by path (a file's or a directory's), to their target. */
   private readonly symlinks = new Map<string, string>();
-  private readonly stalls: { operation: Operation; path: string | undefined; release: Promise<void> }[] = [];
   /** Every path opened or read whole, in order (to prove what was never read). */
   readonly readPaths: string[] = [];
   /** Calls made without a scope (the domain always passes one). */
@@ -73,17 +48,7 @@ export class InMemoryFileSystem implements FileSystemPort {
 
   /** Appends bytes as the writer pod would; creates the file if needed. */
   append(path: string, data: Uint8Array | string): void {
-    const node = this.files.get(path) ?? this.createNode(path);
-    const bytes = toBytes(data);
-    if (node.length + bytes.length > node.data.length) {
-      const grown = new Uint8Array(Math.max(node.length + bytes.length, node.data.length * 2, 1024));
-      grown.set(node.data.subarray(0, node.length));
-      node.data = grown;
-    }
-    node.data.set(bytes, node.length);
-    node.length += bytes.length;
-    if (!node.holdVisibility) node.visibleLength = node.length;
-    if (!node.staleSize) node.reportedSize = node.visibleLength;
+    appendBytes(this.files.get(path) ?? this.createNode(path), toBytes(data));
   }
 
   /** Creates an empty file, optionally hidden from readers until `reveal`. */
@@ -161,16 +126,13 @@ export class InMemoryFileSystem implements FileSystemPort {
   }
 
   /** The next `operation` (on `path`, or any) never settles until the returned function is called. */
-  stallNext(operation: Operation, path?: string): () => void {
-    let release = () => undefined as void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    this.stalls.push({ operation, path, release: released });
-    return release;
+  stallNext(operation: FileOperation, path?: string): () => void {
+    return this.faults.stallNext(operation, path);
   }
 
   /** Fails the next `times` calls of `operation` (on `path`, or any path) with `code`. */
-  failNext(operation: Operation, code: FileSystemErrorCode, options: { path?: string; times?: number } = {}): void {
-    this.faults.push({ operation, path: options.path, code, remaining: options.times ?? 1 });
+  failNext(operation: FileOperation, code: FileSystemErrorCode, options: { path?: string; times?: number } = {}): void {
+    this.faults.failNext(operation, code, options);
   }
 
   /** The whole content the writer produced, for assertions. */
@@ -209,7 +171,7 @@ export class InMemoryFileSystem implements FileSystemPort {
     return {
       read: async (buffer, offset, length, position) => {
         if (closed) throw new FileSystemError("EOTHER", path, "read after close");
-        this.maybeFail("read", path);
+        this.faults.failIfDue("read", path);
         this.counters.reads++;
         const limit = this.closeToOpen ? Math.min(visibleAtOpen, node.visibleLength) : node.visibleLength;
         const available = Math.max(0, limit - position);
@@ -295,18 +257,7 @@ export class InMemoryFileSystem implements FileSystemPort {
   // ---- internals --------------------------------------------------------------------------
 
   private createNode(path: string): FileNode {
-    const node: FileNode = {
-      inode: this.nextInode++,
-      data: new Uint8Array(0),
-      length: 0,
-      visibleLength: 0,
-      reportedSize: 0,
-      staleSize: false,
-      holdVisibility: false,
-      hidden: false,
-      mode: 0o644,
-      links: 1,
-    };
+    const node = newFileNode(this.nextInode++);
     this.files.set(path, node);
     return node;
   }
@@ -337,40 +288,22 @@ export class InMemoryFileSystem implements FileSystemPort {
 
   /** Faults, stalls and the scope check every call goes through, as the adapter's walk does. */
   private async enter(
-    operation: Operation,
+    operation: FileOperation,
     path: string,
     scope: PathScope | undefined,
     wholePath = false,
   ): Promise<void> {
-    const stall = this.stalls.find((s) => s.operation === operation && (s.path === undefined || s.path === path));
-    if (stall) {
-      this.stalls.splice(this.stalls.indexOf(stall), 1);
-      await stall.release;
-    }
-    this.maybeFail(operation, path);
+    await this.faults.beforeCall(operation, path);
     if (!scope) {
       this.unscopedCalls.push(`${operation} ${path}`);
       return;
     }
-    const root = scope.under.replace(/\/+$/, "");
-    const unsafe = (found: string) => new FileSystemError("EUNSAFEPATH", path, `${path} is refused: ${found}`, found);
-    const below = path.startsWith(`${root}/`) ? path.slice(root.length + 1).split("/") : null;
-    if (below === null || below.some((part) => part === "" || part === "." || part === "..")) {
-      throw unsafe(`it is not inside the run-log root ${scope.under}`);
-    }
-    const directories = wholePath ? below : below.slice(0, -1);
-    let current = root;
-    for (const component of directories) {
-      current = `${current}/${component}`;
-      const found = this.symlinks.has(current)
-        ? "a symlink"
-        : this.files.has(current)
-          ? "a regular file"
-          : this.planted.has(current) && this.planted.get(current) !== "a directory"
-            ? this.planted.get(current)
-            : undefined;
-      if (found !== undefined) throw unsafe(`${found} stands where the directory "${component}" should be`);
-    }
+    checkScopedPath(path, scope, wholePath, (current) => {
+      if (this.symlinks.has(current)) return "a symlink";
+      if (this.files.has(current)) return "a regular file";
+      const planted = this.planted.get(current);
+      return planted === "a directory" ? undefined : planted;
+    });
   }
 
   private requireParent(path: string): void {
@@ -378,15 +311,5 @@ export class InMemoryFileSystem implements FileSystemPort {
     if (!this.directories.has(parent)) {
       throw new FileSystemError("ENOENT", path, `ENOENT: no directory ${parent}`);
     }
-  }
-
-  private maybeFail(operation: Operation, path: string): void {
-    const fault = this.faults.find(
-      (f) => f.operation === operation && (f.path === undefined || f.path === path) && f.remaining > 0,
-    );
-    if (!fault) return;
-    fault.remaining--;
-    if (fault.remaining === 0) this.faults.splice(this.faults.indexOf(fault), 1);
-    throw new FileSystemError(fault.code, path, `${fault.code}: injected ${operation} failure on ${path}`);
   }
 }
