@@ -8,16 +8,18 @@
  * Needs the package built (dist/). CLAUDE_K8S_E2E_PACKAGE_DIR packs another directory instead
  * (e.g. a staged build).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_ENABLED } from "./support/e2e-enabled.js";
-import { TERMINAL_RUN_STATUSES, type HeartbeatRun, type RunLogChunk } from "./support/paperclip-api.js";
+import { TERMINAL_RUN_STATUSES, type HeartbeatRun } from "./support/paperclip-api.js";
 import { startPaperclipServer, type PaperclipServer } from "./support/paperclip-server.js";
-import { hasEnvironmentEntry, isSameProcessAlive, listProcesses, processTree } from "./support/process-tree.js";
+import { isSameProcessAlive, processTree } from "./support/process-tree.js";
+import { packInto } from "./support/pack-package.js";
+import { readStandInInvocations, standInProcessesRecordingTo } from "./support/stand-in-record.js";
+import { costCell, expectStoredLinesMatch, stdoutLines, storedStdoutLines } from "./support/stored-run-log.js";
 import { ensureToolchain } from "./support/toolchain.js";
 import { HOST_CONTROLLED_KEYS, SCHEMA_FIELD_KEYS } from "../../src/paperclip/config-schema.js";
 import { evaluateLikeTheHost } from "../unit/ui-parser/load-bundle.js";
@@ -45,23 +47,6 @@ const recordFile = `stand-in-invocations-${process.pid}.ndjson`;
 let companyId: string;
 let packDir: string;
 let installed: { type: string; packageName: string; version: string };
-
-interface StandInInvocation {
-  readonly argv: string[];
-}
-
-/** Every pod's record lines; one agent's lines stay in their order. */
-function readInvocations(): StandInInvocation[] {
-  const files = readdirSync(server.home, { recursive: true, encoding: "utf8" })
-    .filter((path) => basename(path) === recordFile)
-    .sort();
-  return files.flatMap((file) =>
-    readFileSync(join(server.home, file), "utf8")
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map((line) => JSON.parse(line) as StandInInvocation),
-  );
-}
 
 /** Agent config for the embedded local runtime and the stand-in in `scenario`. */
 function agentConfig(scenario: string, extraEnv: Record<string, string> = {}): Record<string, unknown> {
@@ -94,76 +79,18 @@ async function runToEnd(
 
 /** Every stdout line Paperclip stored for the run, status lines included, in order. */
 async function storedStdout(run: HeartbeatRun): Promise<string[]> {
-  return (await server.api.readRunLog(run.id))
-    .filter((chunk) => chunk.stream === "stdout")
-    .map((chunk) => chunk.chunk)
-    .join("")
-    .split("\n")
-    .filter((line) => line !== "");
+  return storedStdoutLines(await server.api.readRunLog(run.id));
 }
 
 /** The transcript's result event, as the pod wrote it. */
 function resultEventOf(run: HeartbeatRun): Record<string, unknown> {
+  return podEvents(run).findLast((event) => event.type === "result") ?? {};
+}
+
+/** The transcript's events, as the pod wrote them. */
+function podEvents(run: HeartbeatRun): Array<Record<string, unknown>> {
   const lines = readFileSync(podLogFile(run), "utf8").split("\n").filter(Boolean);
-  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return events.findLast((event) => event.type === "result") ?? {};
-}
-
-/**
- * The run page's Cost cell, by the rule of Paperclip's own UI at the pinned version: no cost for a
- * `subscription_included` run, else the first number among costUsd, cost_usd, total_cost_usd of the
- * run's usageJson, then of its resultJson.
- */
-function costCell(run: HeartbeatRun): number {
-  const firstCost = (record: Record<string, unknown> | null): number => {
-    for (const key of ["costUsd", "cost_usd", "total_cost_usd"]) {
-      const value = record?.[key];
-      if (typeof value === "number" && Number.isFinite(value)) return value;
-    }
-    return 0;
-  };
-  const billingType = run.usageJson?.billingType ?? run.resultJson?.billingType;
-  if (billingType === "subscription_included") return 0;
-  return firstCost(run.usageJson) || firstCost(run.resultJson);
-}
-
-/** The stdout the agent produced, as Paperclip stored it: every stdout chunk joined, split into lines. */
-function stdoutLines(chunks: readonly RunLogChunk[]): string[] {
-  return chunks
-    .filter((chunk) => chunk.stream === "stdout")
-    .map((chunk) => chunk.chunk)
-    .join("")
-    .split("\n")
-    .filter((line) => line !== "" && !line.startsWith("[claude-k8s]") && !line.startsWith("[paperclip]"));
-}
-
-/** Paperclip stores at most 64K chars per onLog chunk and marks the cut with this line. */
-const PAPERCLIP_TRUNCATION_MARKER = "[paperclip truncated run log chunk";
-/** What Paperclip redacts in stored log chunks (values of secret-looking keys such as apiKeySource). */
-const REDACTED = "***REDACTED***";
-
-/**
- * The transcript line as Paperclip's log API shows it: the original, except string values the API
- * replaced with REDACTED. Returns the original line unchanged when anything else differs, so a
- * mismatch shows up as a normal diff.
- */
-function asStoredByPaperclip(storedLine: string, originalLine: string): string {
-  if (storedLine === originalLine || !storedLine.includes(REDACTED)) return originalLine;
-  const redactLike = (stored: unknown, original: unknown): unknown => {
-    if (stored === REDACTED && typeof original === "string") return REDACTED;
-    if (Array.isArray(stored) && Array.isArray(original)) return original.map((item, i) => redactLike(stored[i], item));
-    if (stored && original && typeof stored === "object" && typeof original === "object") {
-      const storedRecord = stored as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.entries(original as Record<string, unknown>).map(([key, value]) => [
-          key,
-          redactLike(storedRecord[key], value),
-        ]),
-      );
-    }
-    return original;
-  };
-  return JSON.stringify(redactLike(JSON.parse(storedLine), JSON.parse(originalLine)));
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Asserts Paperclip's stored log holds the pod's transcript line for line; returns the transcript. */
@@ -171,11 +98,7 @@ async function expectStoredTranscript(run: HeartbeatRun): Promise<string[]> {
   const transcript = readFileSync(podLogFile(run), "utf8")
     .split("\n")
     .filter((line) => line !== "");
-  const stored = stdoutLines(await server.api.readRunLog(run.id));
-  const truncated = stored.filter((line) => line.startsWith(PAPERCLIP_TRUNCATION_MARKER));
-  expect(truncated, "Paperclip truncated an onLog chunk over 64K chars: send long lines in smaller chunks").toEqual([]);
-  expect(stored).toHaveLength(transcript.length);
-  stored.forEach((line, index) => expect(asStoredByPaperclip(line, transcript[index] ?? "")).toBe(line));
+  expectStoredLinesMatch(stdoutLines(await server.api.readRunLog(run.id)), transcript);
   return transcript;
 }
 
@@ -183,12 +106,8 @@ function podLogFile(run: HeartbeatRun): string {
   return join(server.home, "instances", "default", "data", "run-logs", companyId, run.agentId, run.id, "stdout.ndjson");
 }
 
-function standInProcessesOfThisSuite(): number[] {
-  return listProcesses()
-    .filter((info) => info.command.includes("claude-stand-in"))
-    .filter((info) => hasEnvironmentEntry(info.pid, `CLAUDE_STAND_IN_RECORD=${recordFile}`))
-    .map((info) => info.pid);
-}
+const invocations = () => readStandInInvocations(server.home, recordFile);
+const standInProcessesOfThisSuite = () => standInProcessesRecordingTo(recordFile);
 
 beforeAll(async () => {
   if (!E2E_ENABLED) return;
@@ -204,13 +123,7 @@ beforeAll(async () => {
   });
   // The README's install: `npm pack`, then Paperclip installs the tarball by its absolute path.
   packDir = mkdtempSync(join(tmpdir(), "claude-k8s-pack-"));
-  const packed = JSON.parse(
-    execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], {
-      cwd: PACKAGE_DIR,
-      encoding: "utf8",
-    }),
-  ) as Array<{ filename: string }>;
-  const tarball = join(packDir, basename(packed[0]?.filename ?? ""));
+  const tarball = packInto(PACKAGE_DIR, packDir);
   installed = await server.api.installAdapterPackage(PACKAGE_NAME, `file:${tarball}`);
   companyId = (await server.api.createCompany("claude-k8s e2e")).id;
 });
@@ -336,21 +249,17 @@ describe.runIf(E2E_ENABLED)("claude_k8s in a real Paperclip server (local runtim
   });
 
   it("stores the session with its directory per task, and resumes it there on the task's next wake", async () => {
-    const init = readFileSync(podLogFile(firstRun), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((event) => event.type === "system" && event.subtype === "init");
+    const init = podEvents(firstRun).find((event) => event.type === "system" && event.subtype === "init");
     const cwd = String(init?.cwd ?? "");
     expect(cwd).not.toBe("");
     const stored = (await server.api.listTaskSessions(agentId)).find((session) => session.taskKey === TASK);
     expect(stored?.sessionParamsJson).toMatchObject({ sessionId: firstRun.sessionIdAfter, cwd });
     expect(stored?.sessionParamsJson?.configDir).toEqual(expect.stringContaining("/.claude"));
 
-    const before = new Set(readInvocations().map((invocation) => JSON.stringify(invocation)));
+    const before = new Set(invocations().map((invocation) => JSON.stringify(invocation)));
     const second = await runToEnd(agentId, { taskKey: TASK });
     expect(second.status, second.error ?? "").toBe("succeeded");
-    const added = readInvocations().filter((invocation) => !before.has(JSON.stringify(invocation)));
+    const added = invocations().filter((invocation) => !before.has(JSON.stringify(invocation)));
     const argv = added[0]?.argv ?? [];
     expect(argv).toContain("--resume");
     expect(argv[argv.indexOf("--resume") + 1]).toBe(firstRun.sessionIdAfter);
