@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     const second = await runOnce(adapter.execute, dataDirectory, "demo-run-2", first.sessionParams, claude);
     return second.errorCode ? 1 : 0;
   } finally {
+    await adapter.dispose();
     await claude.model?.close();
     await rm(dataDirectory, { recursive: true, force: true });
   }

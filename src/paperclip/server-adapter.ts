@@ -44,7 +44,13 @@ function pickDefined(env: NodeJS.ProcessEnv, names: readonly string[]): Record<s
   return picked;
 }
 
-export function createServerAdapter(options: ServerAdapterOptions = {}): ServerAdapterModule {
+/**
+ * Paperclip's module, plus `dispose()` for a host or test that is done with it: Paperclip's contract
+ * has no shutdown hook, so Paperclip itself never calls it (the wired runtimes are bounded instead).
+ */
+export type ClaudeK8sServerAdapter = ServerAdapterModule & { dispose(): Promise<void> };
+
+export function createServerAdapter(options: ServerAdapterOptions = {}): ClaudeK8sServerAdapter {
   const hostEnv = options.hostEnv ?? process.env;
   const settings = readServerSettings(hostEnv);
   const services =
@@ -82,5 +88,8 @@ export function createServerAdapter(options: ServerAdapterOptions = {}): ServerA
     supportsInstructionsBundle: true,
     instructionsPathKey: "instructionsFilePath",
     requiresMaterializedRuntimeSkills: false,
+    dispose: async () => {
+      await services.dispose?.();
+    },
   };
 }
