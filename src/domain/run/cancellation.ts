@@ -9,8 +9,7 @@ import { apiFailure } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
 import type { RunFailure } from "../errors.js";
 import type { RunCleanup } from "./run-cleanup.js";
-import type { RunJob } from "./run-phases.js";
-import type { StatusSink } from "./status-sink.js";
+import type { RunJob, RunScope } from "./run-phases.js";
 
 export type CancelAnswer = { readonly acknowledgedAt: string } | { readonly failure: RunFailure };
 
@@ -19,27 +18,27 @@ export class Cancellation {
   private stopListening: () => void = () => undefined;
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly scope: RunScope,
     private readonly clock: ClockPort,
     private readonly cleanup: RunCleanup,
-    private readonly status: StatusSink,
   ) {}
 
   get requested(): boolean {
-    return this.signal.aborted;
+    return this.scope.signal.aborted;
   }
 
   /** From now until `end()`, the operator's cancel deletes this Job. */
   guard(job: RunJob): void {
     const onCancel = () => void (this.answer ??= this.deleteJob(job));
-    if (this.signal.aborted) return onCancel();
-    this.signal.addEventListener("abort", onCancel, { once: true });
-    this.stopListening = () => this.signal.removeEventListener("abort", onCancel);
+    const { signal } = this.scope;
+    if (signal.aborted) return onCancel();
+    signal.addEventListener("abort", onCancel, { once: true });
+    this.stopListening = () => signal.removeEventListener("abort", onCancel);
   }
 
   /** The answer to the operator's cancel; null when none was requested. */
   async answered(): Promise<CancelAnswer | null> {
-    if (!this.signal.aborted) return null;
+    if (!this.scope.signal.aborted) return null;
     return this.answer ?? this.acknowledgedNow();
   }
 
@@ -50,8 +49,8 @@ export class Cancellation {
   }
 
   private async deleteJob(job: RunJob): Promise<CancelAnswer> {
-    void this.status(phaseLine(`cancel requested: deleting Job ${job.namespace}/${job.jobName}`));
-    const deleted = await this.cleanup.deleteJob(job, this.status);
+    void this.scope.status(phaseLine(`cancel requested: deleting Job ${job.namespace}/${job.jobName}`));
+    const deleted = await this.cleanup.deleteJob(job, this.scope.status);
     return deleted.ok ? this.acknowledgedNow() : { failure: apiFailure(deleted.failure) };
   }
 

@@ -63,7 +63,7 @@ export class Run {
   ) {
     this.status = statusSinkOf(observer);
     this.scope = { status: this.status, signal };
-    this.cancellation = new Cancellation(signal, services.clock, services.cleanup, this.status);
+    this.cancellation = new Cancellation(this.scope, services.clock, services.cleanup);
   }
 
   prepare(): Result<PreparedRun> {
