@@ -9,10 +9,10 @@ export const SETTINGS = {
   runs: (env.BENCH_RUNS ?? "500,2000").split(",").map(Number),
   modes: (env.BENCH_MODES ?? "ours,main").split(",") as Mode[],
   /** Runs are started in this many equal steps; memory is measured after each (the slope is per run). */
-  steps: Math.max(2, Number(env.BENCH_STEPS ?? 2)),
+  steps: Math.max(2, Number(env.BENCH_STEPS ?? 4)),
   idleMs: Number(env.BENCH_IDLE_S ?? 10) * 1000,
   /** After each step's follows start, for them to go quiet. */
-  warmMs: Number(env.BENCH_WARM_S ?? 8) * 1000,
+  warmMs: Number(env.BENCH_WARM_S ?? 6) * 1000,
   activeMs: Number(env.BENCH_ACTIVE_S ?? 10) * 1000,
   lineMs: Number(env.BENCH_LINE_MS ?? 200),
   lineBytes: Number(env.BENCH_LINE_BYTES ?? 2048),

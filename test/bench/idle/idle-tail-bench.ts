@@ -9,7 +9,7 @@
  *   mkdir -p .cache/idle-bench && npx esbuild test/bench/idle/idle-tail-bench.ts --bundle --platform=node \
  *     --format=esm --packages=external --outfile=.cache/idle-bench/bench.mjs && node --expose-gc .cache/idle-bench/bench.mjs
  *
- * Env: BENCH_RUNS (500,2000), BENCH_MODES (ours,main), BENCH_STEPS (2), BENCH_WARM_S (8, per step),
+ * Env: BENCH_RUNS (500,2000), BENCH_MODES (ours,main), BENCH_STEPS (4), BENCH_WARM_S (6, per step),
  * BENCH_IDLE_S (10), BENCH_ACTIVE_S (10), BENCH_LINE_MS (200), BENCH_LINE_BYTES (2048).
  * Prints Markdown tables to paste as they are, under a header naming the machine, Node and the
  * load: the targets met or not (summary-table.ts), then CPU, latency and correctness, then memory.
@@ -107,27 +107,29 @@ async function main(): Promise<void> {
       row([
         "N",
         "tailer",
-        "RSS KiB per quiet run (marginal)",
+        "KiB per quiet run (marginal): RSS less the heap's free space",
         "of it JS heap used",
         "V8 heap reserved",
         "outside the heap (external)",
         "fixed: wired tailer, 0 runs, RSS MiB",
         "RSS growth / N KiB (fixed cost included)",
+        "raw RSS slope KiB (moves with V8's heap sizing)",
       ]),
   );
-  console.log(row(Array(8).fill("---")));
+  console.log(row(Array(9).fill("---")));
   for (const r of results) {
     const m = r.marginalKiB;
     console.log(
       row([
         r.runs,
         label(r.mode),
-        m.rss.toFixed(1),
+        m.rssHeld.toFixed(1),
         m.heapUsed.toFixed(1),
         m.heapTotal.toFixed(1),
         m.external.toFixed(1),
         r.fixedRssMiB.toFixed(1),
         r.totalRssPerRunKiB.toFixed(1),
+        m.rss.toFixed(1),
       ]),
     );
   }

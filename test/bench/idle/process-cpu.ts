@@ -42,6 +42,12 @@ export async function cpuPercentOver(ms: number): Promise<CpuShare> {
 /** The process's memory once the garbage collector has run: what is held, not what awaits collection. */
 export interface MemoryPoint {
   readonly rss: number;
+  /**
+   * RSS less the main heap's free space (heapTotal − heapUsed): what V8 reserves and frees as it
+   * resizes its heap (it grows under a burst of starts and shrinks seconds later) is taken out, so
+   * a slope of it is what runs hold, the worker thread's heap and native memory included.
+   */
+  readonly rssHeld: number;
   readonly heapUsed: number;
   readonly heapTotal: number;
   /** Memory outside the JS heap held by JS objects (array buffers included). */
@@ -55,19 +61,29 @@ export async function settledMemory(): Promise<MemoryPoint> {
   await sleep(100);
   gc();
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  return { rss, heapUsed, heapTotal, external, arrayBuffers };
+  return { rss, rssHeld: rss - (heapTotal - heapUsed), heapUsed, heapTotal, external, arrayBuffers };
 }
 
 export type MemoryKiB = { readonly [K in keyof MemoryPoint]: number };
 
+const FIELDS = ["rss", "rssHeld", "heapUsed", "heapTotal", "external", "arrayBuffers"] as const;
+
 /** (to − from) / count, in KiB. */
 export function perRunKiB(from: MemoryPoint, to: MemoryPoint, count: number): MemoryKiB {
-  const of = (key: keyof MemoryPoint) => (to[key] - from[key]) / 1024 / Math.max(1, count);
-  return {
-    rss: of("rss"),
-    heapUsed: of("heapUsed"),
-    heapTotal: of("heapTotal"),
-    external: of("external"),
-    arrayBuffers: of("arrayBuffers"),
+  return slopeKiB([
+    { runs: 0, memory: from },
+    { runs: count, memory: to },
+  ]);
+}
+
+/** KiB per run: each field's least-squares slope over the points (two points: their difference over the runs between). */
+export function slopeKiB(points: readonly { readonly runs: number; readonly memory: MemoryPoint }[]): MemoryKiB {
+  const meanRuns = points.reduce((sum, p) => sum + p.runs, 0) / points.length;
+  const spread = points.reduce((sum, p) => sum + (p.runs - meanRuns) ** 2, 0);
+  const slope = (key: keyof MemoryPoint) => {
+    const mean = points.reduce((sum, p) => sum + p.memory[key], 0) / points.length;
+    const covariance = points.reduce((sum, p) => sum + (p.runs - meanRuns) * (p.memory[key] - mean), 0);
+    return spread > 0 ? covariance / spread / 1024 : NaN;
   };
+  return Object.fromEntries(FIELDS.map((key) => [key, slope(key)])) as unknown as MemoryKiB;
 }

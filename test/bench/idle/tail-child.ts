@@ -23,7 +23,7 @@ import { NodeFileSystem as MainNodeFileSystem } from "../baseline-tailer/node-fi
 import { initLine, MARKER_TAIL_CHARS, readMarker } from "../scale/bench-lines.js";
 import { RunLedger } from "../scale/line-ledger.js";
 import { SETTINGS, sessionIdOf, targetOf, type Mode } from "./bench-settings.js";
-import { cpuPercentOver, perRunKiB, settledMemory, type CpuShare, type MemoryKiB } from "./process-cpu.js";
+import { cpuPercentOver, perRunKiB, settledMemory, slopeKiB, type CpuShare, type MemoryKiB } from "./process-cpu.js";
 import { censusGrowth, takeHeapCensus, type HeapCensus } from "./heap-census.js";
 import { endingOf, expectedLineCounts, podEndOf } from "./run-endings.js";
 
@@ -31,7 +31,7 @@ export interface ChildResult {
   readonly mode: Mode;
   readonly runs: number;
   readonly idle: CpuShare;
-  /** Slope between the first and the last step: what one more quiet run costs. */
+  /** Least-squares slope over the steps after the first (both steps when there are two): what one more quiet run costs. */
   readonly marginalKiB: MemoryKiB;
   /** The wired tailer with no run (its thread started by one finished run) over the bare process, MiB. */
   readonly fixedRssMiB: number;
@@ -144,7 +144,7 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
   await stream(null);
   const wired = await settledMemory();
 
-  // Equal steps: the first pays for V8's heap growing under a burst of starts; the slope after it is per run.
+  // Equal steps: the first pays for V8's heap grown by the first burst of starts; the slope over the later ones is per run.
   const streams: Promise<StreamedRun>[] = [];
   const censuses: HeapCensus[] = [];
   const points: { runs: number; memory: Awaited<ReturnType<typeof settledMemory>> }[] = [];
@@ -164,7 +164,6 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
     ))
       console.error(line);
   }
-  const first = points[0] as (typeof points)[number];
   const last = points[points.length - 1] as (typeof points)[number];
   const idle = await cpuPercentOver(SETTINGS.idleMs);
 
@@ -190,7 +189,7 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
     mode,
     runs,
     idle,
-    marginalKiB: perRunKiB(first.memory, last.memory, last.runs - first.runs),
+    marginalKiB: slopeKiB(points.length > 2 ? points.slice(1) : points),
     fixedRssMiB: (wired.rss - bare.rss) / 1024 / 1024,
     totalRssPerRunKiB: perRunKiB(bare, last.memory, runs).rss,
     activeCpuPercent,
