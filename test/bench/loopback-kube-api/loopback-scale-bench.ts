@@ -12,31 +12,13 @@
  * Env: BENCH_RUNS (50,144,500), BENCH_RUN_MS (2000).
  */
 import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
-import type { Job } from "../../../src/ports/kubernetes-objects.js";
-import { LoopbackKubeApi, ScriptedKubelet } from "../../support/loopback-kube-api/index.js";
+import { isJobFinished } from "../../../src/adapters/cluster-model/job-conditions.js";
+import { LoopbackKubeApi, ScriptedKubelet, suspendedJob } from "../../support/loopback-kube-api/index.js";
 
 const RUNS = (process.env.BENCH_RUNS ?? "50,144,500").split(",").map(Number);
 const RUN_MS = Number(process.env.BENCH_RUN_MS ?? 2000);
 const NAMESPACE = "agents";
 const SELECTOR = "app.kubernetes.io/managed-by=claude-k8s";
-
-function job(name: string): Job {
-  const labels = { "app.kubernetes.io/managed-by": "claude-k8s", "claude-k8s/run": name };
-  return {
-    metadata: { name, labels },
-    spec: {
-      suspend: true,
-      backoffLimit: 0,
-      template: {
-        metadata: { labels },
-        spec: { restartPolicy: "Never", containers: [{ name: "claude", image: "paperclip:1" }] },
-      },
-    },
-  };
-}
-
-const finished = (j: Job) =>
-  j.status?.conditions?.some((c) => c.status === "True" && (c.type === "Complete" || c.type === "Failed"));
 
 async function measure(runs: number): Promise<void> {
   const api = await LoopbackKubeApi.start({
@@ -46,7 +28,7 @@ async function measure(runs: number): Promise<void> {
   const waiters = new Map<string, () => void>();
   const subscription = kubernetes.watchJobs(NAMESPACE, SELECTOR, {
     onEvent: (_type, j) => {
-      if (finished(j)) waiters.get(j.metadata.name ?? "")?.();
+      if (isJobFinished(j)) waiters.get(j.metadata.name ?? "")?.();
     },
     onError: (error) => console.error(`watch failed: ${error.message}`),
   });
@@ -61,7 +43,7 @@ async function measure(runs: number): Promise<void> {
     Array.from({ length: runs }, async (_, i) => {
       const name = `run-${i}`;
       const done = new Promise<void>((resolve) => waiters.set(name, resolve));
-      const created = await kubernetes.createJob(NAMESPACE, job(name));
+      const created = await kubernetes.createJob(NAMESPACE, suspendedJob(name));
       await kubernetes.createOwnedSecret(
         NAMESPACE,
         { metadata: { name: `${name}-env` }, stringData: { TOKEN: name } },

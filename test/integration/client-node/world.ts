@@ -1,7 +1,6 @@
 /** The real client-node adapter wired to a fresh loopback apiserver, and a minimal Job to run. */
 import { ClientNodeKubernetes } from "../../../src/adapters/client-node-kubernetes.js";
-import type { Job } from "../../../src/ports/kubernetes-objects.js";
-import { LoopbackKubeApi, type LoopbackKubeApiOptions } from "../../support/loopback-kube-api/index.js";
+import { LoopbackKubeApi, suspendedJob, type LoopbackKubeApiOptions } from "../../support/loopback-kube-api/index.js";
 import { eventually as pollUntil } from "../../support/eventually.js";
 
 export const NAMESPACE = "agents";
@@ -27,21 +26,7 @@ export async function startWorld(
   return { api, kubernetes, close: () => api.close() };
 }
 
-export function suspendedJob(name: string, spec: Partial<Job["spec"]> = {}): Job {
-  const labels = { "app.kubernetes.io/managed-by": "claude-k8s", "claude-k8s/run": name };
-  return {
-    metadata: { name, labels },
-    spec: {
-      suspend: true,
-      backoffLimit: 0,
-      template: {
-        metadata: { labels },
-        spec: { restartPolicy: "Never", containers: [{ name: "claude", image: "ghcr.io/paperclipai/paperclip:1" }] },
-      },
-      ...spec,
-    },
-  };
-}
+export { suspendedJob };
 
 /** Waits for `read` to yield a value (see test/support/eventually.ts), up to 5 s by default. */
 export function eventually<T>(

@@ -5,3 +5,4 @@ export { ScriptedKubelet, type PodScript } from "./scripted-kubelet.js";
 export type { DelaySpec, FaultSpec, Verb } from "./faults.js";
 export type { KubeStatus } from "./status.js";
 export { localPodRunnerKubelet } from "./local-pod-runner-kubelet.js";
+export { suspendedJob } from "./suspended-job.js";
