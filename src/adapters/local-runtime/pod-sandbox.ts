@@ -9,7 +9,7 @@
  *   <root>/<namespace>.<pod>/status/<container>.json  the container's exit status, by bubblewrap
  * The data volume is not here: it is the runtime's data directory (see mount-table.ts).
  */
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import type { Pod, Volume } from "../../ports/kubernetes-objects.js";
 import { sandboxVolumePath } from "./mount-table.js";
 import { secretValues, type SecretLookup } from "./secret-data.js";
@@ -60,15 +60,6 @@ export class PodSandbox {
 
   exitStatusPath(containerName: string): string {
     return `${this.statusDirectory}/${containerName}.json`;
-  }
-
-  async readLog(containerName: string): Promise<string> {
-    try {
-      return await readFile(this.logPath(containerName), "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
-      throw error;
-    }
   }
 
   /**

@@ -83,11 +83,6 @@ export class RunningPod {
     return { ...this.processes };
   }
 
-  /** The container's stdout+stderr so far: this runtime's `kubectl logs`. */
-  async readLog(containerName: string): Promise<string> {
-    return this.sandbox ? this.sandbox.readLog(containerName) : "";
-  }
-
   /**
    * Stops the pod; no further container will start. As a container runtime does, a stop signal
    * (SIGTERM, ...) goes to each running container's main process only — a script that traps it

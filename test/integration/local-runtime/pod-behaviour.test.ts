@@ -271,7 +271,10 @@ describe("LocalPodRunner on its own (the loopback API server's kubelet)", () => 
       (name) => (name === "s" ? secret : undefined),
       (status) => phases.push(status.phase),
     );
-    await eventually("the echo", async () => ((await handle.running.readLog("c")) === "abc\n" ? true : undefined));
+    const log = `${handle.running.sandboxDirectory}/logs/c.log`;
+    await eventually("the echo", async () =>
+      (await readFile(log, "utf8").catch(() => "")) === "abc\n" ? true : undefined,
+    );
 
     await handle.kill();
 
