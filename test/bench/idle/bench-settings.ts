@@ -13,6 +13,12 @@ export const SETTINGS = {
   idleMs: Number(env.BENCH_IDLE_S ?? 10) * 1000,
   /** After each step's follows start, for them to go quiet. */
   warmMs: Number(env.BENCH_WARM_S ?? 6) * 1000,
+  /**
+   * After the last step, before the idle window: the start burst's aftermath (V8's memory reducer
+   * collecting, the last step's runs reaching the 1 s quiet cadence) takes about as long, and idle
+   * is the steady state of runs that are quiet, not that aftermath (6 s read 11.9 %, 12–30 s 8.9–9.2 %).
+   */
+  settleMs: Number(env.BENCH_SETTLE_S ?? 10) * 1000,
   activeMs: Number(env.BENCH_ACTIVE_S ?? 10) * 1000,
   lineMs: Number(env.BENCH_LINE_MS ?? 200),
   lineBytes: Number(env.BENCH_LINE_BYTES ?? 2048),

@@ -10,7 +10,7 @@
  *     --format=esm --packages=external --outfile=.cache/idle-bench/bench.mjs && node --expose-gc .cache/idle-bench/bench.mjs
  *
  * Env: BENCH_RUNS (500,2000), BENCH_MODES (ours,main), BENCH_STEPS (4), BENCH_WARM_S (6, per step),
- * BENCH_IDLE_S (10), BENCH_ACTIVE_S (10), BENCH_LINE_MS (200), BENCH_LINE_BYTES (2048).
+ * BENCH_SETTLE_S (10), BENCH_IDLE_S (10), BENCH_ACTIVE_S (10), BENCH_LINE_MS (200), BENCH_LINE_BYTES (2048).
  * Prints Markdown tables to paste as they are, under a header naming the machine, Node and the
  * load: the targets met or not (summary-table.ts), then CPU, latency and correctness, then memory.
  */
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   console.log(
     `idle-tail bench, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: node ${process.version}, ` +
       `${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${load()} at the start; ` +
-      `${s.steps} steps of follows, ${s.warmMs / 1000} s each to go quiet, idle ${s.idleMs / 1000} s, active ${s.activeMs / 1000} s ` +
+      `${s.steps} steps of follows, ${s.warmMs / 1000} s each to go quiet, ${s.settleMs / 1000} s to settle, idle ${s.idleMs / 1000} s, active ${s.activeMs / 1000} s ` +
       `(${s.lineBytes} B every ${s.lineMs} ms per run)\n`,
   );
   const results: ChildResult[] = [];

@@ -165,6 +165,7 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
       console.error(line);
   }
   const last = points[points.length - 1] as (typeof points)[number];
+  await sleep(SETTINGS.settleMs);
   const idle = await cpuPercentOver(SETTINGS.idleMs);
 
   // Active: a writer process appends to every run, then ends each; the cluster then reports the pods' ends.
