@@ -107,7 +107,7 @@ class CrashScene {
   async close(): Promise<void> {
     for (const server of this.servers) await server.kill();
     for (const runtime of this.runtimes) await runtime.shutdown();
-    for (const pid of this.podProcesses()) process.kill(pid, "SIGKILL");
+    for (const pid of this.podProcesses()) killIfAlive(pid);
     await rm(this.dataDirectory, { recursive: true, force: true });
   }
 }
@@ -219,7 +219,7 @@ describe("local runtime: its pods survive a SIGKILLed server and the next runtim
     scene = await CrashScene.create();
     await scene.crashDuring(scene.request("run-a", slow(600)), "mid-stream");
     // The orphan ends while no runtime runs; its pid is then "reused" by an unrelated process.
-    for (const pid of scene.podProcesses()) process.kill(pid, "SIGKILL");
+    for (const pid of scene.podProcesses()) killIfAlive(pid);
     await eventually("the orphan gone", () => (scene?.podProcesses().length === 0 ? true : undefined));
     const stranger = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
     const strangerPid = stranger.pid ?? 0;
@@ -247,3 +247,12 @@ describe("local runtime: its pods survive a SIGKILLed server and the next runtim
     stranger.kill("SIGKILL");
   });
 });
+
+/** SIGKILLs a process that may already have ended since it was listed (a short-lived child of the pod). */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
