@@ -6,7 +6,7 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job, Pod, WatchEventType } from "../../ports/kubernetes-objects.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { ResilientWatch, type ResilientWatchOptions } from "./resilient-watch.js";
-import { jobNameOfPod, pickCurrentPod } from "./run-objects.js";
+import { jobNameOfPod, pickCurrentPod, storedName } from "./run-objects.js";
 
 export interface RunWatchListener {
   /** The Job changed; null when it was deleted. */
@@ -141,7 +141,7 @@ export class NamespaceWatch {
   }
 
   private onJobChange(type: WatchEventType, job: Job): void {
-    const name = job.metadata.name ?? "";
+    const name = storedName(job);
     const group = this.runs.get(name);
     if (!group) return;
     if (type !== "DELETED") group.jobSeen = true;

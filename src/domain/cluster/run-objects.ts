@@ -2,7 +2,7 @@
  * Reading a run's Job and pods: which pod is the run's current one, its main container, and
  * whether the Job has finished. Pure helpers shared by the hub and the waiters.
  */
-import type { ContainerStatus, Job, JobCondition, Pod } from "../../ports/kubernetes-objects.js";
+import type { ContainerStatus, Job, JobCondition, ObjectMeta, Pod } from "../../ports/kubernetes-objects.js";
 
 /** The Job controller labels its pods with both keys (the short one on older clusters only). */
 const JOB_NAME_LABELS = ["batch.kubernetes.io/job-name", "job-name"] as const;
@@ -49,4 +49,13 @@ export function finishedCondition(job: Job | null): JobCondition | undefined {
 
 export function podName(pod: Pod | null): string {
   return pod?.metadata.name ?? "?";
+}
+
+/**
+ * The name of an object the API server returned. The server always sets it (only an object still
+ * being built lacks one), so the type's optional name is answered here, once: an empty name can only
+ * come from a broken server, and matches no run.
+ */
+export function storedName(object: { readonly metadata: ObjectMeta }): string {
+  return object.metadata.name ?? "";
 }

@@ -11,7 +11,7 @@ import { KubernetesApiError, type JobReference, type KubernetesPort } from "../.
 import { apiFailure } from "../cluster/api-failure.js";
 import { backoffDelay } from "../cluster/backoff.js";
 import { phaseLine } from "../cluster/phase-line.js";
-import { finishedCondition } from "../cluster/run-objects.js";
+import { finishedCondition, storedName } from "../cluster/run-objects.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
 import { LABEL_KEYS, MANAGED_BY_SELECTOR, labelSelector } from "../job/job-labels.js";
 import { retryRunCall } from "./api-retry.js";
@@ -39,7 +39,7 @@ export class AgentRunSlot {
     status: StatusSink,
   ): Promise<Result<void>> {
     const { namespace } = job;
-    const name = slot.metadata.name ?? "";
+    const name = storedName(slot);
     let uncertain = mayHoldAlready;
     for (let attempt = 1; attempt <= SLOT_ATTEMPTS; attempt++) {
       if (attempt > 1) await this.clock.sleep(backoffDelay(SLOT_BACKOFF, attempt - 1));
@@ -93,7 +93,7 @@ export class AgentRunSlot {
     for (const holder of others) {
       if (holder.metadata.deletionTimestamp) continue;
       const namespace = holder.metadata.namespace ?? "";
-      const holderName = holder.metadata.name ?? "";
+      const holderName = storedName(holder);
       void status(
         phaseLine(`finished Job ${namespace}/${holderName} still holds the run slot ${slotName}: deleting it`),
       );

@@ -15,7 +15,7 @@ import type { ClockPort } from "../../ports/clock-port.js";
 import type { Job } from "../../ports/kubernetes-objects.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { apiFailure } from "../cluster/api-failure.js";
-import { finishedCondition } from "../cluster/run-objects.js";
+import { finishedCondition, storedName } from "../cluster/run-objects.js";
 import { fail, ok, runFailure, type Result } from "../errors.js";
 import { ANNOTATION_KEYS, agentRunsSelector, readRunAnnotations, validatedRunId } from "../job/job-labels.js";
 import { runFilePaths, type RunFilePaths } from "../run-log-paths.js";
@@ -70,8 +70,7 @@ export class ConcurrencyGuard {
       fail(
         runFailure("k8s_concurrent_run_blocked", { agentId: request.agentId, job: orphan.metadata.name, detail: why }),
       );
-    if (this.liveRuns.holds(namespace, orphan.metadata.name ?? ""))
-      return blocked("a live run of this server follows it");
+    if (this.liveRuns.holds(namespace, storedName(orphan))) return blocked("a live run of this server follows it");
     if (!request.config.reattachOrphanedJobs) return blocked("reattachOrphanedJobs is off");
     const annotations = orphan.metadata.annotations ?? {};
     const orphanTask = annotations[ANNOTATION_KEYS.taskId] ?? null;
@@ -95,7 +94,7 @@ export class ConcurrencyGuard {
   private harvestable(present: readonly Job[], request: AgentRunRequest, namespace: string): GuardDecision | null {
     if (!request.config.reattachOrphanedJobs || request.config.retainJobs || !request.taskId) return null;
     for (const job of present) {
-      if (this.liveRuns.holds(namespace, job.metadata.name ?? "")) continue;
+      if (this.liveRuns.holds(namespace, storedName(job))) continue;
       const annotations = job.metadata.annotations ?? {};
       if (annotations[ANNOTATION_KEYS.taskId] !== request.taskId) continue;
       if ((annotations[ANNOTATION_KEYS.sessionId] ?? null) !== request.resumeSessionId) continue;
@@ -114,7 +113,7 @@ function adoption(job: Job, request: AgentRunRequest, runId: string): GuardDecis
   return {
     kind: "adopt",
     finished: finishedCondition(job) !== undefined,
-    jobName: job.metadata.name ?? "",
+    jobName: storedName(job),
     runId,
     paths,
     sessionId,

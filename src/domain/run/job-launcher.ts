@@ -12,6 +12,7 @@ import type { Job } from "../../ports/kubernetes-objects.js";
 import type { JobReference, KubernetesApiError, KubernetesPort } from "../../ports/kubernetes-port.js";
 import { apiFailure, asApiError, describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
+import { storedName } from "../cluster/run-objects.js";
 import { fail, ok, runFailure, type Result, type RunFailure } from "../errors.js";
 import { readRunAnnotations } from "../job/job-labels.js";
 import type { RunManifests } from "../job/job-manifest-factory.js";
@@ -132,5 +133,5 @@ export class JobLauncher {
 }
 
 function referenceOf(namespace: string, job: Job): JobReference {
-  return { namespace, name: job.metadata.name ?? "", uid: job.metadata.uid ?? "" };
+  return { namespace, name: storedName(job), uid: job.metadata.uid ?? "" };
 }

@@ -14,7 +14,7 @@ import type { Job } from "../../ports/kubernetes-objects.js";
 import type { KubernetesPort } from "../../ports/kubernetes-port.js";
 import { describeApiError } from "../cluster/api-failure.js";
 import { phaseLine } from "../cluster/phase-line.js";
-import { finishedCondition } from "../cluster/run-objects.js";
+import { finishedCondition, storedName } from "../cluster/run-objects.js";
 import { ANNOTATION_KEYS, MANAGED_BY_SELECTOR, validatedRunId } from "../job/job-labels.js";
 import { runFilePaths } from "../run-log-paths.js";
 import { isSafeId } from "../safe-id.js";
@@ -100,7 +100,7 @@ export class RunReconciler {
     const seen = new Set<string>();
     let budget = this.options.maxRemovalsPerSweep;
     for (const job of listed.value) {
-      const name = job.metadata.name ?? "";
+      const name = storedName(job);
       if (this.liveRuns.holds(namespace, name) || !isSweepable(job)) continue;
       const key = `job ${namespace}/${name}`;
       seen.add(key);
