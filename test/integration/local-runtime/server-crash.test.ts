@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalKubernetesRuntime, isGroupAlive } from "../../../src/adapters/local-runtime/index.js";
+import { signalProcess } from "../../../src/adapters/local-runtime/process-group.js";
 import type { PodRecord } from "../../../src/adapters/local-runtime/runtime-state-directory.js";
 import { createContainer } from "../../../src/container.js";
 import type { AgentRunRequest, RunReport } from "../../../src/domain/run/agent-run-request.js";
@@ -107,7 +108,7 @@ class CrashScene {
   async close(): Promise<void> {
     for (const server of this.servers) await server.kill();
     for (const runtime of this.runtimes) await runtime.shutdown();
-    for (const pid of this.podProcesses()) killIfAlive(pid);
+    for (const pid of this.podProcesses()) signalProcess(pid, "SIGKILL");
     await rm(this.dataDirectory, { recursive: true, force: true });
   }
 }
@@ -219,7 +220,7 @@ describe("local runtime: its pods survive a SIGKILLed server and the next runtim
     scene = await CrashScene.create();
     await scene.crashDuring(scene.request("run-a", slow(600)), "mid-stream");
     // The orphan ends while no runtime runs; its pid is then "reused" by an unrelated process.
-    for (const pid of scene.podProcesses()) killIfAlive(pid);
+    for (const pid of scene.podProcesses()) signalProcess(pid, "SIGKILL");
     await eventually("the orphan gone", () => (scene?.podProcesses().length === 0 ? true : undefined));
     const stranger = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
     const strangerPid = stranger.pid ?? 0;
@@ -247,12 +248,3 @@ describe("local runtime: its pods survive a SIGKILLed server and the next runtim
     stranger.kill("SIGKILL");
   });
 });
-
-/** SIGKILLs a process that may already have ended since it was listed (a short-lived child of the pod). */
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
-}
