@@ -16,6 +16,7 @@
  */
 import { spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
+import { markdownTable } from "../markdown-table.js";
 import { SETTINGS, type Mode } from "./bench-settings.js";
 import { podWriter } from "./pod-writer.js";
 import { idleRatio, summaryTable } from "./summary-table.js";
@@ -42,7 +43,6 @@ const load = () =>
     .join(" ");
 const ms = (p: Percentiles) => `${p.p50.toFixed(0)} / ${p.p99.toFixed(0)} / ${p.max.toFixed(0)}`;
 const label = (mode: Mode) => (mode === "main" ? "main (before the scheduler)" : "ours");
-const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
 
 async function main(): Promise<void> {
   const [role, a, b] = process.argv.slice(2);
@@ -57,42 +57,37 @@ async function main(): Promise<void> {
   );
   const results: ChildResult[] = [];
   for (const runs of s.runs) for (const mode of s.modes) results.push(await runChild(mode, runs));
-  for (const line of summaryTable(results)) console.log(line);
+  console.log(summaryTable(results));
   console.log("");
-
   console.log(
-    row([
-      "N",
-      "tailer",
-      "idle CPU % of a core",
-      "of it main thread",
-      "idle ELU",
-      "active CPU %",
-      "write→line ms p50 / p99 / max",
-      "of it wake-up lines (quiet → active)",
-      "steady lines",
-      "lines",
-      "lost",
-      "duplicated",
-      "corrupt",
-      "tails ended wrong",
-      "misclassified",
-    ]),
-  );
-  console.log(row(Array(15).fill("---")));
-  for (const r of results) {
-    const { all, wakeUp, steady } = r.latency;
-    console.log(
-      row([
+    markdownTable(
+      [
+        "N",
+        "tailer",
+        "idle CPU % of a core",
+        "of it main thread",
+        "idle ELU",
+        "active CPU %",
+        "write→line ms p50 / p99 / max",
+        "of it wake-up lines (quiet → active)",
+        "steady lines",
+        "lines",
+        "lost",
+        "duplicated",
+        "corrupt",
+        "tails ended wrong",
+        "misclassified",
+      ],
+      results.map((r) => [
         r.runs,
         label(r.mode),
         `${r.idle.cpu.toFixed(1)}${idleRatio(results, r)}`,
         r.idle.mainCpu.toFixed(1),
         r.idle.elu.toFixed(3),
         r.activeCpuPercent.toFixed(1),
-        ms(all),
-        ms(wakeUp),
-        ms(steady),
+        ms(r.latency.all),
+        ms(r.latency.wakeUp),
+        ms(r.latency.steady),
         r.lines,
         r.lost,
         r.duplicated,
@@ -100,39 +95,35 @@ async function main(): Promise<void> {
         r.tailsEndedWrong,
         r.misclassified,
       ]),
-    );
-  }
+    ),
+  );
   console.log(
     "\n" +
-      row([
-        "N",
-        "tailer",
-        "KiB per quiet run (marginal): RSS less the heap's free space",
-        "of it JS heap used",
-        "V8 heap reserved",
-        "outside the heap (external)",
-        "fixed: wired tailer, 0 runs, RSS MiB",
-        "RSS growth / N KiB (fixed cost included)",
-        "raw RSS slope KiB (moves with V8's heap sizing)",
-      ]),
+      markdownTable(
+        [
+          "N",
+          "tailer",
+          "KiB per quiet run (marginal): RSS less the heap's free space",
+          "of it JS heap used",
+          "V8 heap reserved",
+          "outside the heap (external)",
+          "fixed: wired tailer, 0 runs, RSS MiB",
+          "RSS growth / N KiB (fixed cost included)",
+          "raw RSS slope KiB (moves with V8's heap sizing)",
+        ],
+        results.map((r) => [
+          r.runs,
+          label(r.mode),
+          r.marginalKiB.rssHeld.toFixed(1),
+          r.marginalKiB.heapUsed.toFixed(1),
+          r.marginalKiB.heapTotal.toFixed(1),
+          r.marginalKiB.external.toFixed(1),
+          r.fixedRssMiB.toFixed(1),
+          r.totalRssPerRunKiB.toFixed(1),
+          r.marginalKiB.rss.toFixed(1),
+        ]),
+      ),
   );
-  console.log(row(Array(9).fill("---")));
-  for (const r of results) {
-    const m = r.marginalKiB;
-    console.log(
-      row([
-        r.runs,
-        label(r.mode),
-        m.rssHeld.toFixed(1),
-        m.heapUsed.toFixed(1),
-        m.heapTotal.toFixed(1),
-        m.external.toFixed(1),
-        r.fixedRssMiB.toFixed(1),
-        r.totalRssPerRunKiB.toFixed(1),
-        m.rss.toFixed(1),
-      ]),
-    );
-  }
   for (const r of results) for (const text of r.notes) console.log(`note ${label(r.mode)} N=${r.runs}: ${text}`);
   console.log(`\nload at the end: ${load()}`);
 }

@@ -3,10 +3,10 @@
  * one row per target, from the figures of this one run (ratios against the frozen tailer of the
  * same run where the target is a ratio).
  */
+import { markdownTable } from "../markdown-table.js";
 import type { ChildResult } from "./tail-child.js";
 
 const KB = 1000 / 1024; // the targets say KB (1,000 bytes); the bench measures KiB
-const ROW = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
 
 function find(results: readonly ChildResult[], runs: number, mode: ChildResult["mode"]): ChildResult | undefined {
   return results.find((r) => r.runs === runs && r.mode === mode);
@@ -23,7 +23,7 @@ export function idleRatio(results: readonly ChildResult[], r: ChildResult): stri
   return ` (**${(main.idle.cpu / r.idle.cpu).toFixed(1)}×** less than main)`;
 }
 
-export function summaryTable(results: readonly ChildResult[]): string[] {
+export function summaryTable(results: readonly ChildResult[]): string {
   const rows: string[][] = [];
   const met = (ok: boolean) => (ok ? "yes" : "**no**");
   const small = find(results, 500, "ours");
@@ -83,5 +83,5 @@ export function summaryTable(results: readonly ChildResult[]): string[] {
     "0",
     met(bad.every((n) => n === 0)),
   ]);
-  return [ROW(["result", "figure", "target", "met?"]), ROW(["---", "---", "---", "---"]), ...rows.map(ROW)];
+  return markdownTable(["result", "figure", "target", "met?"], rows);
 }

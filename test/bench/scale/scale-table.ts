@@ -1,21 +1,14 @@
 /** The bench's printed figures: one summary table, one table of API requests by verb and resource, details. */
+import { markdownTable } from "../markdown-table.js";
 import type { ScenarioResult } from "./scale-scenario.js";
 
 const MiB = 1024 * 1024;
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 
-function row(cells: readonly string[]): string {
-  return `| ${cells.join(" | ")} |`;
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [row(header), row(header.map(() => "---")), ...rows.map(row)].join("\n");
-}
-
 const totalRequests = (r: ScenarioResult) => Object.values(r.requests).reduce((sum, n) => sum + n, 0);
 
 export function summaryTable(results: readonly ScenarioResult[]): string {
-  return table(
+  return markdownTable(
     [
       "N",
       "mode",
@@ -58,7 +51,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
 
 export function requestsTable(results: readonly ScenarioResult[]): string {
   const keys = [...new Set(results.flatMap((r) => Object.keys(r.requests)))].sort();
-  return table(
+  return markdownTable(
     ["verb resource", ...results.map((r) => `N=${r.runs} ${r.mode}: total (per run)`)],
     keys.map((key) => [
       key,
