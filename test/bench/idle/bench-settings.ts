@@ -24,6 +24,8 @@ export const SETTINGS = {
   lineBytes: Number(env.BENCH_LINE_BYTES ?? 2048),
   /** Print what one quiet run holds in the main thread's heap, by object kind (heap-census.ts). */
   heapCensus: env.BENCH_HEAP_CENSUS === "1",
+  /** Print the steady lines' latency by the second of the active window they were written in. */
+  latencyBySecond: env.BENCH_LATENCY_BY_SECOND === "1",
 } as const;
 
 /** Run `index`'s files, laid out as runs are: <root>/<company>/<agent>/<run>/. */

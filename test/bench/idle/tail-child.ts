@@ -105,6 +105,9 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
   /** Per run, when its first line after the idle window reached onLog. */
   const wokeAt = new Array<number>(runs).fill(Number.POSITIVE_INFINITY);
   const steady: number[] = [];
+  /** Steady latencies by the second (since the active window began) their line was written in. */
+  const steadyBySecond: number[][] = [];
+  let activeStartedAt = 0;
   let timing = false;
   let lines = 0;
   const onLogOf = (run: BenchRun) => (stream: "stdout" | "stderr", chunk: string) => {
@@ -115,8 +118,14 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
     // The first line after the idle window wakes a quiet run (its 1 s quiet check), and the lines
     // written before that wake-up reached onLog come with it; the others find the run polling.
     if (marker?.seq === 1) wokeAt[run.index] = receivedAt;
-    if (marker !== null)
-      (marker.writtenAt <= (wokeAt[run.index] ?? 0) ? wakeUp : steady).push(receivedAt - marker.writtenAt);
+    if (marker === null) return Promise.resolve();
+    const latency = receivedAt - marker.writtenAt;
+    if (marker.writtenAt <= (wokeAt[run.index] ?? 0)) wakeUp.push(latency);
+    else {
+      steady.push(latency);
+      const second = Math.max(0, Math.floor((marker.writtenAt - activeStartedAt) / 1000));
+      (steadyBySecond[second] ??= []).push(latency);
+    }
     return Promise.resolve();
   };
   const status = () => undefined;
@@ -171,6 +180,7 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
   // Active: a writer process appends to every run, then ends each; the cluster then reports the pods' ends.
   lines = 0;
   timing = true;
+  activeStartedAt = Date.now();
   const writer = spawn(process.execPath, [process.argv[1] as string, "writer", root, String(runs)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -185,6 +195,13 @@ export async function tailChild(mode: Mode, runs: number): Promise<void> {
   const activeCpuPercent = ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
   const judged = judge(benchRuns, ended, Number(written.trim()));
   rmSync(root, { recursive: true, force: true });
+  if (SETTINGS.latencyBySecond) {
+    const bySecond = steadyBySecond.map((values, second) => {
+      const p = percentiles(values ?? []);
+      return `${second}s: p50 ${p.p50.toFixed(0)} p99 ${p.p99.toFixed(0)} (${p.count})`;
+    });
+    console.error(`${mode} N=${runs} steady lines by the second they were written in: ${bySecond.join(", ")}`);
+  }
 
   const result: ChildResult = {
     mode,
