@@ -2,8 +2,8 @@
  * Follows one file another node is appending to, over FileSystemPort only.
  *
  * Reads from its byte offset into buffers lent by a shared pool for the length of one poll (a quiet
- * file holds none between polls) until a read returns 0 (never trusting a
- * size). The first read of every poll starts one byte early: that byte must still be there and
+ * file holds none between polls) until a read returns 0 (never trusting a size: a read may come
+ * back short before the end). The first read of every poll starts one byte early: that byte must still be there and
  * unchanged, or the file shrank or was rewritten under us. When a poll finds nothing new it
  * re-opens the file by path, which makes NFS revalidate (close-to-open), and checks the file's
  * identity: a new device/inode means it was replaced. Errors are classified for the caller;
@@ -39,6 +39,9 @@ export type FollowStep =
   | { readonly kind: "transient"; readonly detail: string }
   | { readonly kind: "failed"; readonly failure: RunFailure };
 
+/** Why a poll runs: its turn came, the writer is done (`draining`), or a quiet watch saw a change (`news`). */
+export type PollOccasion = "due" | "draining" | "news";
+
 /** Takes each chunk read; false asks the follower to stop. */
 export type ChunkConsumer = (chunk: Uint8Array) => Promise<boolean>;
 
@@ -47,6 +50,12 @@ type ReadResult =
 
 /** A quiet poll reads at most this much first: most polls find nothing or one line. */
 const QUIET_READ_BYTES = 1024;
+/**
+ * A poll that found at most this much was a stream's steady pace, not a backlog: the next poll's
+ * first read is sized for twice as much, so a busy stream costs one read per poll, not a ladder of
+ * doubling reads. More than this was a catch-up, after which reads start small again.
+ */
+const STEADY_POLL_BYTES = 8 * 1024;
 
 export interface FollowerOptions {
   /** Confines every open to the run-log root. */
@@ -111,15 +120,18 @@ export class FileFollower {
 
   /**
    * One poll: read everything new; if nothing, re-open by path, check identity, and read again.
-   * `now` is the caller's clock; `draining` re-opens on every quiet poll whatever `quietReopenMs` says.
+   * `now` is the caller's clock. `draining` re-opens on every quiet poll whatever `quietReopenMs`
+   * says; `news` follows a quiet watch that found a change, so the open handle is read first (the
+   * watch re-opened the files by name, so NFS has revalidated them) and starts with a larger read.
    */
-  async poll(consume: ChunkConsumer, now = 0, draining = false): Promise<FollowStep> {
-    const reopenDue = draining || this.reopenDue(now);
+  async poll(consume: ChunkConsumer, now = 0, occasion: PollOccasion = "due"): Promise<FollowStep> {
+    const reopenDue = occasion === "draining" || this.reopenDue(now);
+    if (occasion === "news") this.readSize = Math.max(this.readSize, Math.min(STEADY_POLL_BYTES, this.chunkBytes));
     let step: FollowStep;
     try {
       if (this.file === null) {
         step = (await this.open(now)) ?? (await this.readToEnd(consume));
-      } else if (this.lastPollQuiet && reopenDue) {
+      } else if (this.lastPollQuiet && reopenDue && occasion !== "news") {
         step = await this.reopenAndRead(consume, now);
       } else {
         step = await this.readToEnd(consume);
@@ -133,6 +145,7 @@ export class FileFollower {
       this.lastPollQuiet = step.bytes === 0;
       if (step.bytes > 0) this.grewAt = now;
     }
+    this.sizeFirstRead(step.kind === "read" ? step.bytes : 0);
     return step;
   }
 
@@ -200,7 +213,6 @@ export class FileFollower {
           if (buffer[0] !== this.lastByte) return this.truncated("rewritten");
           skip = 1;
         } else if (count === 0) {
-          this.shrinkAfterBacklog();
           return { kind: "read", bytes: total };
         }
         if (count > skip) {
@@ -230,9 +242,13 @@ export class FileFollower {
     return (this.lent[0]?.length ?? 0) + (this.lent[1]?.length ?? 0);
   }
 
-  /** Caught up: the next poll starts with small reads again (a quiet poll reads little). */
-  private shrinkAfterBacklog(): void {
-    this.readSize = this.initialReadSize;
+  /** The next poll's first read: sized for a steady stream's pace, small after a quiet poll or a catch-up. */
+  private sizeFirstRead(polledBytes: number): void {
+    let size = this.initialReadSize;
+    if (polledBytes > 0 && polledBytes <= STEADY_POLL_BYTES) {
+      while (size < 2 * polledBytes) size *= 2;
+    }
+    this.readSize = Math.min(size, this.chunkBytes);
   }
 
   private giveBack(): void {

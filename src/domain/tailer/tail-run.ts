@@ -105,6 +105,7 @@ export class TailRun {
     let grewLastPoll = false;
     for (;;) {
       if (this.signal?.aborted) return this.summarize("cancelled", null);
+      const pollStartedAt = this.clock.monotonicMs();
       // While the files grow the writer is usually not done, so until the drain window opens the
       // trailer is looked for only after a quiet poll (fewer opens on the shared volume).
       let refused: RunFailure | null = null;
@@ -119,11 +120,14 @@ export class TailRun {
       const now = this.clock.monotonicMs();
       const drainOver = this.drainDeadline !== null && now >= this.drainDeadline;
       let pause: number;
+      /** How long this poll took, when the pause is the cadence's (a retry's backoff counts from the failure). */
+      let polledFor = 0;
       if (outcome.transient !== null) {
         const backoff = this.retry.failed();
         if (backoff === null || drainOver) return this.fail(readFailure(outcome.transient, this.retry.attempts));
         pause = backoff;
       } else {
+        polledFor = now - pollStartedAt;
         this.retry.succeeded();
         const verdict = judgeProgress(this.endState());
         if (verdict.kind === "complete") return this.complete();
@@ -136,20 +140,25 @@ export class TailRun {
         pause = this.stdout.follower.appeared ? this.cadence.next(outcome.grew) : this.options.fastPollMs;
       }
       if (this.drainDeadline !== null) pause = Math.min(pause, this.options.fastPollMs);
-      await this.pauseFor(pause, outcome);
+      await this.pauseFor(pause, polledFor, outcome);
       if (this.signal?.aborted) return this.summarize("cancelled", null);
     }
   }
 
-  /** Waits `ms` on the shared scheduler or, between quiet polls, on a quiet watch; not if a wake came while polling. */
-  private async pauseFor(ms: number, polled: PollOutcome): Promise<void> {
+  /**
+   * Waits on the shared scheduler so that polls start `ms` apart (the cadence is a rate: a busy
+   * process does not stretch it by how long each poll took, yet after a poll slower than half of it
+   * waits at least that half, so an overloaded process is not polled back to back), or between
+   * quiet polls, on a quiet watch; not at all if a wake came while polling.
+   */
+  private async pauseFor(ms: number, polledFor: number, polled: PollOutcome): Promise<void> {
     if (this.wakeRequested) {
       this.wakeRequested = false;
       return;
     }
     const watch = this.quietWatch(ms, polled);
     this.watchNews = false;
-    const pause = watch ?? this.scheduler.pause(ms);
+    const pause = watch ?? this.scheduler.pause(Math.max(ms - polledFor, ms / 2));
     this.pause = pause;
     try {
       const outcome = await pause.done;
@@ -198,11 +207,11 @@ export class TailRun {
 
   private async pollStreams(): Promise<PollOutcome> {
     const now = this.clock.monotonicMs();
-    const draining = this.drainDeadline !== null;
+    const occasion = this.drainDeadline !== null ? "draining" : this.watchNews ? "news" : "due";
     let grew = false;
     let transient: PollOutcome["transient"] = null;
     for (const { follower, delivery } of [this.stdout, this.stderr]) {
-      const step = await follower.poll((chunk) => delivery.accept(chunk), now, draining);
+      const step = await follower.poll((chunk) => delivery.accept(chunk), now, occasion);
       switch (step.kind) {
         case "absent":
           break;

@@ -36,6 +36,37 @@ describe("FileFollower", () => {
     expect(follower.offset).toBe(10_006);
   });
 
+  it("reads a steadily growing file in one read per poll (plus the read that finds the end), not a ladder of growing reads", async () => {
+    const fs = new InMemoryFileSystem();
+    const { port, lengths } = recordingReads(fs);
+    const follower = new FileFollower(port, "/log", 64 * 1024);
+    const line = `${"x".repeat(1999)}\n`;
+    const readsPerPoll: number[] = [];
+    for (let poll = 0; poll < 5; poll++) {
+      fs.append("/log", line);
+      lengths.length = 0;
+      await follower.poll(consumeAll);
+      readsPerPoll.push(lengths.length);
+    }
+
+    expect(readsPerPoll).toEqual([3, 2, 2, 2, 2]);
+    expect(follower.offset).toBe(5 * 2000);
+  });
+
+  it("starts small again once a steadily growing file goes quiet", async () => {
+    const fs = new InMemoryFileSystem();
+    const { port, lengths } = recordingReads(fs);
+    const follower = new FileFollower(port, "/log", 64 * 1024);
+    fs.append("/log", `${"x".repeat(1999)}\n`);
+    await follower.poll(consumeAll);
+    await follower.poll(consumeAll);
+    lengths.length = 0;
+    await follower.poll(consumeAll);
+
+    expect(lengths.length).toBeGreaterThan(0);
+    expect(new Set(lengths)).toEqual(new Set([1024 + 1]));
+  });
+
   it("reports a file that has not appeared as absent, and one that vanished after appearing as transient", async () => {
     const fs = new InMemoryFileSystem();
     const follower = new FileFollower(fs, "/log", 64);

@@ -17,6 +17,8 @@ function countingOpens(fs: FileSystemPort): { port: FileSystemPort; opens: Map<s
   return { port, opens };
 }
 
+const consumeAll = async () => true;
+
 const text = (chunks: Uint8Array[]) => chunks.map((c) => new TextDecoder().decode(c)).join("");
 
 function followerOn(fs: InMemoryFileSystem, quietReopenMs = 1_000) {
@@ -24,7 +26,7 @@ function followerOn(fs: InMemoryFileSystem, quietReopenMs = 1_000) {
   const follower = new FileFollower(port, "/log", 1024, quietReopenMs);
   const received: Uint8Array[] = [];
   const poll = (now: number, draining = false) =>
-    follower.poll(async (chunk) => (received.push(chunk.slice()), true), now, draining);
+    follower.poll(async (chunk) => (received.push(chunk.slice()), true), now, draining ? "draining" : "due");
   return { follower, poll, received, opens: () => opens.get("/log") ?? 0 };
 }
 
@@ -102,6 +104,35 @@ describe("FileFollower re-opens of a quiet file", () => {
 
     expect(world.opens()).toBe(2);
     expect(fs.counters.reads - readsBefore).toBe(1);
+  });
+
+  it("after a quiet watch's news reads the open handle first: a grown file costs no re-open", async () => {
+    const fs = new InMemoryFileSystem();
+    fs.create("/log");
+    const { port, opens } = countingOpens(fs);
+    const follower = new FileFollower(port, "/log", 1024, 1_000);
+    const received: Uint8Array[] = [];
+    const consume = async (chunk: Uint8Array) => (received.push(chunk.slice()), true);
+    await follower.poll(consume, 0);
+    fs.append("/log", "news\n");
+    const step = await follower.poll(consume, 5_000, "news");
+
+    expect(step).toEqual({ kind: "read", bytes: 5 });
+    expect(text(received)).toBe("news\n");
+    expect(opens.get("/log")).toBe(1);
+  });
+
+  it("after a quiet watch's news re-opens when the open handle shows nothing, so a replaced file is still caught", async () => {
+    const fs = new InMemoryFileSystem();
+    fs.append("/log", "old\n");
+    const { port, opens } = countingOpens(fs);
+    const follower = new FileFollower(port, "/log", 1024, 1_000);
+    await follower.poll(consumeAll, 0);
+    fs.replace("/log", "new\n");
+    const step = await follower.poll(consumeAll, 5_000, "news");
+
+    expect(step.kind === "failed" && step.failure.errorCode).toBe("k8s_pod_log_truncated");
+    expect(opens.get("/log")).toBe(2);
   });
 
   it("with quietReopenMs 0 re-opens on every quiet poll", async () => {
