@@ -32,6 +32,8 @@ import { QuietWatches } from "./syscall-worker-quiet-watches.js";
 import { statusOf } from "./syscall-worker-replies.js";
 import type { WatchStart } from "./syscall-worker-watch-main.js";
 
+const EMPTY: Uint8Array = Buffer.alloc(0);
+
 /** Paths whose place is remembered: three per run for thousands of runs. */
 const MAX_REMEMBERED_PLACES = 16_384;
 
@@ -105,6 +107,13 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
         const count = result.first;
         if (count > 0 && result.bytes) buffer.set(result.bytes, offset);
         return count;
+      },
+      // Small reads come back packed in the batch's reply (its own memory): handed on as they are.
+      handsBackUpTo: PACKED_READ_LIMIT,
+      readBytes: async (length, position) => {
+        const bytes = (await batches.submit([Op.read, fd, length, position], path, signal)).bytes;
+        // A Buffer view, not a copy: its native indexOf frames lines fast.
+        return bytes === null ? EMPTY : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
       },
       status: async () => {
         const first = firstStatus;

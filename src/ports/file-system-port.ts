@@ -92,6 +92,14 @@ export interface QuietWatch {
 export interface OpenFile {
   /** Reads up to `length` bytes at `position` into `buffer[offset..]`; 0 means end of file now. */
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /**
+   * Optional, for reads of up to `handsBackUpTo` bytes: reads as `read` does but hands the bytes
+   * back (empty at the end of the file), a view the caller may keep. A file system whose reads
+   * arrive as bytes (the syscall worker's replies) offers it, so a caller holds no buffer of its
+   * own while thousands of such reads wait, and nothing is copied.
+   */
+  readBytes?(length: number, position: number): Promise<Uint8Array>;
+  readonly handsBackUpTo?: number;
   /** Identity and size of the open file (fstat), not of whatever the path names now. */
   status(): Promise<FileStatus>;
   close(): Promise<void>;

@@ -28,6 +28,8 @@ export class InMemoryFileSystem implements FileSystemPort {
   maxBytesPerRead = Number.POSITIVE_INFINITY;
   /** NFS close-to-open: an open handle only sees bytes visible when it was opened. */
   closeToOpen = false;
+  /** When set, open files also hand bytes back (OpenFile.readBytes), as the syscall worker's do. */
+  handsBackBytes = false;
   readonly counters = { opens: 0, reads: 0, bytesRead: 0 };
   readonly directories = new Set<string>(["/"]);
   /** The mode each directory was created with, when one was asked for. */
@@ -168,7 +170,7 @@ export class InMemoryFileSystem implements FileSystemPort {
     const node = this.regularNode(path);
     const visibleAtOpen = node.visibleLength;
     let closed = false;
-    return {
+    const file: OpenFile = {
       read: async (buffer, offset, length, position) => {
         if (closed) throw new FileSystemError("EOTHER", path, "read after close");
         this.faults.failIfDue("read", path);
@@ -186,6 +188,12 @@ export class InMemoryFileSystem implements FileSystemPort {
         closed = true;
       },
     };
+    if (!this.handsBackBytes) return file;
+    const readBytes = async (length: number, position: number) => {
+      const bytes = new Uint8Array(length);
+      return bytes.subarray(0, await file.read(bytes, 0, length, position));
+    };
+    return { ...file, readBytes, handsBackUpTo: 64 * 1024 };
   }
 
   async status(path: string, scope?: PathScope): Promise<FileStatus | null> {

@@ -260,9 +260,19 @@ export class FileFollower {
     }
   }
 
-  /** Starts a read into buffer `index`; settles with the outcome, never rejects (it may not be awaited for a while). */
+  /**
+   * Starts a read into buffer `index` or, when the file system hands bytes back, of bytes that are
+   * then the follower's without a buffer lent while the read waits; settles with the outcome, never
+   * rejects (it may not be awaited for a while).
+   */
   private readInto(file: OpenFile, index: number, position: number): Promise<ReadResult> {
     const length = this.readSize + 1;
+    if (file.readBytes !== undefined && length <= (file.handsBackUpTo ?? 0)) {
+      return file.readBytes(length, position).then(
+        (bytes) => ({ buffer: bytes, count: Math.min(bytes.length, length), requested: length }),
+        (error: unknown) => ({ error }),
+      );
+    }
     let buffer = this.lent[index];
     if (buffer === undefined || buffer.length < length) {
       if (buffer !== undefined) this.pool.give(buffer);

@@ -59,6 +59,24 @@ describe("SyscallWorkerFileSystem: the tail's calls as batched syscalls on a wor
     await again.close();
   });
 
+  it("hands small reads back as Buffer views of the reply (nothing to lend, nothing copied), empty at the end", async () => {
+    const path = join(runDirectory, "stdout.ndjson");
+    await writeFile(path, "one\ntwo\n");
+    const file = await fs.open(path, scope());
+    const [first, second, end] = await Promise.all([
+      file.readBytes?.(5, 0),
+      file.readBytes?.(64, 4),
+      file.readBytes?.(64, 8),
+    ]);
+    await file.close();
+
+    expect(file.handsBackUpTo).toBeGreaterThanOrEqual(4096);
+    expect(new TextDecoder().decode(first)).toBe("one\nt");
+    expect(new TextDecoder().decode(second)).toBe("two\n");
+    expect(second).toBeInstanceOf(Buffer);
+    expect(end?.length).toBe(0);
+  });
+
   it("a missing file is ENOENT, and a trailer over its bound is refused", async () => {
     expect((await failure(fs.open(join(runDirectory, "absent"), scope()))).code).toBe("ENOENT");
     await writeFile(join(runDirectory, "trailer.json"), "x".repeat(100));

@@ -36,6 +36,26 @@ describe("a quiet run holds no read buffer; a run that once had a megabyte line 
     expect(follower.bufferedBytes).toBe(0);
   });
 
+  it("FileFollower borrows no read buffer at all from a volume that hands read bytes back", async () => {
+    const fs = new InMemoryFileSystem();
+    fs.handsBackBytes = true;
+    const pool = new ReadBufferPool();
+    const follower = new FileFollower(fs, "/log", 1024 * 1024, 0, { buffers: pool });
+    const line = `${"y".repeat(40 * 1024)}\n`;
+    fs.append("/log", line);
+    let lentWhileReading = 0;
+    const received: string[] = [];
+    await follower.poll(async (chunk) => {
+      lentWhileReading = Math.max(lentWhileReading, pool.lentBytes);
+      received.push(new TextDecoder().decode(chunk));
+      return true;
+    });
+
+    expect(received.join("")).toBe(line);
+    expect(lentWhileReading).toBe(0);
+    expect(pool.idleBytes).toBe(0);
+  });
+
   it("the shared pool keeps at most its idle bound and serves each size class again", () => {
     const pool = new ReadBufferPool((bytes) => new Uint8Array(bytes), 3 * (4096 + 1));
     const taken = Array.from({ length: 5 }, () => pool.take(4097));
