@@ -7,7 +7,10 @@ export interface TailOptions {
   appearTimeoutMs: number;
   /** How long to keep reading after the writer is known to be gone (pod terminated or trailer seen). */
   drainTimeoutMs: number;
-  /** Poll interval while the files grow, and while waiting for stdout to appear. */
+  /**
+   * Polls start this far apart while the files grow, and while waiting for stdout to appear (after a
+   * poll that took longer than half of it, the pause is that half).
+   */
   fastPollMs: number;
   /** Poll interval once the files have been idle for `idlePollsBeforeSlow` polls. */
   slowPollMs: number;
