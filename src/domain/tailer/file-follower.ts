@@ -1,19 +1,21 @@
 /**
  * Follows one file another node is appending to, over FileSystemPort only.
  *
- * Reads from its byte offset into buffers lent by a shared pool for the length of one poll (a quiet
- * file holds none between polls) until a read returns 0 (never trusting a size: a read may come
- * back short before the end). The first read of every poll starts one byte early: that byte must still be there and
- * unchanged, or the file shrank or was rewritten under us. When a poll finds nothing new it
- * re-opens the file by path, which makes NFS revalidate (close-to-open), and checks the file's
- * identity: a new device/inode means it was replaced. Errors are classified for the caller;
- * transient ones leave the offset untouched, so a retry neither loses nor repeats a byte.
+ * Reads from its byte offset until a read returns 0 (never trusting a size: a read may come back
+ * short before the end), into buffers lent by a shared pool for the length of one poll (a quiet file
+ * holds none between polls), or, when the file system hands read bytes back, into none at all. The
+ * first read of every poll starts one byte early: that byte must still be there and unchanged, or
+ * the file shrank or was rewritten under us. When a poll finds nothing new it re-opens the file by
+ * path, which makes NFS revalidate (close-to-open), and checks the file's identity: a new
+ * device/inode means it was replaced. Errors are classified for the caller; transient ones leave the
+ * offset untouched, so a retry neither loses nor repeats a byte.
  *
  * Re-opening costs three calls (close, open, fstat), so with `quietReopenMs` set a file that has
  * not grown for that long is re-opened at most that often: a run's quiet stderr no longer costs a
  * re-open on every fast poll its busy stdout causes. A file that grew more recently, or one being
  * drained, is re-opened on every quiet poll as before. After a quiet poll the next re-open goes
- * first, skipping a read of the old handle that cannot show more than the fresh one.
+ * first, skipping a read of the old handle that cannot show more than the fresh one; after a quiet
+ * watch's news the handle is read first (the watch has just re-opened the file by name).
  */
 import { runFailure, type RunFailure } from "../errors.js";
 import { fileSystemRefusal, isCancelledCall } from "../file-system-failure.js";

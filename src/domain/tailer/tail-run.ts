@@ -120,7 +120,7 @@ export class TailRun {
       const now = this.clock.monotonicMs();
       const drainOver = this.drainDeadline !== null && now >= this.drainDeadline;
       let pause: number;
-      /** How long this poll took, when the pause is the cadence's (a retry's backoff counts from the failure). */
+      // How long this poll took, when the pause is the cadence's (a retry's backoff counts from the failure).
       let polledFor = 0;
       if (outcome.transient !== null) {
         const backoff = this.retry.failed();
