@@ -97,24 +97,26 @@ export class SyscallWorkerFileSystem implements FileSystemPort {
     // The open's own fstat answers the first status() (the follower asks at once): one syscall fewer.
     let firstStatus: FileStatus | null = statusOf(opened);
     let closed = false;
+    // A read's bytes come back in the batch's reply (its own memory): handed on as a Buffer view, not
+    // a copy (its native indexOf frames lines fast).
+    const readBytes = async (length: number, position: number): Promise<Uint8Array> => {
+      const bytes = (await batches.submit([Op.read, fd, length, position], path, signal)).bytes;
+      return bytes === null ? EMPTY : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    };
     return {
       read: async (buffer, offset, length, position) => {
         if (length > PACKED_READ_LIMIT && buffer.buffer instanceof SharedArrayBuffer) {
           const call = [Op.readShared, fd, length, position, buffer.buffer, buffer.byteOffset + offset];
           return (await batches.submit(call, path, signal)).first;
         }
-        const result = await batches.submit([Op.read, fd, length, position], path, signal);
-        const count = result.first;
-        if (count > 0 && result.bytes) buffer.set(result.bytes, offset);
-        return count;
+        const bytes = await readBytes(length, position);
+        buffer.set(bytes, offset);
+        return bytes.length;
       },
-      // Small reads come back packed in the batch's reply (its own memory): handed on as they are.
+      // Small reads are packed in the reply; a larger one would be a fresh transfer, which the
+      // caller's shared buffer (read above) avoids.
       handsBackUpTo: PACKED_READ_LIMIT,
-      readBytes: async (length, position) => {
-        const bytes = (await batches.submit([Op.read, fd, length, position], path, signal)).bytes;
-        // A Buffer view, not a copy: its native indexOf frames lines fast.
-        return bytes === null ? EMPTY : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-      },
+      readBytes,
       status: async () => {
         const first = firstStatus;
         firstStatus = null;
